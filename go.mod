@@ -1,0 +1,10 @@
+module github.com/rca-dev/rca
+
+go 1.26.8
+
+require (
+	github.com/araddon/dateparse v0.0.0-20210429162001-6b43995a97de
+	golang.org/x/text v0.44.0
+)
+
+require gopkg.in/yaml.v3 v3.0.1 // indirect

@@ -1,0 +1,179 @@
+package parse
+
+import (
+	"time"
+
+	"github.com/rca-dev/rca/pkg/event"
+)
+
+// Caps on one folded record, so that a runaway "continuation" (a binary
+// blob, a never-ending trace) cannot grow without bound. Lines past the caps
+// are still counted as continuation lines; their text is not kept.
+const (
+	maxEventLines = 5000
+	maxEventBytes = 1 << 20
+)
+
+// Stats accounts for one input. Events + Continuation + Unparsed + Empty ==
+// Lines always holds.
+type Stats struct {
+	Path     string `json:"path"`
+	Source   string `json:"source"`
+	Format   string `json:"format"`
+	Timezone string `json:"timezone"`
+
+	Lines        int64 `json:"lines"`
+	Events       int64 `json:"events"`
+	Continuation int64 `json:"continuation"`
+	Unparsed     int64 `json:"unparsed"`
+	Empty        int64 `json:"empty"`
+	Bytes        int64 `json:"bytes"`
+
+	First time.Time `json:"first"`
+	Last  time.Time `json:"last"`
+
+	Confidence         float64 `json:"confidence"`
+	RunnerUp           string  `json:"runner_up,omitempty"`
+	RunnerUpConfidence float64 `json:"runner_up_confidence,omitempty"`
+
+	CutLines int64            `json:"cut_lines"`          // lines longer than the maximum, kept cut
+	Encoding string           `json:"encoding,omitempty"` // "utf-16le" etc. when decoded
+	Skipped  string           `json:"skipped,omitempty"`  // why the input was not read, or stopped early
+	Formats  map[string]int64 `json:"formats,omitempty"`  // events per format when more than one (fallback)
+	zoned    int64
+	unzoned  int64
+}
+
+// decoder drives one input: it feeds lines to the format's decoder (and to
+// the generic fallback), folds continuations, and keeps the accounts.
+type decoder struct {
+	format   *Format
+	primary  Decoder
+	fallback Decoder // nil when the format owns every line
+	fbID     string
+	loc      *time.Location
+	source   string
+	file     string
+	stats    *Stats
+	cur      *event.Event
+	curBytes int
+	emit     func(*event.Event)
+}
+
+func newDecoder(f *Format, ctx *Context, source, file string, st *Stats, emit func(*event.Event)) *decoder {
+	d := &decoder{format: f, primary: f.New(ctx), loc: ctx.Loc, source: source, file: file, stats: st, emit: emit}
+	if g := Lookup(GenericID); g != nil && f.ID != GenericID && !f.NoFallback {
+		d.fallback = g.New(ctx)
+		d.fbID = g.ID
+	}
+	return d
+}
+
+// line handles one physical line.
+func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
+	st := d.stats
+	st.Lines++
+	if cut {
+		st.CutLines++
+	}
+	if isBlank(b) {
+		st.Empty++
+		return
+	}
+	ev := &event.Event{Source: d.source, File: d.file, Line: lineNo, Offset: off, Format: d.format.ID, Raw: string(b)}
+	v := d.primary.Decode(b, ev, d.cur)
+	if v == Reject && d.fallback != nil {
+		ev.Format = d.fbID
+		v = d.fallback.Decode(b, ev, d.cur)
+		if v != Start {
+			v, ev.Format = Reject, d.format.ID
+		}
+	}
+	if (v == Continue || v == Absorb) && d.cur == nil {
+		v = Reject
+	}
+	if v == Reject && d.format.Multiline && d.cur != nil {
+		v = Continue
+	}
+	if cut {
+		ev.Set("cut", "true")
+	}
+	switch v {
+	case Start:
+		d.flush()
+		if ev.Time.IsZero() { // a decoder that found no time has not started a record
+			d.unparsed(ev, cut)
+			return
+		}
+		ev.Lines = 1
+		if ev.Zoned {
+			st.zoned++
+		} else {
+			st.unzoned++
+		}
+		d.cur, d.curBytes = ev, len(ev.Raw)
+	case Continue, Absorb:
+		st.Continuation++
+		c := d.cur
+		c.Lines++
+		if c.Lines > maxEventLines || d.curBytes+len(b) > maxEventBytes {
+			if _, ok := c.Get("truncated"); !ok {
+				c.Set("truncated", "true")
+			}
+			return
+		}
+		d.curBytes += len(b) + 1
+		c.Raw += "\n" + ev.Raw
+		if v == Continue {
+			c.Message += "\n" + ev.Raw
+		}
+	default:
+		d.flush()
+		d.unparsed(ev, cut)
+	}
+}
+
+func (d *decoder) unparsed(ev *event.Event, cut bool) {
+	ev.Unparsed, ev.Lines, ev.Time, ev.Level = true, 1, time.Time{}, event.LevelNone
+	ev.Format = d.format.ID
+	ev.Message = ev.Raw
+	ev.Fields = ev.Fields[:0]
+	if cut {
+		ev.Set("cut", "true")
+	}
+	d.stats.Unparsed++
+	d.emit(ev)
+}
+
+// flush emits the open record.
+func (d *decoder) flush() {
+	if d.cur == nil {
+		return
+	}
+	c := d.cur
+	d.cur = nil
+	st := d.stats
+	st.Events++
+	if st.First.IsZero() || c.Time.Before(st.First) {
+		st.First = c.Time
+	}
+	if c.Time.After(st.Last) {
+		st.Last = c.Time
+	}
+	if c.Format != d.format.ID {
+		if st.Formats == nil {
+			st.Formats = map[string]int64{}
+		}
+		st.Formats[c.Format]++
+	}
+	d.emit(c)
+}
+
+// finish flushes the last record and settles the zone report.
+func (d *decoder) finish() {
+	d.flush()
+	d.stats.Timezone = zoneName(d.loc)
+	if d.stats.zoned > 0 && d.stats.unzoned == 0 {
+		d.stats.Timezone = "embedded"
+	}
+}

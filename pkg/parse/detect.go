@@ -1,0 +1,123 @@
+package parse
+
+import (
+	"bytes"
+	"sort"
+
+	"github.com/rca-dev/rca/pkg/event"
+)
+
+// Sampling limits for detection: the first lines of a file decide its format.
+const (
+	sampleBytes = 64 << 10
+	sampleLines = 200
+)
+
+// Score is one format's result on a sample.
+type Score struct {
+	Format     *Format
+	Confidence float64 // share of non-empty sample lines the format accounts for
+	Starts     int     // lines it read as record starts
+}
+
+// Detection is the outcome of Detect: the chosen format and the runner-up.
+type Detection struct {
+	Format             *Format
+	Confidence         float64
+	RunnerUp           *Format // nil when no other format read anything
+	RunnerUpConfidence float64
+	Scores             []Score // every format that read at least one record start, best first
+}
+
+// Detect picks the format of a sample of lines. Each format's decoder reads
+// the sample; its confidence is the share of non-empty lines it reads as
+// record starts or (for multi-line formats) folds as continuations. Among
+// formats within 0.05 of the best, the most specific wins, so a product
+// format beats the generic fallback on the lines both read. The result is
+// deterministic for a given sample.
+func Detect(sample [][]byte, ctx *Context) Detection {
+	var scores []Score
+	nonEmpty := 0
+	for _, l := range sample {
+		if !isBlank(l) {
+			nonEmpty++
+		}
+	}
+	if nonEmpty == 0 {
+		return Detection{Format: Lookup(GenericID)}
+	}
+	for _, f := range Formats() {
+		dec := f.New(ctx)
+		var cur *event.Event
+		starts, folded := 0, 0
+		for _, l := range sample {
+			if isBlank(l) {
+				continue
+			}
+			ev := &event.Event{Raw: string(l)}
+			v := dec.Decode(l, ev, cur)
+			switch {
+			case v == Start && !ev.Time.IsZero():
+				starts++
+				cur = ev
+			case (v == Continue || v == Absorb) && cur != nil:
+				folded++
+			case v == Reject && f.Multiline && cur != nil:
+				folded++
+			}
+		}
+		if starts == 0 {
+			continue
+		}
+		scores = append(scores, Score{Format: f, Confidence: float64(starts+folded) / float64(nonEmpty), Starts: starts})
+	}
+	if len(scores) == 0 {
+		return Detection{Format: Lookup(GenericID)}
+	}
+	best := 0.0
+	for _, s := range scores {
+		if s.Confidence > best {
+			best = s.Confidence
+		}
+	}
+	sort.SliceStable(scores, func(i, j int) bool {
+		a, b := scores[i], scores[j]
+		an, bn := a.Confidence >= best-0.05, b.Confidence >= best-0.05
+		if an != bn {
+			return an
+		}
+		if a.Format.Specificity != b.Format.Specificity {
+			return a.Format.Specificity > b.Format.Specificity
+		}
+		if a.Confidence != b.Confidence {
+			return a.Confidence > b.Confidence
+		}
+		if a.Starts != b.Starts {
+			return a.Starts > b.Starts
+		}
+		return a.Format.ID < b.Format.ID
+	})
+	d := Detection{Format: scores[0].Format, Confidence: scores[0].Confidence, Scores: scores}
+	if len(scores) > 1 {
+		d.RunnerUp, d.RunnerUpConfidence = scores[1].Format, scores[1].Confidence
+	}
+	return d
+}
+
+// sampleLinesOf splits the head of a file into lines for Detect. The last
+// line is dropped when the head was cut mid-line (more data follows).
+func sampleLinesOf(head []byte, atEOF bool) [][]byte {
+	var out [][]byte
+	for len(head) > 0 && len(out) < sampleLines {
+		i := bytes.IndexByte(head, '\n')
+		if i < 0 {
+			if atEOF {
+				out = append(out, trimEOL(head))
+			}
+			break
+		}
+		out = append(out, trimEOL(head[:i]))
+		head = head[i+1:]
+	}
+	return out
+}
