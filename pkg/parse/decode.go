@@ -106,6 +106,7 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 			return
 		}
 		ev.Lines = 1
+		enrich(ev)
 		if ev.Zoned {
 			st.zoned++
 		} else {
