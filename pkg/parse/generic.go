@@ -20,14 +20,20 @@ func init() {
 		Example:     "2023-08-15 14:22:17,123 WARN cache refresh took 1200ms\nMon Jan  2 15:04:05 2023 [info] worker 3 started",
 		Specificity: 0,
 		Multiline:   true,
-		New:         func(ctx *Context) Decoder { return &genericDecoder{loc: ctx.Loc, years: yearInfer{ref: ctx.ModTime}} },
+		New:         func(ctx *Context) Decoder { return &genericDecoder{times: newTimeLearner(ctx)} },
 	})
 }
 
-// genericDecoder finds a leading timestamp. Known fixed layouts are read by
-// the byte parsers; anything else is guessed once with dateparse and the
-// layout is cached, so later lines cost one time.ParseInLocation.
+// genericDecoder finds a leading timestamp with a timeLearner.
 type genericDecoder struct {
+	times *timeLearner
+}
+
+// timeLearner reads a timestamp at the start of a line. Known fixed layouts
+// are read by the byte parsers; anything else is guessed once with dateparse
+// and the layout is cached, so later lines cost one time.ParseInLocation.
+// One timeLearner serves one input.
+type timeLearner struct {
 	loc    *time.Location
 	years  yearInfer
 	layout string // cached dateparse layout
@@ -35,6 +41,21 @@ type genericDecoder struct {
 	zoned  bool
 	prec   int
 	misses int // consecutive guesses that failed; guessing backs off
+}
+
+func newTimeLearner(ctx *Context) *timeLearner {
+	return &timeLearner{loc: ctx.Loc, years: yearInfer{ref: ctx.ModTime}}
+}
+
+// prefix reads a timestamp at the start of b (no brackets).
+func (g *timeLearner) prefix(b []byte) (stamp, bool) {
+	if len(b) == 0 {
+		return stamp{}, false
+	}
+	if st, ok := fastStamp(b, g.loc, &g.years); ok {
+		return st, true
+	}
+	return g.learned(b)
 }
 
 func (g *genericDecoder) Decode(line []byte, ev *event.Event, _ *event.Event) Verdict {
@@ -47,10 +68,7 @@ func (g *genericDecoder) Decode(line []byte, ev *event.Event, _ *event.Event) Ve
 		skip = 1
 		b = b[1:]
 	}
-	st, ok := fastStamp(b, g.loc, &g.years)
-	if !ok {
-		st, ok = g.learned(b)
-	}
+	st, ok := g.times.prefix(b)
 	if !ok {
 		return Reject
 	}
@@ -122,7 +140,7 @@ func parseEpochPrefix(b []byte) (stamp, bool) {
 
 // learned parses with the cached layout, guessing a new one when there is
 // none or it no longer fits.
-func (g *genericDecoder) learned(b []byte) (stamp, bool) {
+func (g *timeLearner) learned(b []byte) (stamp, bool) {
 	// dateparse leaves a leading weekday out of the layout it returns, so
 	// the weekday is skipped here and the layout learned from the rest.
 	day := weekdayPrefix(b)
@@ -156,7 +174,7 @@ func weekdayPrefix(b []byte) int {
 	return 0
 }
 
-func (g *genericDecoder) learnedAt(b []byte) (stamp, bool) {
+func (g *timeLearner) learnedAt(b []byte) (stamp, bool) {
 	if g.layout != "" {
 		if cand, n := tokensPrefix(b, g.tokens); n > 0 {
 			if t, err := time.ParseInLocation(g.layout, cand, g.loc); err == nil {
