@@ -43,9 +43,10 @@ func TestGeneric(t *testing.T) {
 		"",
 		"Mon Aug 14 15:04:05 2023 [warn] later",
 		"1692080537 epoch line",
+		"[2020-04-23 00:28:21,796] [WARN ] [kafka-request-handler-7] padded",
 	}, "\n")
 	evs, st := decodeText(t, GenericID, "+08:00", text)
-	if st.Lines != 7 || st.Unparsed != 1 || st.Continuation != 2 || st.Empty != 1 || st.Events != 3 {
+	if st.Lines != 8 || st.Unparsed != 1 || st.Continuation != 2 || st.Empty != 1 || st.Events != 4 {
 		t.Fatalf("stats = %+v", st)
 	}
 	want := []struct{ time, level, msg string }{
@@ -53,6 +54,7 @@ func TestGeneric(t *testing.T) {
 		{"2023-08-15T06:22:17.123Z", "error", "boom\njava.lang.IllegalStateException: x\n\tat a.b.C.d(C.java:1)"},
 		{"2023-08-14T07:04:05Z", "warn", "later"},
 		{"2023-08-15T06:22:17Z", "", "epoch line"},
+		{"2020-04-22T16:28:21.796Z", "warn", "[kafka-request-handler-7] padded"},
 	}
 	if len(evs) != len(want) {
 		t.Fatalf("got %d events, want %d", len(evs), len(want))

@@ -270,10 +270,15 @@ func maybeTimestamp(b []byte) bool {
 func restAndLevel(raw string, i int) (string, event.Level) {
 	rest := strings.TrimLeft(raw[i:], " \t:-|")
 	word := rest
-	if j := strings.IndexAny(word, " \t:|"); j >= 0 {
+	if len(rest) > 0 && (rest[0] == '[' || rest[0] == '<' || rest[0] == '(') {
+		closer := map[byte]string{'[': "]", '<': ">", '(': ")"}[rest[0]]
+		if j := strings.Index(rest, closer); j > 0 && j <= 12 {
+			word = rest[:j+1] // "[WARN ]": the whole bracketed group
+		}
+	} else if j := strings.IndexAny(word, " \t:|"); j >= 0 {
 		word = word[:j]
 	}
-	w := strings.Trim(word, "[]<>()")
+	w := strings.TrimSpace(strings.Trim(word, "[]<>()"))
 	if lvl, ok := levelWord([]byte(w)); ok && w != "" {
 		msg := strings.TrimLeft(rest[len(word):], " \t:-|")
 		return msg, lvl

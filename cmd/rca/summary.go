@@ -1,0 +1,44 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/rca-dev/rca/pkg/parse"
+)
+
+// writeSummary prints the inputs' formats, zones and line accounting, for a
+// person, on stderr.
+func writeSummary(w io.Writer, stats []parse.Stats, took time.Duration) {
+	var lines, events, cont, unparsed, empty, bytes int64
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "INPUT\tSOURCE\tFORMAT\tCONF\tZONE\tLINES\tEVENTS\tCONT\tUNPARSED\tEMPTY")
+	for _, s := range stats {
+		if s.Skipped != "" && s.Lines == 0 {
+			continue // listed by warnSkipped
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%s\t%d\t%d\t%d\t%d\t%d\n", s.Path, s.Source, s.Format, s.Confidence, s.Timezone,
+			s.Lines, s.Events, s.Continuation, s.Unparsed, s.Empty)
+		lines += s.Lines
+		events += s.Events
+		cont += s.Continuation
+		unparsed += s.Unparsed
+		empty += s.Empty
+		bytes += s.Bytes
+	}
+	tw.Flush()
+	mb := float64(bytes) / 1e6
+	fmt.Fprintf(w, "%d inputs, %.1f MB, %d lines: %d events, %d continuation, %d unparsed, %d empty (%.2fs, %.0f MB/s)\n",
+		len(stats), mb, lines, events, cont, unparsed, empty, took.Seconds(), mb/max(took.Seconds(), 1e-9))
+}
+
+// warnSkipped names every input that was skipped or stopped early, and why.
+func warnSkipped(w io.Writer, stats []parse.Stats) {
+	for _, s := range stats {
+		if s.Skipped != "" {
+			fmt.Fprintf(w, "rca: warning: %s: %s\n", s.Path, s.Skipped)
+		}
+	}
+}

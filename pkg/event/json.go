@@ -1,0 +1,137 @@
+package event
+
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// AppendJSON appends the event as one JSON object in the shape of the
+// events-v1 contract (shared/spec/events-v1.md) and returns the extended
+// buffer. Keys come in a fixed order so output is stable; the template keys
+// appear only when a template was assigned. Invalid UTF-8 in log text is
+// replaced with U+FFFD so the output is always valid JSON.
+func (e *Event) AppendJSON(b []byte) []byte {
+	b = append(b, `{"time":`...)
+	if e.Time.IsZero() {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '"')
+		b = AppendTime(b, e.Time, e.Precision)
+		b = append(b, '"')
+	}
+	b = append(b, `,"source":`...)
+	b = AppendString(b, e.Source)
+	b = append(b, `,"file":`...)
+	b = AppendString(b, e.File)
+	b = append(b, `,"line":`...)
+	b = strconv.AppendInt(b, e.Line, 10)
+	b = append(b, `,"offset":`...)
+	b = strconv.AppendInt(b, e.Offset, 10)
+	b = append(b, `,"format":`...)
+	b = AppendString(b, e.Format)
+	b = append(b, `,"level":`...)
+	b = appendNullable(b, string(e.Level))
+	b = append(b, `,"message":`...)
+	b = AppendString(b, e.Message)
+	b = append(b, `,"kind":`...)
+	b = appendNullable(b, e.Kind)
+	b = append(b, `,"fields":{`...)
+	for i, f := range e.Fields {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = AppendString(b, f.Key)
+		b = append(b, ':')
+		b = AppendString(b, f.Value)
+	}
+	b = append(b, `},"lines":`...)
+	b = strconv.AppendInt(b, int64(e.Lines), 10)
+	b = append(b, `,"unparsed":`...)
+	b = strconv.AppendBool(b, e.Unparsed)
+	if e.TemplateID != "" {
+		b = append(b, `,"template_id":`...)
+		b = AppendString(b, e.TemplateID)
+		b = append(b, `,"template":`...)
+		b = AppendString(b, e.Template)
+	}
+	return append(b, '}')
+}
+
+func appendNullable(b []byte, s string) []byte {
+	if s == "" {
+		return append(b, "null"...)
+	}
+	return AppendString(b, s)
+}
+
+// AppendTime appends t in RFC 3339 UTC with prec fraction digits, at least
+// milliseconds: 2023-08-15T06:22:17.123Z.
+func AppendTime(b []byte, t time.Time, prec int) []byte {
+	t = t.UTC()
+	prec = max(3, min(prec, 9))
+	b = t.AppendFormat(b, "2006-01-02T15:04:05")
+	b = append(b, '.')
+	ns := t.Nanosecond()
+	var digits [9]byte
+	for i := 8; i >= 0; i-- {
+		digits[i] = byte('0' + ns%10)
+		ns /= 10
+	}
+	b = append(b, digits[:prec]...)
+	return append(b, 'Z')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// AppendString appends s as a JSON string. Control characters (including
+// ESC, so terminal escapes in logs stay inert) are escaped; invalid UTF-8
+// becomes U+FFFD.
+func AppendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != 0x7f {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, `\u202`...)
+			b = append(b, hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

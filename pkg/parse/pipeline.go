@@ -1,0 +1,317 @@
+package parse
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/rca-dev/rca/pkg/event"
+)
+
+// Options configure a parse run over a bundle.
+type Options struct {
+	Zones   Zones
+	Sources []SourceRule // first match wins
+	Formats []FormatRule // first match wins
+	MaxLine int
+	// Reorder is how many events of one input may be held back to put
+	// slightly out-of-order lines (an access log written at request end)
+	// in time order. 0 means the default.
+	Reorder int
+	// Progress, when set, is called with the bytes read so far (from
+	// several goroutines; it must be safe for that).
+	Progress func(bytes int64)
+}
+
+const defaultReorder = 256
+
+// Plan is what a run will read: the inputs with their sources, zones and
+// forced formats settled.
+type Plan struct {
+	Inputs []Input
+	specs  []Spec
+}
+
+// NewPlan expands the paths and settles each input's source, zone and
+// format from the options and each bundle root's rca.yaml (flags win).
+func NewPlan(paths []string, opts Options) (*Plan, error) {
+	ins, err := Expand(paths)
+	if err != nil {
+		return nil, err
+	}
+	perRoot := map[string]Options{}
+	p := &Plan{Inputs: ins, specs: make([]Spec, len(ins))}
+	for i := range ins {
+		in := &ins[i]
+		o, ok := perRoot[in.Root]
+		if !ok {
+			o = opts
+			o.Zones.PerSource = map[string]*time.Location{}
+			for k, v := range opts.Zones.PerSource {
+				o.Zones.PerSource[k] = v
+			}
+			o.Sources = append([]SourceRule(nil), opts.Sources...)
+			o.Formats = append([]FormatRule(nil), opts.Formats...)
+			if fi, err := statDir(in.Root); err == nil && fi {
+				cfg, err := LoadBundleConfig(in.Root)
+				if err != nil {
+					return nil, err
+				}
+				if err := cfg.apply(&o, in.Root); err != nil {
+					return nil, err
+				}
+			}
+			perRoot[in.Root] = o
+		}
+		in.Source = SourceOf(in.rel)
+		if in.rel == "" {
+			in.Source = SourceOf(in.Path)
+		}
+		for _, r := range o.Sources {
+			if globMatch(r.Glob, in.Path) {
+				in.Source = r.Name
+				break
+			}
+		}
+		spec := Spec{Path: in.Path, Source: in.Source, ModTime: in.ModTime, Loc: o.Zones.For(in.Source), MaxLine: o.MaxLine}
+		for _, r := range o.Formats {
+			if globMatch(r.Glob, in.Path) {
+				spec.Format = Lookup(r.ID)
+				break
+			}
+		}
+		p.specs[i] = spec
+	}
+	return p, nil
+}
+
+func statDir(p string) (bool, error) {
+	fi, err := os.Stat(filepath.Clean(p))
+	if err != nil {
+		return false, err
+	}
+	return fi.IsDir(), nil
+}
+
+// Run reads every input of the plan, in parallel, and calls emit with the
+// events of all inputs merged in time order (equal times keep input order;
+// an unparsed line follows its predecessor). emit is called from one
+// goroutine and owns each event; an error from it stops the run. The
+// returned Stats are in input order, one per input, skipped ones included.
+func (p *Plan) Run(ctx context.Context, opts Options, emit func(*event.Event) error) ([]Stats, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	n := len(p.Inputs)
+	stats := make([]Stats, n)
+	batch := 256
+	if n > 0 {
+		batch = min(256, max(8, 32768/n))
+	}
+	reorder := opts.Reorder
+	if reorder <= 0 {
+		reorder = defaultReorder
+	}
+	streams := make([]*stream, 0, n)
+	for i := range p.Inputs {
+		in := &p.Inputs[i]
+		if in.Skipped != "" {
+			stats[i] = Stats{Path: in.Path, Source: in.Source, Skipped: in.Skipped, Timezone: zoneName(p.specs[i].Loc)}
+			continue
+		}
+		s := &stream{idx: i, ch: make(chan []item, 2)}
+		streams = append(streams, s)
+		go s.produce(ctx, in, p.specs[i], &stats[i], batch, reorder, opts.Progress)
+	}
+	err := merge(ctx, streams, emit)
+	cancel()
+	for _, s := range streams { // wait for every producer to finish its stats
+		for range s.ch {
+		}
+	}
+	return stats, err
+}
+
+// item is an event with its merge key. Unparsed events carry the time of
+// their predecessor as key.
+type item struct {
+	key time.Time
+	seq int64
+	ev  *event.Event
+}
+
+type stream struct {
+	idx  int
+	ch   chan []item
+	head []item
+}
+
+func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, batch, reorder int, progress func(int64)) {
+	defer close(s.ch)
+	rc, err := in.Open()
+	if err != nil {
+		*st = Stats{Path: in.Path, Source: in.Source, Skipped: fmt.Sprintf("unreadable: %v", err), Timezone: zoneName(spec.Loc)}
+		return
+	}
+	defer rc.Close()
+	var r io.Reader = ctxReader{ctx: ctx, r: rc}
+	if progress != nil {
+		r = &progressReader{r: rc, f: progress}
+	}
+	var (
+		h    itemHeap
+		out  = make([]item, 0, batch)
+		last time.Time
+		seq  int64
+		stop bool
+	)
+	send := func(it item) {
+		out = append(out, it)
+		if len(out) == batch {
+			select {
+			case s.ch <- out:
+			case <-ctx.Done():
+				stop = true
+			}
+			out = make([]item, 0, batch)
+		}
+	}
+	st2, rerr := ReadInput(r, spec, func(ev *event.Event) {
+		if stop {
+			return
+		}
+		key := ev.Time
+		if ev.Unparsed {
+			key = last
+		} else {
+			last = key
+		}
+		seq++
+		heap.Push(&h, item{key: key, seq: seq, ev: ev})
+		if h.Len() > reorder {
+			send(heap.Pop(&h).(item))
+		}
+	})
+	for h.Len() > 0 && !stop {
+		send(heap.Pop(&h).(item))
+	}
+	if len(out) > 0 && !stop {
+		select {
+		case s.ch <- out:
+		case <-ctx.Done():
+		}
+	}
+	*st = st2
+	if rerr != nil && st.Skipped == "" {
+		st.Skipped = rerr.Error()
+	}
+}
+
+type progressReader struct {
+	r io.Reader
+	f func(int64)
+}
+
+// ctxReader stops a producer's reading once the run is cancelled (the
+// consumer quit early, e.g. a closed pipe).
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(b []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(b)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.f(int64(n))
+	}
+	return n, err
+}
+
+// itemHeap orders items by key then sequence (file order).
+type itemHeap []item
+
+func (h itemHeap) Len() int { return len(h) }
+func (h itemHeap) Less(i, j int) bool {
+	if !h[i].key.Equal(h[j].key) {
+		return h[i].key.Before(h[j].key)
+	}
+	return h[i].seq < h[j].seq
+}
+func (h itemHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *itemHeap) Push(x any)   { *h = append(*h, x.(item)) }
+func (h *itemHeap) Pop() any {
+	old := *h
+	it := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return it
+}
+
+// mergeHeap orders streams by their head item; ties go to the earlier input.
+type mergeHeap []*stream
+
+func (h mergeHeap) Len() int { return len(h) }
+func (h mergeHeap) Less(i, j int) bool {
+	a, b := h[i].head[0], h[j].head[0]
+	if !a.key.Equal(b.key) {
+		return a.key.Before(b.key)
+	}
+	return h[i].idx < h[j].idx
+}
+func (h mergeHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *mergeHeap) Push(x any)   { *h = append(*h, x.(*stream)) }
+func (h *mergeHeap) Pop() any {
+	old := *h
+	s := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return s
+}
+
+func (s *stream) fill() bool {
+	for len(s.head) == 0 {
+		b, ok := <-s.ch
+		if !ok {
+			return false
+		}
+		s.head = b
+	}
+	return true
+}
+
+// merge is a k-way merge of the streams' batches.
+func merge(ctx context.Context, streams []*stream, emit func(*event.Event) error) error {
+	h := make(mergeHeap, 0, len(streams))
+	for _, s := range streams {
+		if s.fill() {
+			h = append(h, s)
+		}
+	}
+	heap.Init(&h)
+	for h.Len() > 0 {
+		s := h[0]
+		it := s.head[0]
+		s.head[0] = item{}
+		s.head = s.head[1:]
+		if err := emit(it.ev); err != nil {
+			return err
+		}
+		if s.fill() {
+			heap.Fix(&h, 0)
+		} else {
+			heap.Pop(&h)
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return nil
+}
