@@ -268,7 +268,7 @@ func maybeTimestamp(b []byte) bool {
 // trimmed) and a level when the next word is one: "ERROR", "[warn]", "E:",
 // ":INFO:", "<error>".
 func restAndLevel(raw string, i int) (string, event.Level) {
-	rest := strings.TrimLeft(raw[i:], " \t:-|")
+	rest := trimSeparators(raw[i:])
 	word := rest
 	if len(rest) > 0 && (rest[0] == '[' || rest[0] == '<' || rest[0] == '(') {
 		closer := map[byte]string{'[': "]", '<': ">", '(': ")"}[rest[0]]
@@ -280,8 +280,18 @@ func restAndLevel(raw string, i int) (string, event.Level) {
 	}
 	w := strings.TrimSpace(strings.Trim(word, "[]<>()"))
 	if lvl, ok := levelWord([]byte(w)); ok && w != "" {
-		msg := strings.TrimLeft(rest[len(word):], " \t:-|")
+		msg := trimSeparators(rest[len(word):])
 		return msg, lvl
 	}
 	return rest, event.LevelNone
+}
+
+// trimSeparators drops the spaces, tabs and ":-|" that sit between a log
+// header and its message.
+func trimSeparators(s string) string {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == ':' || s[i] == '-' || s[i] == '|') {
+		i++
+	}
+	return s[i:]
 }

@@ -162,7 +162,7 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 		r = &progressReader{r: rc, f: progress}
 	}
 	var (
-		h    itemHeap
+		w    window
 		out  = make([]item, 0, batch)
 		last time.Time
 		seq  int64
@@ -190,13 +190,13 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 			last = key
 		}
 		seq++
-		heap.Push(&h, item{key: key, seq: seq, ev: ev})
-		if h.Len() > reorder {
-			send(heap.Pop(&h).(item))
+		w.insert(item{key: key, seq: seq, ev: ev})
+		if w.len() > reorder {
+			send(w.pop())
 		}
 	})
-	for h.Len() > 0 && !stop {
-		send(heap.Pop(&h).(item))
+	for w.len() > 0 && !stop {
+		send(w.pop())
 	}
 	if len(out) > 0 && !stop {
 		select {
@@ -237,22 +237,35 @@ func (p *progressReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// itemHeap orders items by key then sequence (file order).
-type itemHeap []item
-
-func (h itemHeap) Len() int { return len(h) }
-func (h itemHeap) Less(i, j int) bool {
-	if !h[i].key.Equal(h[j].key) {
-		return h[i].key.Before(h[j].key)
-	}
-	return h[i].seq < h[j].seq
+// window is a producer's reorder buffer: items sorted by key then file
+// order. Logs are nearly sorted, so an insert walks back only as far as an
+// out-of-order line is displaced; in-order lines cost O(1).
+type window struct {
+	items []item
+	head  int
 }
-func (h itemHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *itemHeap) Push(x any)   { *h = append(*h, x.(item)) }
-func (h *itemHeap) Pop() any {
-	old := *h
-	it := old[len(old)-1]
-	*h = old[:len(old)-1]
+
+func (w *window) len() int { return len(w.items) - w.head }
+
+func (w *window) insert(it item) {
+	w.items = append(w.items, it)
+	i := len(w.items) - 1
+	for i > w.head && it.key.Before(w.items[i-1].key) {
+		w.items[i] = w.items[i-1]
+		i--
+	}
+	w.items[i] = it
+}
+
+func (w *window) pop() item {
+	it := w.items[w.head]
+	w.items[w.head] = item{}
+	w.head++
+	if w.head > 1024 && w.head*2 > len(w.items) {
+		n := copy(w.items, w.items[w.head:])
+		w.items = w.items[:n]
+		w.head = 0
+	}
 	return it
 }
 

@@ -1,0 +1,110 @@
+package parse
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rca-dev/rca/pkg/event"
+)
+
+// benchText builds about size bytes of generic-format lines with 1% error
+// lines carrying a three-frame stack trace.
+func benchText(size int) []byte {
+	var b bytes.Buffer
+	t := time.Date(2023, 8, 15, 6, 0, 0, 0, time.UTC)
+	for i := 0; b.Len() < size; i++ {
+		t = t.Add(7 * time.Millisecond)
+		if i%100 == 99 {
+			fmt.Fprintf(&b, "%s ERROR [http-nio-8080-exec-%d] c.e.o.OrderController : request %d failed: Connection refused\n", t.Format("2006-01-02 15:04:05.000"), i%16, i)
+			b.WriteString("java.net.ConnectException: Connection refused\n\tat java.base/sun.nio.ch.Net.connect0(Native Method)\n\tat java.base/sun.nio.ch.Net.connect(Net.java:579)\n")
+			continue
+		}
+		fmt.Fprintf(&b, "%s INFO [http-nio-8080-exec-%d] c.e.o.OrderController : order %d accepted in %dms\n", t.Format("2006-01-02 15:04:05.000"), i%16, i, i%97)
+	}
+	return b.Bytes()
+}
+
+func BenchmarkLineSplit(b *testing.B) {
+	data := benchText(8 << 20)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		lr := newLineReader(bufio.NewReaderSize(bytes.NewReader(data), 64<<10), 0)
+		for {
+			if _, _, _, err := lr.next(); err != nil {
+				break
+			}
+		}
+	}
+}
+
+func BenchmarkParseISO(b *testing.B) {
+	line := []byte("2023-08-15 14:22:17.123 INFO message")
+	b.SetBytes(int64(len(line)))
+	b.ReportAllocs()
+	for b.Loop() {
+		parseISO(line, time.UTC)
+	}
+}
+
+func BenchmarkReadInputGeneric(b *testing.B) {
+	data := benchText(8 << 20)
+	benchReadInput(b, data, Lookup(GenericID))
+}
+
+// benchReadInput decodes data with a format (nil: detect) and reports MB/s
+// and events/s.
+func benchReadInput(b *testing.B, data []byte, f *Format) {
+	b.Helper()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var events int64
+	for b.Loop() {
+		st, err := ReadInput(bytes.NewReader(data), Spec{Path: "bench.log", Source: "bench", Format: f}, func(*event.Event) {})
+		if err != nil {
+			b.Fatal(err)
+		}
+		events += st.Events
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
+
+func BenchmarkDetect(b *testing.B) {
+	lines := sampleLinesOf(benchText(sampleBytes), false)
+	ctx := &Context{Loc: time.UTC}
+	b.ReportAllocs()
+	for b.Loop() {
+		Detect(lines, ctx)
+	}
+}
+
+// BenchmarkRun measures the whole pipeline — expand, parallel decode,
+// merge — over four files.
+func BenchmarkRun(b *testing.B) {
+	dir := b.TempDir()
+	var total int64
+	for i := 0; i < 4; i++ {
+		data := benchText(4 << 20)
+		writeFile(b, filepath.Join(dir, fmt.Sprintf("svc%d", i), "app.log"), data)
+		total += int64(len(data))
+	}
+	b.SetBytes(total)
+	b.ReportAllocs()
+	var events int64
+	for b.Loop() {
+		plan, err := NewPlan([]string{dir}, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, err = plan.Run(context.Background(), Options{}, func(*event.Event) error { events++; return nil })
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
