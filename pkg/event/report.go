@@ -1,0 +1,148 @@
+package event
+
+import (
+	"time"
+)
+
+// ReportSchema is the schema id of the JSON report (shared/spec/report-v1.md).
+const ReportSchema = "rca.report/v1"
+
+// Report is the result of an analysis: the value correlate produces and
+// report renders. Its JSON form is the report-v1 contract: fields are added,
+// never renamed or removed; unknown values are null, arrays never null.
+type Report struct {
+	Schema      string         `json:"schema"`
+	Tool        Tool           `json:"tool"`
+	GeneratedAt Time           `json:"generated_at"`
+	Inputs      []InputSummary `json:"inputs"`
+	Summary     Summary        `json:"summary"`
+	Incidents   []Incident     `json:"incidents"`
+}
+
+// Tool names the program that wrote a report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// InputSummary accounts for one input of the bundle.
+type InputSummary struct {
+	Path         string  `json:"path"`
+	Source       string  `json:"source"`
+	Format       *string `json:"format"`
+	Timezone     string  `json:"timezone"`
+	Lines        int64   `json:"lines"`
+	Events       int64   `json:"events"`
+	Continuation int64   `json:"continuation"`
+	Unparsed     int64   `json:"unparsed"`
+	Empty        int64   `json:"empty"`
+	First        Time    `json:"first"`
+	Last         Time    `json:"last"`
+	SkewSeconds  float64 `json:"skew_seconds"`
+	Skipped      *string `json:"skipped"`
+}
+
+// Summary counts the whole bundle.
+type Summary struct {
+	Events    int64 `json:"events"`
+	Errors    int64 `json:"errors"`
+	Warnings  int64 `json:"warnings"`
+	Start     Time  `json:"start"`
+	End       Time  `json:"end"`
+	Incidents int   `json:"incidents"`
+}
+
+// Severity of an incident, what --fail-on compares.
+const (
+	SeverityCritical = "critical"
+	SeverityWarning  = "warning"
+	SeverityInfo     = "info"
+)
+
+// Incident is one anomalous window and its likely causes.
+type Incident struct {
+	ID       string        `json:"id"`
+	Rank     int           `json:"rank"`
+	Score    float64       `json:"score"`
+	Severity string        `json:"severity"`
+	Start    Time          `json:"start"`
+	End      Time          `json:"end"`
+	Services []string      `json:"services"`
+	Signals  []Signal      `json:"signals"`
+	Causes   []Cause       `json:"causes"`
+	Timeline []TimelineRow `json:"timeline"`
+}
+
+// Signal aggregates one kind of failure seen at one service.
+type Signal struct {
+	Kind    string  `json:"kind"`
+	Service string  `json:"service"`
+	Count   int64   `json:"count"`
+	First   Time    `json:"first"`
+	Last    Time    `json:"last"`
+	Target  *string `json:"target"`
+}
+
+// Cause is one ranked hypothesis.
+type Cause struct {
+	Rank       int        `json:"rank"`
+	Service    string     `json:"service"`
+	Kind       string     `json:"kind"`
+	Confidence float64    `json:"confidence"`
+	Summary    string     `json:"summary"`
+	Evidence   []Evidence `json:"evidence"`
+}
+
+// Evidence points at a log line.
+type Evidence struct {
+	Time    Time   `json:"time"`
+	Source  string `json:"source"`
+	File    string `json:"file"`
+	Line    int64  `json:"line"`
+	Message string `json:"message"`
+}
+
+// TimelineRow is one line of an incident's timeline; Count > 1 when
+// repeated lines were collapsed into it.
+type TimelineRow struct {
+	Time    Time    `json:"time"`
+	Service string  `json:"service"`
+	Level   *string `json:"level"`
+	Kind    *string `json:"kind"`
+	Message string  `json:"message"`
+	File    string  `json:"file"`
+	Line    int64   `json:"line"`
+	Count   int64   `json:"count"`
+}
+
+// Time is a time that marshals as RFC 3339 UTC with milliseconds, or null
+// when zero.
+type Time struct{ time.Time }
+
+// MarshalJSON implements json.Marshaler.
+func (t Time) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	b := append([]byte{'"'}, AppendTime(nil, t.Time, 3)...)
+	return append(b, '"'), nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		t.Time = time.Time{}
+		return nil
+	}
+	v, err := time.Parse(`"`+time.RFC3339Nano+`"`, string(b))
+	t.Time = v.UTC()
+	return err
+}
+
+// Ptr returns a pointer to s, or nil for "" (a JSON null).
+func Ptr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

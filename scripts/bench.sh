@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Benchmark harness: generates a deterministic realistic bundle (cached),
+# then times each command on the same files, several runs each, and prints
+# medians, MB/s, events/s, peak RSS and the ratio to `grep -c ERROR`.
+#
+#   scripts/bench.sh                 # 1 GB bundle, 3 runs
+#   SIZE=50MB RUNS=3 scripts/bench.sh
+#   BUNDLE=/path/to/bundle scripts/bench.sh   # your own files
+#
+# Absolute times on shared machines drift: compare the ratios, which come
+# from the same run on the same files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZE=${SIZE:-1GB}
+SEED=${SEED:-1}
+RUNS=${RUNS:-3}
+WORK=${WORK:-${TMPDIR:-/tmp}/rca-bench}
+mkdir -p "$WORK"
+
+if ! [ -x /usr/bin/time ]; then
+  echo "bench: installing GNU time for peak RSS" >&2
+  (apt-get update -qq && apt-get install -y -qq time) >/dev/null 2>&1 || true
+fi
+
+echo "bench: building rca" >&2
+go build -o "$WORK/rca" ./cmd/rca
+RCA="$WORK/rca"
+
+BUNDLE=${BUNDLE:-$WORK/bundle-$SIZE-$SEED}
+if [ ! -d "$BUNDLE" ]; then
+  echo "bench: generating $SIZE bundle in $BUNDLE" >&2
+  go run ./scripts/gen large -size "$SIZE" -seed "$SEED" "$BUNDLE.tmp"
+  mv "$BUNDLE.tmp" "$BUNDLE"
+fi
+BYTES=$(find "$BUNDLE" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+FILES=$(find "$BUNDLE" -type f | wc -l)
+EVENTS=$("$RCA" parse --stats "$BUNDLE" 2>&1 >/dev/null | awk -F: '/"events"/ {gsub(/[ ,]/,"",$2); e=$2} END {print e}')
+echo "bench: $FILES files, $BYTES bytes, $EVENTS events" >&2
+
+# run NAME CMD...: RUNS timed runs; records median seconds and max RSS.
+declare -A MED RSS
+run() {
+  local name=$1; shift
+  local times=() rss=0
+  for _ in $(seq "$RUNS"); do
+    local out
+    if [ -x /usr/bin/time ]; then
+      out=$( { /usr/bin/time -f '%e %M' bash -c "$*" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    else
+      local s e; s=$(date +%s.%N); bash -c "$*" >/dev/null 2>&1; e=$(date +%s.%N)
+      out="$(echo "$e - $s" | bc) 0"
+    fi
+    times+=("${out% *}")
+    local r=${out#* }; [ "$r" -gt "$rss" ] && rss=$r
+  done
+  MED[$name]=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  RSS[$name]=$rss
+  echo "bench: $name: runs ${times[*]} s" >&2
+}
+
+run "grep -c ERROR" "find '$BUNDLE' -type f -print0 | xargs -0 grep -c ERROR"
+run "rca parse" "'$RCA' parse -q '$BUNDLE'"
+if [ -n "${EXTRA:-}" ]; then # EXTRA='name=command;name2=command2'
+  IFS=';' read -ra extras <<< "$EXTRA"
+  for x in "${extras[@]}"; do run "${x%%=*}" "${x#*=}"; done
+fi
+
+printf '\n%-22s %10s %10s %12s %10s %10s\n' "command" "median s" "MB/s" "events/s" "peak MiB" "x grep"
+base=${MED["grep -c ERROR"]}
+for name in "grep -c ERROR" "rca parse" ${EXTRA:+$(echo "$EXTRA" | tr ';' '\n' | cut -d= -f1)}; do
+  s=${MED[$name]}
+  awk -v n="$name" -v s="$s" -v b="$BYTES" -v e="$EVENTS" -v r="${RSS[$name]}" -v g="$base" \
+    'BEGIN {printf "%-22s %10.2f %10.0f %12.0f %10.0f %10.2f\n", n, s, b/1e6/s, (n ~ /^rca/ ? e/s : 0), r/1024, s/g}'
+done
+echo
+echo "bundle: $BUNDLE ($FILES files, $(awk -v b="$BYTES" 'BEGIN{printf "%.0f", b/1e6}') MB), runs: $RUNS, median of each"
