@@ -66,7 +66,7 @@ func newFormatsCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	ingest.register(detect)
+	ingest.register(detect, "format")
 	cmd.AddCommand(detect)
 	return cmd
 }

@@ -21,9 +21,11 @@ type ingestFlags struct {
 	maxLine int
 }
 
-func (f *ingestFlags) register(cmd *cobra.Command) {
+// register adds the flags; formatFlag names the flag that forces a log
+// format ("format" for parse, "input-format" where --format picks the output).
+func (f *ingestFlags) register(cmd *cobra.Command, formatFlag string) {
 	fl := cmd.Flags()
-	fl.StringArrayVar(&f.formats, "format", nil, "force a format: `ID` for every file, or GLOB=ID (repeatable; see `rca formats`)")
+	fl.StringArrayVar(&f.formats, formatFlag, nil, "force a log format: `ID` for every file, or GLOB=ID (repeatable; see `rca formats`)")
 	fl.StringArrayVar(&f.sources, "source", nil, "name the source of matching files: `NAME=GLOB` (repeatable)")
 	fl.StringArrayVar(&f.zones, "tz", nil, "zone for timestamps without one: `ZONE` (default for all) or SOURCE=ZONE; IANA name or offset like +08:00 (repeatable)")
 	fl.IntVar(&f.maxLine, "max-line", parse.DefaultMaxLine, "longest line kept whole, in bytes; longer lines are cut and flagged")
@@ -79,7 +81,7 @@ empty lines. A summary of the inputs goes to stderr.`,
 			return runParse(cmd.Context(), opts, stdout, stderr)
 		},
 	}
-	opts.ingest.register(cmd)
+	opts.ingest.register(cmd, "format")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "jsonl", "output `FORMAT`: jsonl or tsv (time, source, level, message)")
 	cmd.Flags().BoolVar(&opts.stats, "stats", false, "write a JSON summary of every input to stderr at the end")
 	cmd.Flags().BoolVarP(&opts.quiet, "quiet", "q", false, "no summary on stderr (warnings still go there)")

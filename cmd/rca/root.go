@@ -31,5 +31,6 @@ timestamp in UTC and merges them into one timeline.`,
 	root.PersistentFlags().StringArrayVar(&g.formatsFiles, "formats-file", nil, "load user-defined formats from a YAML/JSON `FILE` (repeatable)")
 	root.AddCommand(newParseCmd(g, stdout, stderr))
 	root.AddCommand(newFormatsCmd(g, stdout, stderr))
+	root.AddCommand(newAnalyzeCmd(g, stdout, stderr))
 	return root
 }

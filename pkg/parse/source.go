@@ -73,10 +73,10 @@ func ParseFormatFlags(vals []string) ([]FormatRule, error) {
 			glob, id = "", v
 		}
 		if Lookup(id) == nil {
-			return nil, fmt.Errorf("--format %q: unknown format %q (see `rca formats`)", v, id)
+			return nil, fmt.Errorf("format %q: unknown format %q (see `rca formats`)", v, id)
 		}
 		if _, err := path.Match(glob, ""); err != nil {
-			return nil, fmt.Errorf("--format %q: bad glob: %w", v, err)
+			return nil, fmt.Errorf("format %q: bad glob: %w", v, err)
 		}
 		out = append(out, FormatRule{Glob: glob, ID: id})
 	}

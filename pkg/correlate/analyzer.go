@@ -1,0 +1,204 @@
+package correlate
+
+import (
+	"strings"
+	"time"
+
+	"github.com/rca-dev/rca/pkg/event"
+)
+
+// Config tunes an analysis. The zero value is usable.
+type Config struct {
+	// Bucket is the width of the time buckets the tests count in; 0 picks
+	// one from the bundle's span (about 360 buckets, 10 s to 10 min).
+	Bucket time.Duration
+	// FDR is the false-discovery rate of the burst and silence tests
+	// (Benjamini–Hochberg over every bucket of every series). Default 0.001.
+	FDR float64
+	// Topology adds what the logs do not say: service addresses and
+	// dependencies.
+	Topology *Topology
+	// NoSkew turns off clock-skew estimation and correction.
+	NoSkew bool
+	// Since and Until keep only events in [Since, Until) when set.
+	Since, Until time.Time
+	// MaxRecords caps the notable events kept (warnings, errors, classified
+	// kinds); beyond it events are still counted but not kept as evidence.
+	MaxRecords int
+	// Now stamps the report; zero means time.Now.
+	Now time.Time
+}
+
+const (
+	volumeBucket      = 10 * time.Second // resolution of the per-source volume counters
+	defaultFDR        = 0.001
+	defaultMaxRecords = 2_000_000
+	maxMessageKept    = 300
+)
+
+// Analyzer turns a stream of events into a report. Feed it every event
+// with Observe (in time order, from one goroutine), then call Finish once.
+// Memory is bounded: per source a template miner (capped) and volume
+// counters per 10 s; per notable event a compact record (capped by
+// Config.MaxRecords).
+type Analyzer struct {
+	cfg     Config
+	cls     *Classifier
+	sources []*sourceState
+	bySrc   map[string]int32
+	recs    []record
+	strs    map[string]string // interned file names and targets
+	edges   map[edgeKey]int64 // caller source -> address, from access logs and targets
+	first   time.Time
+	last    time.Time
+	events  int64
+	errors  int64
+	warns   int64
+	dropped int64 // notable events over MaxRecords
+}
+
+// sourceState is what the analyzer keeps per source.
+type sourceState struct {
+	name      string
+	miner     *Miner
+	volume    map[int64]int64 // events per 10 s bucket (unix time / 10 s)
+	events    int64
+	first     time.Time
+	last      time.Time
+	formats   map[string]int64
+	tmplFirst map[*Template]time.Time
+}
+
+// record is a notable event: a warning or worse, or one with a kind.
+type record struct {
+	t      time.Time // corrected for skew once estimated
+	src    int32
+	kind   string
+	tmpl   *Template
+	level  event.Level
+	file   string
+	line   int64
+	target string
+	msg    string // first line, capped
+}
+
+type edgeKey struct {
+	src  int32
+	addr string
+}
+
+// NewAnalyzer makes an analyzer.
+func NewAnalyzer(cfg Config) *Analyzer {
+	if cfg.FDR <= 0 {
+		cfg.FDR = defaultFDR
+	}
+	if cfg.MaxRecords <= 0 {
+		cfg.MaxRecords = defaultMaxRecords
+	}
+	return &Analyzer{cfg: cfg, cls: NewClassifier(), bySrc: map[string]int32{}, strs: map[string]string{}, edges: map[edgeKey]int64{}}
+}
+
+func (a *Analyzer) intern(s string) string {
+	if v, ok := a.strs[s]; ok {
+		return v
+	}
+	a.strs[s] = s
+	return s
+}
+
+func (a *Analyzer) source(name string) int32 {
+	if i, ok := a.bySrc[name]; ok {
+		return i
+	}
+	i := int32(len(a.sources))
+	a.bySrc[name] = i
+	a.sources = append(a.sources, &sourceState{
+		name: name, miner: NewMiner(MinerConfig{}), volume: map[int64]int64{},
+		formats: map[string]int64{}, tmplFirst: map[*Template]time.Time{},
+	})
+	return i
+}
+
+// Observe takes one event: it classifies it (setting ev.Kind and facts),
+// assigns its template, and updates the counters. Unparsed lines count for
+// nothing but the totals: they have no time of their own.
+func (a *Analyzer) Observe(ev *event.Event) {
+	if ev.Unparsed || ev.Time.IsZero() {
+		return
+	}
+	if (!a.cfg.Since.IsZero() && ev.Time.Before(a.cfg.Since)) || (!a.cfg.Until.IsZero() && !ev.Time.Before(a.cfg.Until)) {
+		return
+	}
+	kind := a.cls.Classify(ev)
+	si := a.source(ev.Source)
+	s := a.sources[si]
+	tmpl := s.miner.Add(firstLine(ev.Message))
+	if _, seen := s.tmplFirst[tmpl]; !seen {
+		s.tmplFirst[tmpl] = ev.Time
+	}
+	ev.TemplateID, ev.Template = tmpl.ID, tmpl.Text
+	s.volume[ev.Time.Unix()/int64(volumeBucket/time.Second)]++
+	s.events++
+	s.formats[ev.Format]++
+	if s.first.IsZero() || ev.Time.Before(s.first) {
+		s.first = ev.Time
+	}
+	if ev.Time.After(s.last) {
+		s.last = ev.Time
+	}
+	if a.first.IsZero() || ev.Time.Before(a.first) {
+		a.first = ev.Time
+	}
+	if ev.Time.After(a.last) {
+		a.last = ev.Time
+	}
+	a.events++
+	rank := ev.Level.Rank()
+	switch {
+	case rank >= event.LevelError.Rank():
+		a.errors++
+	case rank == event.LevelWarn.Rank():
+		a.warns++
+	}
+	if up, ok := ev.Get("upstream"); ok && up != "" {
+		a.edges[edgeKey{si, a.intern(up)}]++
+	}
+	if kind == "" && rank < event.LevelWarn.Rank() {
+		return
+	}
+	if len(a.recs) >= a.cfg.MaxRecords {
+		a.dropped++
+		return
+	}
+	target, _ := ev.Get("target")
+	if target != "" {
+		target = a.intern(target)
+		a.edges[edgeKey{si, target}]++
+	}
+	a.recs = append(a.recs, record{
+		t: ev.Time, src: si, kind: kind, tmpl: tmpl, level: ev.Level,
+		file: a.intern(ev.File), line: ev.Line, target: target, msg: capMessage(ev.Message),
+	})
+}
+
+// firstLine is a message's first line: templates are mined on it alone.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// capMessage keeps the first line, cut at maxMessageKept bytes on a rune
+// boundary, copied so the event's text can be freed.
+func capMessage(s string) string {
+	s = firstLine(s)
+	if len(s) > maxMessageKept {
+		cut := maxMessageKept
+		for cut > 0 && s[cut]&0xC0 == 0x80 {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return strings.Clone(s)
+}

@@ -1,0 +1,259 @@
+package correlate
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/rca-dev/rca/pkg/event"
+)
+
+// Limits on what one incident carries into the report.
+const (
+	maxCauses        = 5
+	maxEvidence      = 6
+	maxTimelineRows  = 2000
+	timelineGap      = time.Minute // repeats further apart start a new row
+	maxSignalsPerInc = 200
+)
+
+// Finish runs the tests, estimates clock skew, ranks causes and returns the
+// report. inputs are the bundle's input summaries (from ingest); Finish
+// fills in their skew. tool names the program for the report.
+func (a *Analyzer) Finish(inputs []event.InputSummary, tool event.Tool) *event.Report {
+	now := a.cfg.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	rep := &event.Report{
+		Schema: event.ReportSchema, Tool: tool, GeneratedAt: event.Time{Time: now.UTC()},
+		Inputs: inputs, Incidents: []event.Incident{},
+		Summary: event.Summary{Events: a.events, Errors: a.errors, Warnings: a.warns,
+			Start: event.Time{Time: a.first}, End: event.Time{Time: a.last}},
+	}
+	if rep.Inputs == nil {
+		rep.Inputs = []event.InputSummary{}
+	}
+	if a.events == 0 {
+		return rep
+	}
+	res := newResolver(a.cfg.Topology, a.sources)
+	d := a.detect()
+	if !a.cfg.NoSkew {
+		if skew := a.estimateSkew(d, res); len(skew) > 0 {
+			a.applySkew(skew)
+			d = a.detect()
+			for i := range rep.Inputs {
+				if si, ok := a.bySrc[rep.Inputs[i].Source]; ok {
+					if s, ok := skew[si]; ok {
+						rep.Inputs[i].SkewSeconds = math.Round(s.Seconds()*1000) / 1000
+					}
+				}
+			}
+		}
+	}
+	type scored struct {
+		inc   event.Incident
+		score float64
+	}
+	var incs []scored
+	for _, w := range d.windows {
+		inc, score := a.incident(d, w, res)
+		if len(inc.Causes) == 0 {
+			continue
+		}
+		incs = append(incs, scored{inc, score})
+	}
+	sort.SliceStable(incs, func(i, j int) bool { return incs[i].score > incs[j].score })
+	for i := range incs {
+		inc := incs[i].inc
+		inc.Rank = i + 1
+		inc.ID = fmt.Sprintf("INC-%d", i+1)
+		inc.Score = math.Round(incs[i].score*1000) / 1000
+		rep.Incidents = append(rep.Incidents, inc)
+	}
+	rep.Summary.Incidents = len(rep.Incidents)
+	return rep
+}
+
+// incident builds one incident from a window, with its severity score.
+func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incident, float64) {
+	from, to := a.windowRange(d, w)
+	var idx []int
+	for i := range a.recs {
+		if t := a.recs[i].t; !t.Before(from) && t.Before(to) {
+			idx = append(idx, i)
+		}
+	}
+	inc := event.Incident{
+		Start: event.Time{Time: d.timeOf(w.first)}, End: event.Time{Time: d.timeOf(w.last + 1)},
+		Services: []string{}, Signals: []event.Signal{}, Causes: []event.Cause{}, Timeline: []event.TimelineRow{},
+	}
+	// services in order of first error, and the incident's weight
+	seen := map[string]bool{}
+	errorsAt := map[string]bool{}
+	fatal := false
+	var weight float64
+	for _, c := range w.cells {
+		weight += math.Min(50, -math.Log10(math.Max(c.p, 1e-300)))
+	}
+	for _, i := range idx {
+		r := &a.recs[i]
+		name := a.sources[r.src].name
+		if (r.kind != "" || r.level.Rank() >= event.LevelError.Rank()) && !seen[name] {
+			seen[name] = true
+			inc.Services = append(inc.Services, name)
+		}
+		if r.level.Rank() >= event.LevelError.Rank() {
+			errorsAt[name] = true
+		}
+		if r.level == event.LevelFatal {
+			fatal = true
+		}
+	}
+	inc.Signals = a.signals(idx)
+	cands := a.rankCauses(d, w, from, to, res, idx)
+	if len(cands) > maxCauses {
+		cands = cands[:maxCauses]
+	}
+	conf := confidences(cands)
+	for k, c := range cands {
+		if !seen[c.service] {
+			seen[c.service] = true
+			inc.Services = append(inc.Services, c.service)
+		}
+		inc.Causes = append(inc.Causes, event.Cause{
+			Rank: k + 1, Service: c.service, Kind: orKind(c.kind), Confidence: conf[k],
+			Summary: a.summarize(c), Evidence: a.evidence(c),
+		})
+	}
+	switch {
+	case fatal || len(errorsAt) >= 2:
+		inc.Severity = event.SeverityCritical
+	case len(errorsAt) == 1:
+		inc.Severity = event.SeverityWarning
+	default:
+		inc.Severity = event.SeverityInfo
+	}
+	inc.Timeline = a.timeline(idx)
+	return inc, weight * (1 + 0.5*float64(max(len(errorsAt)-1, 0)))
+}
+
+// orKind names a candidate without a kind (new errors of one template).
+func orKind(k string) string {
+	if k == "" {
+		return "new_error"
+	}
+	return k
+}
+
+// signals aggregates the incident's classified records by service and kind.
+func (a *Analyzer) signals(idx []int) []event.Signal {
+	type agg struct {
+		sig     event.Signal
+		targets map[string]int
+	}
+	m := map[[2]string]*agg{}
+	var order [][2]string
+	for _, i := range idx {
+		r := &a.recs[i]
+		if r.kind == "" {
+			continue
+		}
+		k := [2]string{a.sources[r.src].name, r.kind}
+		g := m[k]
+		if g == nil {
+			g = &agg{sig: event.Signal{Kind: r.kind, Service: k[0], First: event.Time{Time: r.t}}, targets: map[string]int{}}
+			m[k] = g
+			order = append(order, k)
+		}
+		g.sig.Count++
+		g.sig.Last = event.Time{Time: r.t}
+		if r.target != "" {
+			g.targets[r.target]++
+		}
+	}
+	out := make([]event.Signal, 0, len(order))
+	for _, k := range order {
+		g := m[k]
+		best, bn := "", 0
+		for t, n := range g.targets {
+			if n > bn || (n == bn && t < best) {
+				best, bn = t, n
+			}
+		}
+		g.sig.Target = event.Ptr(best)
+		out = append(out, g.sig)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
+	if len(out) > maxSignalsPerInc {
+		out = out[:maxSignalsPerInc]
+	}
+	return out
+}
+
+// evidence lists a cause's lines: its own first (the first anomalous one
+// first), then the first failure of each service that failed against it.
+func (a *Analyzer) evidence(c *candidate) []event.Evidence {
+	out := []event.Evidence{}
+	add := func(i int) {
+		r := &a.recs[i]
+		out = append(out, event.Evidence{Time: event.Time{Time: r.t}, Source: a.sources[r.src].name, File: r.file, Line: r.line, Message: r.msg})
+	}
+	seenTmpl := map[*Template]bool{}
+	for _, i := range c.own {
+		if len(out) >= maxEvidence/2+1 {
+			break
+		}
+		if t := a.recs[i].tmpl; !seenTmpl[t] {
+			seenTmpl[t] = true
+			add(i)
+		}
+	}
+	seenSrc := map[int32]bool{}
+	for _, i := range c.blame {
+		if len(out) >= maxEvidence {
+			break
+		}
+		if s := a.recs[i].src; !seenSrc[s] {
+			seenSrc[s] = true
+			add(i)
+		}
+	}
+	return out
+}
+
+// timeline lists the incident's notable lines in time order, repeats of a
+// (service, template, level) within timelineGap collapsed into one row.
+func (a *Analyzer) timeline(idx []int) []event.TimelineRow {
+	type open struct {
+		row  int
+		last time.Time
+	}
+	rows := []event.TimelineRow{}
+	type key struct {
+		src   int32
+		tmpl  *Template
+		level event.Level
+	}
+	live := map[key]*open{}
+	for _, i := range idx {
+		r := &a.recs[i]
+		k := key{r.src, r.tmpl, r.level}
+		if o := live[k]; o != nil && r.t.Sub(o.last) <= timelineGap {
+			rows[o.row].Count++
+			o.last = r.t
+			continue
+		}
+		if len(rows) >= maxTimelineRows {
+			continue
+		}
+		rows = append(rows, event.TimelineRow{
+			Time: event.Time{Time: r.t}, Service: a.sources[r.src].name, Level: event.Ptr(string(r.level)),
+			Kind: event.Ptr(r.kind), Message: r.msg, File: r.file, Line: r.line, Count: 1,
+		})
+		live[k] = &open{row: len(rows) - 1, last: r.t}
+	}
+	return rows
+}

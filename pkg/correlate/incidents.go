@@ -1,0 +1,212 @@
+package correlate
+
+import (
+	"math"
+	"sort"
+	"time"
+)
+
+// A series is what the tests count: one source's events of one kind, or
+// (for warnings and errors without a kind) of one template.
+type seriesKey struct {
+	src  int32
+	kind string    // "" for a template series
+	tmpl *Template // nil for a kind series
+}
+
+type series struct {
+	key    seriesKey
+	counts map[int64]int64 // per analysis bucket
+	recs   []int           // indexes into Analyzer.recs, in time order
+	rate   float64         // normal per-bucket rate, from quiet periods
+	total  int64
+}
+
+// cell is one significant bucket of one series (or one source's silence).
+type cell struct {
+	bucket  int64
+	s       *series // nil for silence
+	src     int32
+	count   int64
+	p       float64
+	silence bool
+}
+
+// window is a time range of significant cells: an incident in the making.
+type spanWin struct {
+	first, last int64 // buckets, inclusive
+	cells       []cell
+}
+
+// bucketFor picks the analysis bucket width for a span: about 360 buckets,
+// rounded to a width people read easily, between 10 s and 10 min.
+func bucketFor(span time.Duration) time.Duration {
+	for _, w := range []time.Duration{10 * time.Second, 20 * time.Second, 30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute} {
+		if span/w <= 360 {
+			return w
+		}
+	}
+	return 10 * time.Minute
+}
+
+// detection holds the outcome of the tests for one pass.
+type detection struct {
+	bucket  time.Duration
+	origin  time.Time // start of bucket 0
+	n       int64     // buckets in the bundle
+	series  map[seriesKey]*series
+	windows []spanWin
+}
+
+func (d *detection) bucketOf(t time.Time) int64 { return int64(t.Sub(d.origin) / d.bucket) }
+func (d *detection) timeOf(b int64) time.Time   { return d.origin.Add(time.Duration(b) * d.bucket) }
+
+// Minimum evidence: a series needs this many events in a window to count,
+// and a window this many anomalous events, so one-off noise stays out.
+const (
+	minSeriesEvents = 3
+	minWindowEvents = 5
+)
+
+// detect runs the burst and silence tests over the records (with their
+// current, skew-corrected times) and groups significant buckets into windows.
+func (a *Analyzer) detect() *detection {
+	d := &detection{series: map[seriesKey]*series{}}
+	span := a.last.Sub(a.first)
+	d.bucket = a.cfg.Bucket
+	if d.bucket <= 0 {
+		d.bucket = bucketFor(span)
+	}
+	d.origin = a.first.Truncate(d.bucket)
+	d.n = int64(a.last.Sub(d.origin)/d.bucket) + 1
+	for i := range a.recs {
+		r := &a.recs[i]
+		k := seriesKey{src: r.src, kind: r.kind}
+		if r.kind == "" {
+			k.tmpl = r.tmpl
+		}
+		s := d.series[k]
+		if s == nil {
+			s = &series{key: k, counts: map[int64]int64{}}
+			d.series[k] = s
+		}
+		b := d.bucketOf(r.t)
+		s.counts[b]++
+		s.total++
+		s.recs = append(s.recs, i)
+	}
+	floor := 0.5 / float64(d.n)
+	var cells []cell
+	var ps []float64
+	m := 0
+	for _, s := range d.series {
+		s.rate = robustRate(s.counts, d.n, floor)
+		m += int(d.n)
+		for b, c := range s.counts {
+			if float64(c) <= s.rate {
+				continue
+			}
+			p := poissonUpper(c, s.rate)
+			cells = append(cells, cell{bucket: b, s: s, src: s.key.src, count: c, p: p})
+			ps = append(ps, p)
+		}
+	}
+	sc, sps, sm := a.silenceCells(d)
+	cells, ps, m = append(cells, sc...), append(ps, sps...), m+sm
+	cut := bhThreshold(ps, m, a.cfg.FDR)
+	var sig []cell
+	for _, c := range cells {
+		if c.p <= cut {
+			sig = append(sig, c)
+		}
+	}
+	d.windows = groupCells(sig, d)
+	return d
+}
+
+// silenceCells tests each steadily logging source for buckets where it
+// went (nearly) quiet while the bundle went on.
+func (a *Analyzer) silenceCells(d *detection) (cells []cell, ps []float64, m int) {
+	per := int64(d.bucket / volumeBucket)
+	if per < 1 {
+		per = 1
+	}
+	active := map[int64]int{} // sources logging in each bucket
+	vols := make([]map[int64]int64, len(a.sources))
+	for si, s := range a.sources {
+		v := map[int64]int64{}
+		for vb, c := range s.volume {
+			b := d.bucketOf(time.Unix(vb*int64(volumeBucket/time.Second), 0))
+			v[b] += c
+		}
+		for b := range v {
+			active[b]++
+		}
+		vols[si] = v
+	}
+	for si, s := range a.sources {
+		v := vols[si]
+		firstB, lastB := d.bucketOf(s.first), d.bucketOf(s.last)
+		n := lastB - firstB + 1
+		if n < 12 {
+			continue // too short a history to call anything silence
+		}
+		lambda := robustRate(v, n, 0)
+		if lambda < 3 {
+			continue // a sparse source is often quiet: no test
+		}
+		m += int(d.n)
+		for b := firstB + 1; b < d.n; b++ {
+			if b > lastB && active[b] == 0 {
+				break // the whole bundle ended here
+			}
+			c := v[b]
+			if float64(c) >= lambda/4 {
+				continue
+			}
+			p := poissonLower(c, lambda)
+			cells = append(cells, cell{bucket: b, src: int32(si), count: c, p: p, silence: true})
+			ps = append(ps, p)
+		}
+	}
+	return cells, ps, m
+}
+
+// groupCells merges significant cells closer than the gap into windows and
+// drops windows with too little evidence.
+func groupCells(cells []cell, d *detection) []spanWin {
+	sort.Slice(cells, func(i, j int) bool { return cells[i].bucket < cells[j].bucket })
+	gap := max(int64(2), int64(math.Ceil(float64(time.Minute)/float64(d.bucket))))
+	var out []spanWin
+	for _, c := range cells {
+		if n := len(out); n > 0 && c.bucket-out[n-1].last <= gap {
+			w := &out[n-1]
+			w.last = max(w.last, c.bucket)
+			w.cells = append(w.cells, c)
+			continue
+		}
+		out = append(out, spanWin{first: c.bucket, last: c.bucket, cells: []cell{c}})
+	}
+	kept := out[:0]
+	for _, w := range out {
+		perSeries := map[*series]int64{}
+		var events int64
+		silent := false
+		for _, c := range w.cells {
+			if c.silence {
+				silent = true
+				continue
+			}
+			perSeries[c.s] += c.count
+		}
+		for _, n := range perSeries {
+			if n >= minSeriesEvents {
+				events += n
+			}
+		}
+		if events >= minWindowEvents || (silent && events > 0) {
+			kept = append(kept, w)
+		}
+	}
+	return kept
+}

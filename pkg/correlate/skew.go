@@ -1,0 +1,107 @@
+package correlate
+
+import (
+	"sort"
+	"time"
+)
+
+// Clock skew. A client cannot see a refused connection before the server
+// went down: when a server's own down/restart line is stamped after the
+// first connection failures its clients report against it, the server's
+// clock is ahead by at least the difference. Only such unambiguous
+// cause/effect pairs are used — connection-level failures on one side, the
+// server's own cause line on the other — because a service that merely
+// fails later than its callers (it logs at the end of a slow request) is
+// not evidence of skew.
+
+// skewLead is the time a cause is assumed to precede its first effect once
+// the effect was seen before it.
+const skewLead = time.Second
+
+// skewTolerance ignores differences this small: log timestamps of a
+// failing system are not that precise.
+const skewTolerance = 2 * time.Second
+
+// clientFailureKinds are failures that can only follow the server's fault.
+var clientFailureKinds = map[string]bool{
+	"connection_refused": true, "connection_reset": true, "database_connection_error": true,
+	"kafka_broker_unavailable": true, "upstream_unavailable": true,
+}
+
+// serverCauseKinds are a server's own lines saying it went away.
+var serverCauseKinds = map[string]bool{
+	"process_restart": true, "database_unavailable": true, "resource_exhausted": true,
+	"kafka_broker_unavailable": true, "config_error": true,
+}
+
+// estimateSkew returns the clock offset of each source (positive: its clock
+// is ahead) found from the pairs inside the detected windows.
+func (a *Analyzer) estimateSkew(d *detection, res *resolver) map[int32]time.Duration {
+	diffs := map[int32][]time.Duration{}
+	for _, w := range d.windows {
+		from, to := a.windowRange(d, w)
+		firstFail := map[[2]int32]time.Time{} // (client, server) -> first failure
+		firstCause := map[int32]time.Time{}
+		for i := range a.recs {
+			r := &a.recs[i]
+			if r.t.Before(from) || r.t.After(to) {
+				continue
+			}
+			if serverCauseKinds[r.kind] {
+				if t, ok := firstCause[r.src]; !ok || r.t.Before(t) {
+					firstCause[r.src] = r.t
+				}
+			}
+			if clientFailureKinds[r.kind] && r.target != "" {
+				svc, isSrc := res.service(r.target)
+				if !isSrc {
+					continue
+				}
+				srv := a.bySrc[svc]
+				if srv == r.src {
+					continue
+				}
+				k := [2]int32{r.src, srv}
+				if t, ok := firstFail[k]; !ok || r.t.Before(t) {
+					firstFail[k] = r.t
+				}
+			}
+		}
+		for k, tf := range firstFail {
+			tc, ok := firstCause[k[1]]
+			if !ok {
+				continue
+			}
+			if lag := tc.Sub(tf); lag > skewTolerance {
+				diffs[k[1]] = append(diffs[k[1]], lag+skewLead)
+			}
+		}
+	}
+	out := map[int32]time.Duration{}
+	for src, ds := range diffs {
+		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		out[src] = ds[len(ds)/2] // median over clients and incidents
+	}
+	return out
+}
+
+// applySkew shifts the records of skewed sources back onto the common
+// clock.
+func (a *Analyzer) applySkew(skew map[int32]time.Duration) {
+	if len(skew) == 0 {
+		return
+	}
+	for i := range a.recs {
+		if s, ok := skew[a.recs[i].src]; ok {
+			a.recs[i].t = a.recs[i].t.Add(-s)
+		}
+	}
+	sort.SliceStable(a.recs, func(i, j int) bool { return a.recs[i].t.Before(a.recs[j].t) })
+}
+
+// windowRange is the time range of a window, widened backwards by the
+// lead-up in which causes are looked for.
+func (a *Analyzer) windowRange(d *detection, w spanWin) (time.Time, time.Time) {
+	lead := max(2*d.bucket, 2*time.Minute)
+	return d.timeOf(w.first).Add(-lead), d.timeOf(w.last + 1)
+}

@@ -1,0 +1,58 @@
+package correlate
+
+import (
+	"math"
+	"testing"
+)
+
+func TestPoissonTails(t *testing.T) {
+	tests := []struct {
+		k      int64
+		lambda float64
+		upper  float64
+	}{
+		{0, 2, 1},
+		{1, 2, 1 - math.Exp(-2)},
+		{3, 2, 1 - math.Exp(-2)*(1+2+2)},
+		{50, 0.1, 0}, // vanishingly small, but > 0
+	}
+	for _, tt := range tests {
+		got := poissonUpper(tt.k, tt.lambda)
+		if tt.upper == 0 {
+			if got <= 0 || got > 1e-60 {
+				t.Errorf("poissonUpper(%d, %g) = %g, want a tiny positive value", tt.k, tt.lambda, got)
+			}
+			continue
+		}
+		if math.Abs(got-tt.upper) > 1e-12 {
+			t.Errorf("poissonUpper(%d, %g) = %.15f, want %.15f", tt.k, tt.lambda, got, tt.upper)
+		}
+	}
+	if got, want := poissonLower(0, 3), math.Exp(-3); math.Abs(got-want) > 1e-12 {
+		t.Errorf("poissonLower(0, 3) = %g, want %g", got, want)
+	}
+}
+
+func TestBHThreshold(t *testing.T) {
+	ps := []float64{0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205}
+	if got := bhThreshold(ps, 8, 0.05); got != 0.008 {
+		t.Errorf("bhThreshold = %g, want 0.008", got)
+	}
+	if got := bhThreshold(ps, 1000, 0.05); got != 0 {
+		t.Errorf("bhThreshold with m=1000 = %g, want 0 (nothing survives)", got)
+	}
+}
+
+func TestRobustRateIgnoresTheBurst(t *testing.T) {
+	counts := map[int64]int64{}
+	for b := int64(0); b < 720; b += 18 { // one event every 3 minutes in 10 s buckets
+		counts[b] = 1
+	}
+	for b := int64(400); b < 410; b++ { // a burst of 200 per bucket
+		counts[b] = 200
+	}
+	got := robustRate(counts, 720, 1e-3)
+	if got > 0.1 {
+		t.Errorf("robustRate = %g, want about 40/720 = 0.056: the burst must not count as normal", got)
+	}
+}

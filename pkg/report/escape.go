@@ -1,0 +1,90 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Terminal escapes a log-derived string for a terminal: control bytes (ESC
+// of colour and OSC sequences, CR, backspace, BEL, and the C1 controls)
+// become visible escapes like \x1b, newlines become "⏎ " so one record
+// stays on one line, and invalid UTF-8 becomes U+FFFD. The original stays
+// in the JSON output.
+func Terminal(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteRune('\uFFFD')
+		case r == '\n':
+			b.WriteString("⏎ ")
+		case r == '\t':
+			b.WriteByte(' ')
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case r >= 0x80 && r < 0xa0: // C1 controls (a one-rune CSI in some terminals)
+			fmt.Fprintf(&b, "\\u%04x", r)
+		case r == '\u2028' || r == '\u2029' || r == '\u202e' || r == '\u2066' || r == '\u2067' || r == '\u2068' || r == '\u2069' || r == '\u202d' || r == '\u202a' || r == '\u202b' || r == '\u202c':
+			fmt.Fprintf(&b, "\\u%04x", r) // line separators and bidi overrides
+		default:
+			b.WriteRune(r)
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// MarkdownCell escapes a string for a Markdown table cell: terminal escapes
+// first, then pipes, backticks, HTML and the characters that start
+// Markdown syntax, so log text can neither break the table nor inject
+// markup or links.
+func MarkdownCell(s string) string {
+	s = Terminal(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '|':
+			b.WriteString(`\|`)
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		case '`', '*', '_', '[', ']', '\\', '#', '~', '!':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// truncate cuts s to at most n display columns (counting runes), marking
+// the cut with "…".
+func truncate(s string, n int) string {
+	if n <= 1 || utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i := 0
+	for k := range s {
+		if i == n-1 {
+			return s[:k] + "…"
+		}
+		i++
+	}
+	return s
+}
