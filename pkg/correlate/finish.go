@@ -112,7 +112,7 @@ func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incid
 			fatal = true
 		}
 	}
-	inc.Signals = a.signals(idx)
+	inc.Signals = a.signals(idx, func(r *record) bool { return a.relevant(d, w, from, r) })
 	cands := a.rankCauses(d, w, from, to, res, idx)
 	if len(cands) > maxCauses {
 		cands = cands[:maxCauses]
@@ -136,7 +136,13 @@ func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incid
 	default:
 		inc.Severity = event.SeverityInfo
 	}
-	inc.Timeline = a.timeline(idx)
+	var rel []int
+	for _, i := range idx {
+		if a.relevant(d, w, from, &a.recs[i]) {
+			rel = append(rel, i)
+		}
+	}
+	inc.Timeline = a.timeline(rel)
 	return inc, weight * (1 + 0.5*float64(max(len(errorsAt)-1, 0)))
 }
 
@@ -149,7 +155,7 @@ func orKind(k string) string {
 }
 
 // signals aggregates the incident's classified records by service and kind.
-func (a *Analyzer) signals(idx []int) []event.Signal {
+func (a *Analyzer) signals(idx []int, keep func(*record) bool) []event.Signal {
 	type agg struct {
 		sig     event.Signal
 		targets map[string]int
@@ -158,7 +164,7 @@ func (a *Analyzer) signals(idx []int) []event.Signal {
 	var order [][2]string
 	for _, i := range idx {
 		r := &a.recs[i]
-		if r.kind == "" {
+		if r.kind == "" || !keep(r) {
 			continue
 		}
 		k := [2]string{a.sources[r.src].name, r.kind}
@@ -256,4 +262,22 @@ func (a *Analyzer) timeline(idx []int) []event.TimelineRow {
 		live[k] = &open{row: len(rows) - 1, last: r.t}
 	}
 	return rows
+}
+
+// relevant tells the lines that belong to an incident from the bundle's
+// background in the same time range: a line is relevant when its series is
+// significant in the window, when its template is new there, or when its
+// kind is a cause a single line can carry (a shutdown, an OOM kill).
+func (a *Analyzer) relevant(d *detection, w spanWin, from time.Time, r *record) bool {
+	if kindPrior[r.kind] >= 0.7 {
+		return true
+	}
+	if ft, ok := a.sources[r.src].tmplFirst[r.tmpl]; ok && !ft.Before(from) {
+		return true
+	}
+	k := seriesKey{src: r.src, kind: r.kind}
+	if r.kind == "" {
+		k.tmpl = r.tmpl
+	}
+	return w.significant[k]
 }

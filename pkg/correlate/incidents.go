@@ -36,6 +36,7 @@ type cell struct {
 type spanWin struct {
 	first, last int64 // buckets, inclusive
 	cells       []cell
+	significant map[seriesKey]bool // series with a significant cell here
 }
 
 // bucketFor picks the analysis bucket width for a span: about 360 buckets,
@@ -205,6 +206,12 @@ func groupCells(cells []cell, d *detection) []spanWin {
 			}
 		}
 		if events >= minWindowEvents || (silent && events > 0) {
+			w.significant = map[seriesKey]bool{}
+			for s, n := range perSeries {
+				if n >= minSeriesEvents {
+					w.significant[s.key] = true
+				}
+			}
 			kept = append(kept, w)
 		}
 	}

@@ -93,10 +93,11 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 	for _, i := range idx {
 		r := &a.recs[i]
 		src := a.sources[r.src].name
-		if r.kind == "" {
-			if r.level.Rank() < event.LevelError.Rank() {
-				continue
-			}
+		if r.kind == "" && r.level.Rank() < event.LevelError.Rank() {
+			continue
+		}
+		if !a.relevant(d, w, from, r) {
+			continue
 		}
 		c := get(src, r.kind)
 		c.own = append(c.own, i)

@@ -20,7 +20,7 @@ const skewLead = time.Second
 
 // skewTolerance ignores differences this small: log timestamps of a
 // failing system are not that precise.
-const skewTolerance = 2 * time.Second
+const skewTolerance = 5 * time.Second
 
 // clientFailureKinds are failures that can only follow the server's fault.
 var clientFailureKinds = map[string]bool{
@@ -28,10 +28,13 @@ var clientFailureKinds = map[string]bool{
 	"kafka_broker_unavailable": true, "upstream_unavailable": true,
 }
 
-// serverCauseKinds are a server's own lines saying it went away.
+// serverCauseKinds are a server's own lines written at the moment it went
+// away (shutdown, restart, an OOM kill). Lines a server writes when it
+// notices trouble later (a Kafka broker shrinking its ISR after
+// replica.lag.time.max.ms) legitimately lag their clients and are no
+// evidence of skew.
 var serverCauseKinds = map[string]bool{
 	"process_restart": true, "database_unavailable": true, "resource_exhausted": true,
-	"kafka_broker_unavailable": true, "config_error": true,
 }
 
 // estimateSkew returns the clock offset of each source (positive: its clock
