@@ -366,7 +366,7 @@ func gatewayFields(ev *event.Event, n int) {
 // nothing, or only what is recognizable.
 func gatewayRequest(ev *event.Event, req string) {
 	sp := strings.IndexByte(req, ' ')
-	if sp <= 0 {
+	if sp <= 0 || req[:sp] == "-" { // "- - -": Envoy's TCP proxy
 		return
 	}
 	ev.Set("method", req[:sp])
