@@ -154,20 +154,20 @@ func envoyAccess(line []byte, ev *event.Event, loc *time.Location) bool {
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
 	gatewayRequest(ev, raw[req[0]:req[1]])
 	code, fl := raw[status[0]:status[1]], raw[flags[0]:flags[1]]
-	ev.Set("status", code)
-	ev.Set("response_flags", fl)
+	gatewayAdd(ev, "status", code)
+	gatewayAdd(ev, "response_flags", fl)
 	bare := 0
 	for x := 0; x < k; x++ {
 		v := raw[its[x].s:its[x].e]
 		if its[x].kind == gatewayQuotedK {
-			ev.Set("upstream_failure_reason", v)
+			gatewayAdd(ev, "upstream_failure_reason", v)
 			continue
 		}
 		switch bare {
 		case 0:
-			ev.Set("response_code_details", v)
+			gatewayAdd(ev, "response_code_details", v)
 		case 1:
-			ev.Set("termination_details", v)
+			gatewayAdd(ev, "termination_details", v)
 		}
 		bare++
 	}
@@ -177,16 +177,16 @@ func envoyAccess(line []byte, ev *event.Event, loc *time.Location) bool {
 		}
 		return raw[its[x].s:its[x].e]
 	}
-	ev.Set("bytes_in", val(k))
-	ev.Set("bytes_out", val(k+1))
-	ev.Set("latency_ms", val(k+2))
-	ev.Set("upstream_latency_ms", val(k+3))
+	gatewayAdd(ev, "bytes_in", val(k))
+	gatewayAdd(ev, "bytes_out", val(k+1))
+	gatewayAdd(ev, "latency_ms", val(k+2))
+	gatewayAdd(ev, "upstream_latency_ms", val(k+3))
 	x := k + 4
 	for _, key := range envoyQuotedKeys {
 		if x >= n || its[x].kind != gatewayQuotedK {
 			break
 		}
-		ev.Set(key, val(x))
+		gatewayAdd(ev, key, val(x))
 		x++
 	}
 	for _, key := range envoyTailKeys {
@@ -194,10 +194,10 @@ func envoyAccess(line []byte, ev *event.Event, loc *time.Location) bool {
 			break
 		}
 		v := val(x)
-		ev.Set(key, v)
+		gatewayAdd(ev, key, v)
 		if key == "downstream_remote_address" {
 			h, _ := gatewaySplitHostPort(v)
-			ev.Set("client", h)
+			gatewayAdd(ev, "client", h)
 		}
 		x++
 	}
@@ -210,7 +210,7 @@ func envoyAccess(line []byte, ev *event.Event, loc *time.Location) bool {
 		}
 		if strings.Contains(","+fl+",", ",UF,") {
 			if up, ok := ev.Get("upstream"); ok {
-				ev.Set("target", up)
+				gatewayAdd(ev, "target", up)
 			}
 		}
 	}

@@ -361,6 +361,16 @@ func gatewayFields(ev *event.Event, n int) {
 	}
 }
 
+// gatewayAdd appends a field without looking for an existing one of the
+// same name: for decoders filling a fresh event with distinct keys. Like
+// Event.Set it drops empty values and "-".
+func gatewayAdd(ev *event.Event, key, value string) {
+	if value == "" || value == "-" {
+		return
+	}
+	ev.Fields = append(ev.Fields, event.Field{Key: key, Value: value})
+}
+
 // gatewayRequest splits a request line "GET /x HTTP/1.1" and sets method,
 // path and protocol. Lines without the three parts ("-", "", garbage) set
 // nothing, or only what is recognizable.

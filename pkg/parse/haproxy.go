@@ -213,8 +213,8 @@ func haproxyTraffic(line []byte, i int, ev *event.Event, d *haproxyDecoder) bool
 	fe := v(0)
 	if strings.HasSuffix(fe, ":") { // "fe/bind: SSL handshake failure"
 		f, bind, _ := strings.Cut(fe[:len(fe)-1], "/")
-		ev.Set("frontend", f)
-		ev.Set("bind", bind)
+		gatewayAdd(ev, "frontend", f)
+		gatewayAdd(ev, "bind", bind)
 		ev.Message = raw[min(tok[0][1]+1, len(raw)):]
 		ev.Level = event.LevelWarn
 	} else {
@@ -227,9 +227,9 @@ func haproxyTraffic(line []byte, i int, ev *event.Event, d *haproxyDecoder) bool
 		if !okb || nt != 2 && nt != 4 {
 			return false
 		}
-		ev.Set("frontend", strings.TrimSuffix(fe, "~"))
-		ev.Set("backend", be)
-		ev.Set("server", srv)
+		gatewayAdd(ev, "frontend", strings.TrimSuffix(fe, "~"))
+		gatewayAdd(ev, "backend", be)
+		gatewayAdd(ev, "server", srv)
 		var tnames []string
 		var rest int // index of the token after the timers' followers
 		var ts string
@@ -240,8 +240,8 @@ func haproxyTraffic(line []byte, i int, ev *event.Event, d *haproxyDecoder) bool
 			}
 			tnames = haproxyHTTPTimers[:]
 			code := v(3)
-			ev.Set("status", code)
-			ev.Set("bytes", v(4))
+			gatewayAdd(ev, "status", code)
+			gatewayAdd(ev, "bytes", v(4))
 			ts = v(7)
 			haproxyCounts(ev, v(8), v(9))
 			ev.Level = httpLevel(code)
@@ -252,7 +252,7 @@ func haproxyTraffic(line []byte, i int, ev *event.Event, d *haproxyDecoder) bool
 				return false
 			}
 			tnames = haproxyTCPTimers[:]
-			ev.Set("bytes", v(3))
+			gatewayAdd(ev, "bytes", v(3))
 			ts = v(4)
 			haproxyCounts(ev, v(5), v(6))
 			ev.Level = event.LevelInfo
@@ -261,13 +261,13 @@ func haproxyTraffic(line []byte, i int, ev *event.Event, d *haproxyDecoder) bool
 		}
 		for k, t := 0, timers; k < len(tnames); k++ {
 			val, more, _ := strings.Cut(t, "/")
-			ev.Set(tnames[k], val)
+			gatewayAdd(ev, tnames[k], val)
 			t = more
 			if k == len(tnames)-1 {
-				ev.Set("latency_ms", strings.TrimPrefix(val, "+"))
+				gatewayAdd(ev, "latency_ms", strings.TrimPrefix(val, "+"))
 			}
 		}
-		ev.Set("termination_state", ts)
+		gatewayAdd(ev, "termination_state", ts)
 		if l := haproxyTermLevel(ts); l.Rank() > ev.Level.Rank() {
 			ev.Level = l
 		}
@@ -277,8 +277,8 @@ func haproxyTraffic(line []byte, i int, ev *event.Event, d *haproxyDecoder) bool
 		}
 	}
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
-	ev.Set("client", chost)
-	ev.Set("client_port", cport)
+	gatewayAdd(ev, "client", chost)
+	gatewayAdd(ev, "client_port", cport)
 	// the accept date fixes the year of later lines that have only a header
 	d.years.year, d.years.last, d.years.set = ev.Time.In(d.loc).Year(), ev.Time.In(d.loc).Month(), true
 	return true
@@ -295,11 +295,11 @@ func haproxyCounts(ev *event.Event, conns, queues string) {
 	for _, k := range [...]string{"actconn", "feconn", "beconn", "srv_conn", "retries"} {
 		var val string
 		val, conns, _ = strings.Cut(conns, "/")
-		ev.Set(k, val)
+		gatewayAdd(ev, k, val)
 	}
 	sq, bq, _ := strings.Cut(queues, "/")
-	ev.Set("srv_queue", sq)
-	ev.Set("backend_queue", bq)
+	gatewayAdd(ev, "srv_queue", sq)
+	gatewayAdd(ev, "backend_queue", bq)
 }
 
 // haproxyHTTPTail reads the captured headers ("{...}", none, one or two)

@@ -273,19 +273,19 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location) (int, bool) {
 
 	gatewayFields(ev, 20)
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
-	ev.Set("client", raw[client[0]:client[1]])
+	gatewayAdd(ev, "client", raw[client[0]:client[1]])
 	if multi {
-		ev.Set("client_list", raw[list[0]:list[1]])
+		gatewayAdd(ev, "client_list", raw[list[0]:list[1]])
 	}
-	ev.Set("host", raw[host[0]:host[1]])
-	ev.Set("user", raw[user[0]:user[1]])
+	gatewayAdd(ev, "host", raw[host[0]:host[1]])
+	gatewayAdd(ev, "user", raw[user[0]:user[1]])
 	gatewayRequest(ev, raw[req[0]:req[1]])
-	ev.Set("status", raw[status[0]:status[1]])
-	ev.Set("bytes", raw[nbytes[0]:nbytes[1]])
-	ev.Set("referrer", raw[ref[0]:ref[1]])
-	ev.Set("user_agent", raw[ua[0]:ua[1]])
-	ev.Set("tls_protocol", raw[tlsProto[0]:tlsProto[1]])
-	ev.Set("tls_cipher", raw[tlsCipher[0]:tlsCipher[1]])
+	gatewayAdd(ev, "status", raw[status[0]:status[1]])
+	gatewayAdd(ev, "bytes", raw[nbytes[0]:nbytes[1]])
+	gatewayAdd(ev, "referrer", raw[ref[0]:ref[1]])
+	gatewayAdd(ev, "user_agent", raw[ua[0]:ua[1]])
+	gatewayAdd(ev, "tls_protocol", raw[tlsProto[0]:tlsProto[1]])
+	gatewayAdd(ev, "tls_cipher", raw[tlsCipher[0]:tlsCipher[1]])
 	if k == 0 {
 		ev.Level = event.LevelInfo
 	} else {
