@@ -139,7 +139,10 @@ func (d *nginxIngressDecoder) Decode(line []byte, ev *event.Event, cur *event.Ev
 // "request" bytes". The addresses are $remote_addr, or a list of them as
 // $http_x_forwarded_for writes it (optionally quoted, optionally followed
 // by one more address); a plain leading token before them is the virtual
-// host (vhost_combined, Filebeat's "test-with-host" layout). Following
+// host (vhost_combined, Filebeat's "test-with-host" layout); a syslog
+// header before them ("Aug 15 14:22:17 web1 nginx: ") is skipped. The
+// stamp may also be $time_iso8601 ("[2023-08-15T14:22:17+02:00]").
+// Following
 // Filebeat, client is the first public IP of the list, else its first
 // element; the raw list is kept as client_list.
 //
@@ -151,6 +154,7 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location) (int, bool) {
 		return 0, false
 	}
 	k := -1 // index of the stamp's '['
+	iso := false
 	if line[0] == '[' {
 		k = 0
 	} else {
@@ -164,13 +168,23 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location) (int, bool) {
 				k = j
 				break
 			}
+			if j+5 < len(line) && isDigit(line[j+1]) && isDigit(line[j+4]) && line[j+5] == '-' { // $time_iso8601
+				k, iso = j, true
+				break
+			}
 			off = j + 1
 		}
 		if k < 0 {
 			return 0, false
 		}
 	}
-	st, ok := parseCLF(line[k+1:], loc)
+	var st stamp
+	var ok bool
+	if iso {
+		st, ok = parseISO(line[k+1:], loc)
+	} else {
+		st, ok = parseCLF(line[k+1:], loc)
+	}
 	i := k + 1 + st.n
 	if !ok || i >= len(line) || line[i] != ']' {
 		return 0, false
@@ -214,7 +228,12 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location) (int, bool) {
 		for region[1] > 0 && line[region[1]-1] == ' ' {
 			region[1]--
 		}
-		if region[1] <= 0 || line[0] == ' ' {
+		// a syslog header ("Aug 15 14:22:17 web1 nginx: ") ends with ": ",
+		// which addresses and hosts never contain
+		if c := bytes.LastIndex(line[:region[1]], []byte(": ")); c >= 0 {
+			region[0] = c + 2
+		}
+		if region[1] <= region[0] || line[region[0]] == ' ' {
 			return 0, false
 		}
 		host, list, client, multi = nginxAddresses(raw, region[0], region[1])

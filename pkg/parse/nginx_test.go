@@ -254,6 +254,12 @@ func TestNginxAccessTail(t *testing.T) {
 			msg:  "GET /apache_pb.gif HTTP/1.0 200", lvl: "info",
 		},
 		{
+			name: "syslog-wrapped ($time_iso8601)",
+			line: `Aug 15 14:22:17 web1 nginx: 198.51.100.23 - - [2023-08-15T14:22:17+02:00] "GET /login HTTP/1.1" 401 25 "-" "python-requests/2.31.0" 0.002`,
+			want: map[string]string{"client": "198.51.100.23", "host": "", "status": "401", "latency_ms": "2"},
+			msg:  "GET /login HTTP/1.1 401", lvl: "warn",
+		},
+		{
 			name: "old ingress-nginx $the_real_ip",
 			line: `104.156.229.24 - [203.0.113.9] - - [25/Jun/2018:15:26:49 +0000] "GET /pro/ HTTP/1.1" 200 4180 "-" "updown.io daemon 2.2" 522 1.683 [apps-web] 172.20.84.227:5000 16631 1.684 200 f5981fc9e19566a250f13d8fa7cbce60`,
 			want: map[string]string{"client": "203.0.113.9", "latency_ms": "1683", "upstream": "172.20.84.227:5000", "upstream_latency_ms": "1684", "upstream_status": "200", "request_id": "f5981fc9e19566a250f13d8fa7cbce60"},
