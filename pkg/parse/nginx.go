@@ -142,9 +142,8 @@ func (d *nginxIngressDecoder) Decode(line []byte, ev *event.Event, cur *event.Ev
 // host (vhost_combined, Filebeat's "test-with-host" layout); a syslog
 // header before them ("Aug 15 14:22:17 web1 nginx: ") is skipped. The
 // stamp may also be $time_iso8601 ("[2023-08-15T14:22:17+02:00]").
-// Following
-// Filebeat, client is the first public IP of the list, else its first
-// element; the raw list is kept as client_list.
+// Following Filebeat, client is the first public IP of the list, else its
+// first element; the raw list is kept as client_list.
 //
 // The message is the request line, a space and the status
 // ("GET /api/invoice HTTP/1.1 503"). It returns the index after the last
