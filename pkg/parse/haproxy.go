@@ -28,7 +28,8 @@ func init() {
 // or the message alone (HAProxy logging to stdout in "raw" format). The
 // event time is the accept date in brackets of traffic lines, which has
 // milliseconds and a year, else the header's stamp; accept dates also fix
-// the year later header-only lines get.
+// the year later header-only lines get. The accept date carries no zone:
+// it is read in the input's zone even when an ISO header has an offset.
 type haproxyDecoder struct {
 	loc   *time.Location
 	years yearInfer
