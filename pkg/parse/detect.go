@@ -46,11 +46,25 @@ func Detect(sample [][]byte, ctx *Context) Detection {
 	if nonEmpty == 0 {
 		return Detection{Format: Lookup(GenericID)}
 	}
+	// The generic fallback's view of each line: the decoding framework offers
+	// a line a format rejects to the fallback, so a product format is not
+	// blamed for the few foreign lines (a systemd line in an HAProxy log)
+	// that the fallback reads.
+	fallback := make([]bool, len(sample))
+	if g := Lookup(GenericID); g != nil {
+		dec := g.New(ctx)
+		for i, l := range sample {
+			if !isBlank(l) {
+				ev := &event.Event{Raw: string(l)}
+				fallback[i] = dec.Decode(l, ev, nil) == Start && !ev.Time.IsZero()
+			}
+		}
+	}
 	for _, f := range Formats() {
 		dec := f.New(ctx)
 		var cur *event.Event
-		starts, folded := 0, 0
-		for _, l := range sample {
+		starts, folded, viaFallback := 0, 0, 0
+		for i, l := range sample {
 			if isBlank(l) {
 				continue
 			}
@@ -62,6 +76,8 @@ func Detect(sample [][]byte, ctx *Context) Detection {
 				cur = ev
 			case (v == Continue || v == Absorb) && cur != nil:
 				folded++
+			case v == Reject && f.ID != GenericID && !f.NoFallback && fallback[i]:
+				viaFallback++
 			case v == Reject && f.Multiline && cur != nil:
 				folded++
 			}
@@ -69,7 +85,11 @@ func Detect(sample [][]byte, ctx *Context) Detection {
 		if starts == 0 {
 			continue
 		}
-		scores = append(scores, Score{Format: f, Confidence: float64(starts+folded) / float64(nonEmpty), Starts: starts})
+		// Lines left to the fallback count half as much as the format's
+		// own, so a format that reads one line in a hundred does not tie
+		// with the one that reads them all.
+		conf := (float64(starts+folded) + 0.5*float64(viaFallback)) / float64(nonEmpty)
+		scores = append(scores, Score{Format: f, Confidence: conf, Starts: starts})
 	}
 	if len(scores) == 0 {
 		return Detection{Format: Lookup(GenericID)}
