@@ -335,7 +335,7 @@ func (d *mysqlBinlogDecoder) table(s string, cur *event.Event) {
 	dot := strings.Index(s, "`.`")
 	db, tbl := "", ""
 	switch {
-	case dot > 0 && s[0] == '`' && strings.HasSuffix(s, "`"):
+	case dot > 0 && s[0] == '`' && dot+4 <= len(s) && s[len(s)-1] == '`':
 		db, tbl = s[1:dot], s[dot+3:len(s)-1]
 	default:
 		if k := strings.IndexByte(s, '.'); k > 0 {

@@ -123,7 +123,11 @@ func (d *mysqlErrorDecoder) Decode(line []byte, ev *event.Event, cur *event.Even
 			}
 		}
 	}
-	msg := raw[i:mysqlTrimRight(line, len(line))]
+	end := mysqlTrimRight(line, len(line))
+	if end < i {
+		end = i
+	}
+	msg := raw[i:end]
 	switch {
 	case strings.HasPrefix(msg, "UTC - mysqld got signal"), strings.HasPrefix(msg, "- mysqld got signal"):
 		msg = msg[strings.IndexByte(msg, '-')+2:]
