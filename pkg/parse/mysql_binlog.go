@@ -122,6 +122,7 @@ const (
 const (
 	mysqlBinMsgHeader   = 1 // the first event's description
 	mysqlBinMsgTableMap = 2 // "Table_map: `db`.`t` mapped to number 92"
+	mysqlBinMsgXA       = 2 // "XA COMMIT X'7478',X'',1"
 	mysqlBinMsgRowImage = 3 // "INSERT INTO `db`.`t`" from a -v row image
 	mysqlBinMsgSQL      = 4 // statement text, MariaDB's "#Q>", MySQL's Rows_query
 )
@@ -280,6 +281,17 @@ func (d *mysqlBinlogDecoder) begin() {
 // statement reads a line of a Query event's statement (or other text).
 func (d *mysqlBinlogDecoder) statement(line []byte, raw string, cur *event.Event) {
 	if d.state != mysqlBinQuery && d.state != mysqlBinTrxOpen {
+		return
+	}
+	if d.stmt == 0 && len(line) > 3 && line[0] == 'X' && line[1] == 'A' && line[2] == ' ' {
+		// XA START opens like BEGIN; XA PREPARE / XA COMMIT / XA ROLLBACK end the record.
+		if mysqlHasPrefix(line, "XA START") {
+			d.state = mysqlBinTrxOpen
+		} else if mysqlHasPrefix(line, "XA PREPARE") || mysqlHasPrefix(line, "XA COMMIT") || mysqlHasPrefix(line, "XA ROLLBACK") {
+			d.state = mysqlBinDone
+		}
+		d.message(cur, raw, mysqlBinMsgXA)
+		d.stmt++
 		return
 	}
 	if d.stmt == 0 {
@@ -503,7 +515,9 @@ func (d *mysqlBinlogDecoder) header(line []byte, ev *event.Event, cur *event.Eve
 		d.startRecord(h, ev)
 		cur = ev
 	} else {
-		cur.Set("log_pos", h.endPos)
+		if h.endPos != "0" { // events inside a Transaction_payload print end_log_pos 0
+			cur.Set("log_pos", h.endPos)
+		}
 		if h.wall.Before(d.minWall) {
 			d.minWall, d.dirty = h.wall, true
 		}
@@ -589,6 +603,9 @@ func (d *mysqlBinlogDecoder) startRecord(h mysqlBinlogHeader, ev *event.Event) {
 		d.state = mysqlBinEvent
 	default: // a file cut inside a transaction: Table_map, rows events, Xid...
 		d.state = mysqlBinTrxOpen
+	}
+	if ev.Fields == nil {
+		ev.Fields = make([]event.Field, 0, 12)
 	}
 	ev.Set("event_type", h.typ)
 	ev.Set("server_id", h.serverID)
@@ -752,7 +769,7 @@ func mysqlSQLVerb(line []byte) string {
 	}
 	w := line[i:j]
 	for _, v := range [...]string{"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "ALTER", "DROP",
-		"TRUNCATE", "RENAME", "GRANT", "REVOKE", "LOAD", "CALL", "OPTIMIZE", "ANALYZE", "SET", "XA"} {
+		"TRUNCATE", "RENAME", "GRANT", "REVOKE", "LOAD", "CALL", "OPTIMIZE", "ANALYZE", "SET"} {
 		if len(w) == len(v) && mysqlEqualFold(w, v) {
 			return v
 		}

@@ -220,6 +220,90 @@ func TestMySQLBinlogEdges(t *testing.T) {
 	}
 }
 
+// TestMySQLBinlogPayloadXA: an 8.0.20+ compressed transaction
+// (Transaction_Payload with its events printed inside, Rows_query text),
+// pasted with spaces instead of tabs; and an XA transaction prepared in one
+// record and committed in another.
+func TestMySQLBinlogPayloadXA(t *testing.T) {
+	text := strings.Join([]string{
+		"# at 574",
+		"#200507 23:53:53 server id 2099  end_log_pos 649        Anonymous_GTID  last_committed=2        sequence_number=3        rbr_only=yes    original_committed_timestamp=1588866833066696   immediate_commit_timestamp=1588866833066696      transaction_length=284",
+		"/*!50718 SET TRANSACTION ISOLATION LEVEL READ COMMITTED*//*!*/;",
+		"# original_commit_timestamp=1588866833066696 (2020-05-07 23:53:53.066696 CST)",
+		"SET @@SESSION.GTID_NEXT= 'ANONYMOUS'/*!*/;",
+		"# at 649",
+		"#200507 23:53:53 server id 2099  end_log_pos 858        Transaction_Payload             payload_size=180 compression_type=ZSTD   uncompressed_size=243",
+		"# Start of compressed events!",
+		"# at 858",
+		"#200507 23:53:53 server id 2099  end_log_pos 858        Query   thread_id=77    exec_time=0     error_code=0",
+		"SET TIMESTAMP=1588866833/*!*/;",
+		"BEGIN",
+		"/*!*/;",
+		"# at 858",
+		"#200507 23:53:53 server id 2099  end_log_pos 858        Rows_query",
+		"# insert into t_s select * from t",
+		"# at 858",
+		"#200507 23:53:53 server id 2099  end_log_pos 858        Table_map: `tempdb`.`t_s` mapped to number 157",
+		"# at 858",
+		"#200507 23:53:53 server id 2099  end_log_pos 858        Write_rows: table id 157 flags: STMT_END_F",
+		"### INSERT INTO `tempdb`.`t_s`",
+		"### SET",
+		"###   @1=1 /* INT meta=0 nullable=0 is_null=0 */",
+		"# at 858",
+		"#200507 23:53:53 server id 2099  end_log_pos 858        Xid = 4682",
+		"COMMIT/*!*/;",
+		"# End of compressed events!",
+		"# at 858",
+		"#200507 23:54:10 server id 2099  end_log_pos 937 CRC32 0x1c2d3e4f \tGTID\tlast_committed=3\tsequence_number=4\trbr_only=yes\toriginal_committed_timestamp=1588866850000001\timmediate_commit_timestamp=1588866850000001\ttransaction_length=400",
+		"SET @@SESSION.GTID_NEXT= '3e11fa47-71ca-11e1-9e33-c80aa9429562:30'/*!*/;",
+		"# at 937",
+		"#200507 23:54:10 server id 2099  end_log_pos 1040 CRC32 0x2d3e4f50 \tQuery\tthread_id=78\texec_time=0\terror_code=0",
+		"SET TIMESTAMP=1588866850/*!*/;",
+		"XA START X'7478',X'',1",
+		"/*!*/;",
+		"# at 1040",
+		"#200507 23:54:10 server id 2099  end_log_pos 1103 CRC32 0x3e4f5061 \tTable_map: `tempdb`.`t_s` mapped to number 157",
+		"# at 1103",
+		"#200507 23:54:10 server id 2099  end_log_pos 1150 CRC32 0x4f506172 \tWrite_rows: table id 157 flags: STMT_END_F",
+		"### INSERT INTO `tempdb`.`t_s`",
+		"### SET",
+		"###   @1=2 /* INT meta=0 nullable=0 is_null=0 */",
+		"# at 1150",
+		"#200507 23:54:10 server id 2099  end_log_pos 1246 CRC32 0x50617283 \tQuery\tthread_id=78\texec_time=0\terror_code=0",
+		"SET TIMESTAMP=1588866850/*!*/;",
+		"XA END X'7478',X'',1",
+		"/*!*/;",
+		"# at 1246",
+		"#200507 23:54:10 server id 2099  end_log_pos 1290 CRC32 0x61728394 \tXA PREPARE X'7478',X'',1",
+		"XA PREPARE X'7478',X'',1",
+		"/*!*/;",
+		"# at 1290",
+		"#200507 23:54:15 server id 2099  end_log_pos 1369 CRC32 0x728394a5 \tGTID\tlast_committed=4\tsequence_number=5\trbr_only=no\toriginal_committed_timestamp=1588866855000002\timmediate_commit_timestamp=1588866855000002\ttransaction_length=160",
+		"SET @@SESSION.GTID_NEXT= '3e11fa47-71ca-11e1-9e33-c80aa9429562:31'/*!*/;",
+		"# at 1369",
+		"#200507 23:54:15 server id 2099  end_log_pos 1450 CRC32 0x8394a5b6 \tQuery\tthread_id=78\texec_time=0\terror_code=0",
+		"SET TIMESTAMP=1588866855/*!*/;",
+		"XA COMMIT X'7478',X'',1",
+		"/*!*/;",
+	}, "\n")
+	want := []mysqlBinlogWant{
+		{2, "2020-05-07T15:53:53.066696Z", 6, "", "insert into t_s select * from t",
+			map[string]string{"event_type": "Anonymous_GTID", "server_id": "2099", "position": "574", "log_pos": "858", "thread_id": "77",
+				"exec_time": "0", "db": "tempdb", "table": "t_s", "statement": "INSERT", "xid": "4682", "rows": "1", "change_hash": "368eaed0b0b72082"}},
+		{29, "2020-05-07T15:54:10.000001Z", 6, "", "INSERT INTO `tempdb`.`t_s`",
+			map[string]string{"event_type": "GTID", "server_id": "2099", "position": "858", "log_pos": "1290", "gtid": "3e11fa47-71ca-11e1-9e33-c80aa9429562:30",
+				"thread_id": "78", "exec_time": "0", "db": "tempdb", "table": "t_s", "statement": "INSERT", "rows": "1", "change_hash": "6c7b13a67cc28185"}},
+		{53, "2020-05-07T15:54:15.000002Z", 6, "", "XA COMMIT X'7478',X'',1",
+			map[string]string{"event_type": "GTID", "server_id": "2099", "position": "1290", "log_pos": "1450", "gtid": "3e11fa47-71ca-11e1-9e33-c80aa9429562:31",
+				"thread_id": "78", "exec_time": "0"}},
+	}
+	evs, st := decodeText(t, MySQLBinlogID, "+08:00", text)
+	if st.Unparsed != 1 {
+		t.Errorf("unparsed %d", st.Unparsed)
+	}
+	mysqlCheckBinlog(t, evs, want)
+}
+
 // mysqlCheckBinlogZoned is mysqlCheckBinlog for records whose stamps may
 // have been read in the input zone (Zoned false).
 func mysqlCheckBinlogZoned(t *testing.T, evs []event.Event, want []mysqlBinlogWant) {

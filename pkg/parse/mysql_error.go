@@ -175,6 +175,9 @@ func mysqlErrorMessage(ev *event.Event, msg string) {
 		strings.HasPrefix(msg, "Assertion failure"):
 		ev.Level = event.LevelFatal
 	}
+	if strings.IndexByte(msg, '\'') < 0 { // both forms below quote their values
+		return
+	}
 	if k := strings.Index(msg, "Access denied for user '"); k >= 0 {
 		s := msg[k+len("Access denied for user "):]
 		if at := strings.Index(s, "'@'"); at > 0 {

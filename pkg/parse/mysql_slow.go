@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -148,6 +149,9 @@ func (d *mysqlSlowDecoder) start(ev *event.Event) {
 	d.phase, d.hasUser, d.queryTime, d.capped = 1, false, 0, false
 	d.msg = d.msg[:0]
 	ev.Message = ev.Raw // until the query is read
+	if ev.Fields == nil {
+		ev.Fields = make([]event.Field, 0, 16)
+	}
 	if d.haveLast {
 		d.timeSrc, d.wall = mysqlSlowTimeCarry, d.lastWall
 		ev.Time, ev.Precision, ev.Zoned = d.last, d.lastPrec, d.lastZoned
@@ -290,12 +294,12 @@ func (d *mysqlSlowDecoder) attr(key []byte, val string, cur *event.Event) {
 	case "Query_time":
 		cur.Set("query_time_s", val)
 		d.queryTime = 0
+		whole := val
 		if dot := strings.IndexByte(val, '.'); dot > 0 {
-			if n, ok := mysqlAtoi([]byte(val[:dot])); ok {
-				d.queryTime = n + 1
-			}
-		} else if n, ok := mysqlAtoi([]byte(val)); ok {
-			d.queryTime = n
+			whole = val[:dot]
+		}
+		if n, err := strconv.ParseInt(whole, 10, 64); err == nil && n >= 0 && n < 1<<40 {
+			d.queryTime = n + 1
 		}
 	case "Lock_time":
 		cur.Set("lock_time_s", val)
