@@ -74,7 +74,8 @@ func init() {
 // server_id, gtid, xid, thread_id, exec_time, error_code, db, table
 // (first table touched), statement (INSERT/UPDATE/DELETE for rows events,
 // the SQL verb otherwise), rows (row images printed by -v), change_hash
-// (FNV-64a of the row images and statement text), duration_s, rollback,
+// (FNV-64a of the row images, and of statement text with its SET
+// TIMESTAMP for statement-based events), duration_s, rollback,
 // next_file (Rotate), version (Start).
 //
 // Time: the commit time. MySQL 8.0 GTID events carry
@@ -97,6 +98,7 @@ type mysqlBinlogDecoder struct {
 	b64First bool      // the next line is the first of a BINLOG '...' block
 	lastType string    // type of the last event header
 	lastWall time.Time // its stamp (wall-clock digits in a UTC time)
+	lastTS   []byte    // the "SET TIMESTAMP=" value of the current Query event
 	minWall  time.Time
 	maxWall  time.Time
 	commitTS bool // the record time is a commit timestamp
@@ -295,6 +297,10 @@ func (d *mysqlBinlogDecoder) statement(line []byte, raw string, cur *event.Event
 		return
 	}
 	if d.stmt == 0 {
+		// A statement's hash includes its timestamp: the same statement
+		// run again later (a purge job) differs, the same event applied
+		// twice (a replayed binlog) does not.
+		d.addHash(d.lastTS)
 		if kind := mysqlSQLVerb(line); kind != "" {
 			if _, ok := cur.Get("statement"); !ok {
 				cur.Set("statement", kind)
@@ -526,6 +532,7 @@ func (d *mysqlBinlogDecoder) header(line []byte, ev *event.Event, cur *event.Eve
 		}
 	}
 	d.lastType, d.lastWall, d.stmt, d.pos = h.typ, h.wall, 0, ""
+	d.lastTS = d.lastTS[:0]
 	if !d.commitTS {
 		cur.Time, cur.Zoned = d.instant(h.wall)
 		cur.Precision = 0
@@ -747,6 +754,7 @@ func (d *mysqlBinlogDecoder) base64Stamp(line []byte, cur *event.Event) {
 func (d *mysqlBinlogDecoder) setTimestamp(line []byte, cur *event.Event) {
 	i := len("SET TIMESTAMP=")
 	j := mysqlDigitsEnd(line, i)
+	d.lastTS = append(d.lastTS[:0], line[i:j]...)
 	e, ok := mysqlAtoi(line[i:j])
 	if !ok || d.lastWall.IsZero() {
 		return

@@ -3,6 +3,7 @@ package parse
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -87,7 +88,7 @@ func TestMySQLBinlog80(t *testing.T) {
 				"rows": "2", "change_hash": "6b076569dc5e3139", "duration_s": "105", "replication_lag_ms": "1500"}},
 		{147, "2023-08-15T06:24:30.271001Z", 6, "", "ALTER TABLE `invoice` ADD COLUMN note varchar(64)",
 			map[string]string{"event_type": "GTID", "server_id": "1", "position": "1211", "log_pos": "1423", "gtid": uuid + ":26",
-				"thread_id": "12", "exec_time": "0", "xid": "4530", "db": "invoice", "statement": "ALTER", "change_hash": "7e10a4b4c2b7995b"}},
+				"thread_id": "12", "exec_time": "0", "xid": "4530", "db": "invoice", "statement": "ALTER", "change_hash": "23e2a049bd1b605c"}},
 		{171, "2023-08-15T06:25:03Z", 0, "", "Rotate to binlog.000002  pos: 4",
 			map[string]string{"event_type": "Rotate", "server_id": "1", "position": "1423", "log_pos": "1470", "next_file": "binlog.000002"}},
 	}
@@ -123,7 +124,7 @@ func TestMySQLBinlogMariaDB(t *testing.T) {
 				"db": "zabbix", "table": "escalations", "statement": "UPDATE", "xid": "5346375262", "rows": "1", "change_hash": "d8a4c8e68208744f"}},
 		{46, "2019-03-11T13:13:40Z", 0, "", "create table t(t int)",
 			map[string]string{"event_type": "GTID", "server_id": "1", "position": "702", "log_pos": "843", "gtid": "0-1-24",
-				"thread_id": "821", "exec_time": "0", "xid": "1678", "db": "testdb", "statement": "CREATE", "change_hash": "83588fe85b55f3ff"}},
+				"thread_id": "821", "exec_time": "0", "xid": "1678", "db": "testdb", "statement": "CREATE", "change_hash": "f9d2d741579c23c6"}},
 	}
 	evs, st := decodeText(t, MySQLBinlogID, "UTC", text)
 	if st.Unparsed != 5 {
@@ -145,10 +146,10 @@ func TestMySQLBinlog55(t *testing.T) {
 			map[string]string{"event_type": "Start", "server_id": "1", "position": "4", "log_pos": "107", "version": "5.5.53-0ubuntu0.12.04.1-log"}},
 		{12, "2016-12-09T14:37:59Z", 0, "", "INSERT INTO orders (customer_id, total)",
 			map[string]string{"event_type": "Query", "server_id": "1", "position": "107", "log_pos": "358", "thread_id": "37",
-				"exec_time": "0", "db": "shop", "statement": "INSERT", "xid": "1187", "change_hash": "832755e5647b7f9c"}},
+				"exec_time": "0", "db": "shop", "statement": "INSERT", "xid": "1187", "change_hash": "492bcc0d16b9b809"}},
 		{38, "2016-12-09T14:38:10Z", 0, event.LevelError, "DELETE FROM audit_log WHERE created < '2016-01-01'",
 			map[string]string{"event_type": "Query", "server_id": "1", "position": "358", "log_pos": "470", "thread_id": "38",
-				"exec_time": "3", "error_code": "1317", "statement": "DELETE", "change_hash": "9bedace3bbe04b56"}},
+				"exec_time": "3", "error_code": "1317", "statement": "DELETE", "change_hash": "683ad1479b5e899e"}},
 		{43, "2016-12-09T14:39:00Z", 0, "", "Stop",
 			map[string]string{"event_type": "Stop", "server_id": "1", "position": "470", "log_pos": "489"}},
 	}
@@ -320,4 +321,44 @@ func FuzzMySQLBinlog(f *testing.F) {
 		"DELIMITER /*!*/;\n# at 4\n#230815 14:20:01 server id 1  end_log_pos 126 CRC32 0x3f6c2a55 \tStart: binlog v 4, server v 8.0.34 created 230815 14:20:01\nBINLOG '\nERnbZA8BAAAAegAAAH4AAAAAAIhP\n'/*!*/;\n",
 		"#190311 14:12:05 server id 1  end_log_pos 386 \tGTID 0-1-23 trans\nSTART TRANSACTION\n# at 386\n# at 478\n#190311 14:12:05 server id 1  end_log_pos 478 \tAnnotate_rows:\n#Q> update t set a=1\n### UPDATE `a`.`b`\nCOMMIT/*!*/;\n",
 		"#161209 14:38:10 server id 1  end_log_pos 470 \tQuery\tthread_id=38\texec_time=3\terror_code=1317\tXid = \nSET TIMESTAMP=1481294290/*!*/;\nuse `\nDELETE FROM x\n/*!*/;\n# original_commit_timestamp=1692080537123456 (2023-08-15 14:22:17.123456 CST)\n")
+}
+
+// TestMySQLBinlogChangeHash: statement-based events hash their statement
+// with its timestamp, so a purge job that runs the same DELETE every
+// minute gives different hashes while a replayed event (same statement,
+// same timestamp, new xid) gives the same one.
+func TestMySQLBinlogChangeHash(t *testing.T) {
+	trx := func(pos int, hhmmss string, ts int64, xid int) string {
+		return strings.Join([]string{
+			"# at " + strconv.Itoa(pos),
+			"#230815 " + hhmmss + " server id 1  end_log_pos " + strconv.Itoa(pos+70) + " \tQuery\tthread_id=9\texec_time=0\terror_code=0",
+			"SET TIMESTAMP=" + strconv.FormatInt(ts, 10) + "/*!*/;",
+			"BEGIN",
+			"/*!*/;",
+			"# at " + strconv.Itoa(pos+70),
+			"#230815 " + hhmmss + " server id 1  end_log_pos " + strconv.Itoa(pos+160) + " \tQuery\tthread_id=9\texec_time=0\terror_code=0",
+			"SET TIMESTAMP=" + strconv.FormatInt(ts, 10) + "/*!*/;",
+			"DELETE FROM sessions WHERE expires < NOW()",
+			"/*!*/;",
+			"# at " + strconv.Itoa(pos+160),
+			"#230815 " + hhmmss + " server id 1  end_log_pos " + strconv.Itoa(pos+191) + " \tXid = " + strconv.Itoa(xid),
+			"COMMIT/*!*/;",
+		}, "\n")
+	}
+	text := trx(100, "06:22:17", 1692080537, 10) + "\n" + trx(300, "06:23:17", 1692080597, 11) + "\n" + trx(500, "06:23:17", 1692080597, 12) + "\n"
+	evs, _ := decodeText(t, MySQLBinlogID, "UTC", text)
+	evs = mysqlEvents(evs)
+	if len(evs) != 3 {
+		t.Fatalf("got %d events", len(evs))
+	}
+	h := []string{mysqlField(&evs[0], "change_hash"), mysqlField(&evs[1], "change_hash"), mysqlField(&evs[2], "change_hash")}
+	if h[0] == "" || h[0] == h[1] || h[1] != h[2] {
+		t.Errorf("hashes %q", h)
+	}
+	for i, e := range evs {
+		if mysqlField(&e, "statement") != "DELETE" || e.Message != "DELETE FROM sessions WHERE expires < NOW()" ||
+			mysqlField(&e, "xid") != strconv.Itoa(10+i) {
+			t.Errorf("event %d: %q %v", i, e.Message, e.Fields)
+		}
+	}
 }
