@@ -83,10 +83,13 @@ func init() {
 // server; original_committed_timestamp is the commit on the source, and
 // their difference is replication_lag_ms). Otherwise the header stamp of
 // the latest event (the Xid's: COMMIT). Header stamps are in the local
-// time of the machine mysqlbinlog ran on, which need not be the server's:
-// the decoder learns that offset from each Query event, whose
-// "SET TIMESTAMP=" is the header's own instant as an epoch, and until it
-// knows one it reads stamps in the input's zone.
+// time of the machine mysqlbinlog ran on, which need not be the server's.
+// The decoder learns that offset from epochs printed next to a stamp: the
+// binary event header at the start of a BINLOG '...' block (the format
+// description event prints one first thing), "SET TIMESTAMP=" of a Query
+// event, and 8.0's "# original_commit_timestamp=N (local time)" comments.
+// Until it has one (e.g. --base64-output=DECODE-ROWS output before the
+// first Query event) it reads stamps in the input's zone.
 type mysqlBinlogDecoder struct {
 	loc      *time.Location
 	off      int64 // learned offset of the header stamps (wall - UTC), seconds

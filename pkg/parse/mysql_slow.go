@@ -57,7 +57,18 @@ const (
 // some zone (a whole quarter-hour apart): that is the exact instant
 // whatever zone the server ran in. They disagree when the session set its
 // own timestamp (replication SQL thread, SET TIMESTAMP); then the stamp
-// stays. An entry with neither takes "SET timestamp=".
+// stays. An entry with neither takes "SET timestamp=" (until that line it
+// holds the input's modification time as a placeholder, as a record needs
+// a time when it starts).
+//
+// Message: the statement, whitespace collapsed, capped at 1 KiB (an entry
+// cut before its statement keeps its first line). Fields: user (the
+// account before "[...]" in User@Host), host, client (IP), thread (Id: /
+// Thread_id:), db (use / Schema:), query_time_s, lock_time_s, rows_sent,
+// rows_examined, rows_affected, bytes_sent, error_code (a non-zero
+// Last_errno / Errno), killed, full_scan, full_join, tmp_table_on_disk,
+// filesort_on_disk, trx_id and the InnoDB waits innodb_lock_wait_s,
+// innodb_io_wait_s, innodb_queue_wait_s (Percona).
 type mysqlSlowDecoder struct {
 	loc *time.Location
 	mod time.Time
@@ -134,7 +145,7 @@ func mysqlSlowServerHeader(line []byte) bool {
 	}
 	switch line[0] {
 	case 'T':
-		return mysqlHasPrefix(line, "Tcp port: ") ||
+		return mysqlHasPrefix(line, "Tcp port: ") || mysqlHasPrefix(line, "TCP Port: ") || // Windows: "TCP Port: 3306, Named Pipe: MySQL"
 			(mysqlHasPrefix(line, "Time") && mysqlIndex(line, "Id Command") > 0)
 	}
 	return mysqlHasSuffix(line, ". started with:") && mysqlIndex(line, ", Version: ") > 0

@@ -169,8 +169,8 @@ func TestMySQLSlowLnav(t *testing.T) {
 // TestMySQLSlowEntries: variants the corpus lacks and the time rules.
 func TestMySQLSlowEntries(t *testing.T) {
 	text := strings.Join([]string{
-		"/usr/sbin/mysqld, Version: 5.6.51-log (MySQL Community Server (GPL)). started with:",
-		"Tcp port: 3306  Unix socket: /var/lib/mysql/mysql.sock",
+		`C:\Program Files\MySQL\MySQL Server 5.6\bin\mysqld.exe, Version: 5.6.51-log (MySQL Community Server (GPL)). started with:`,
+		"TCP Port: 3306, Named Pipe: MySQL",
 		"Time                 Id Command    Argument",
 		"# Time: 230815 14:22:17", // server in +08:00, input zone UTC: the epoch wins
 		"# User@Host: app[app] @ app-host [10.0.0.8]  Id:    12",
