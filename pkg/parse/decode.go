@@ -57,11 +57,14 @@ type decoder struct {
 	stats    *Stats
 	cur      *event.Event
 	curBytes int
+	rawBuf   []byte // the open record's Raw while lines fold in; set at flush
+	finisher Finisher
 	emit     func(*event.Event)
 }
 
 func newDecoder(f *Format, ctx *Context, source, file string, st *Stats, emit func(*event.Event)) *decoder {
 	d := &decoder{format: f, primary: f.New(ctx), loc: ctx.Loc, source: source, file: file, stats: st, emit: emit}
+	d.finisher, _ = d.primary.(Finisher)
 	if g := Lookup(GenericID); g != nil && f.ID != GenericID && !f.NoFallback {
 		d.fallback = g.New(ctx)
 		d.fbID = g.ID
@@ -107,12 +110,8 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 		}
 		ev.Lines = 1
 		enrich(ev)
-		if ev.Zoned {
-			st.zoned++
-		} else {
-			st.unzoned++
-		}
 		d.cur, d.curBytes = ev, len(ev.Raw)
+		d.rawBuf = append(d.rawBuf[:0], ev.Raw...)
 	case Continue, Absorb:
 		st.Continuation++
 		c := d.cur
@@ -124,7 +123,7 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 			return
 		}
 		d.curBytes += len(b) + 1
-		c.Raw += "\n" + ev.Raw
+		d.rawBuf = append(append(d.rawBuf, '\n'), b...)
 		if v == Continue {
 			c.Message += "\n" + ev.Raw
 		}
@@ -153,8 +152,19 @@ func (d *decoder) flush() {
 	}
 	c := d.cur
 	d.cur = nil
+	if c.Lines > 1 {
+		c.Raw = string(d.rawBuf)
+	}
+	if d.finisher != nil {
+		d.finisher.Finish(c)
+	}
 	st := d.stats
 	st.Events++
+	if c.Zoned {
+		st.zoned++
+	} else {
+		st.unzoned++
+	}
 	if st.First.IsZero() || c.Time.Before(st.First) {
 		st.First = c.Time
 	}
