@@ -20,9 +20,11 @@ import (
 //	%d %p [%t] %c: %m%n                                        (Hadoop)
 //	%d{ISO8601} - %-5p [%t:%C{1}@%L] - %m%n                    (ZooKeeper)
 //	%d %-5p [%-25t] %-25c : %m%n                               (Spring-style custom)
+//	%d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n                       (Spark)
 //
 // A "%c: %m" header without a thread is left to the python format, whose
-// "%(levelname)s %(name)s: %(message)s" layout prints the same thing.
+// "%(levelname)s %(name)s: %(message)s" layout prints the same thing,
+// except after Spark's two-digit-year stamp, which Python does not write.
 //
 // Time-only stamps (%d{HH:mm:ss.SSS}, %d{ABSOLUTE}) take their date from
 // the input's modification time (ctx.ModTime, in ctx.Loc): the first line
@@ -78,19 +80,27 @@ func (d *log4jDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Ve
 		return Reject
 	}
 	var st stamp
-	if line[2] == ':' { // HH:mm:ss[.SSS]
+	spark := false
+	switch {
+	case line[2] == ':': // HH:mm:ss[.SSS]
 		h, m, s, ns, prec, end, ok := clock(line, 0)
 		if !ok || end >= len(line) || line[end] != ' ' {
 			return Reject
 		}
 		st = stamp{t: d.ofDay(h, m, s, ns), n: end, prec: prec}
-	} else {
+	case line[2] == '/': // yy/MM/dd HH:mm:ss (Spark)
+		var ok bool
+		if st, ok = log4jSparkStamp(line, d.loc); !ok {
+			return Reject
+		}
+		spark = true
+	default:
 		var ok bool
 		if st, ok = parseISO(line, d.loc); !ok {
 			return Reject
 		}
 	}
-	h, ok := log4jHeader(ev.Raw, st.n)
+	h, ok := log4jHeader(ev.Raw, st.n, spark)
 	if !ok {
 		return Reject
 	}
@@ -145,8 +155,29 @@ type log4jHead struct {
 	msg                  int // index of the message
 }
 
+// log4jSparkStamp reads Spark's "%d{yy/MM/dd HH:mm:ss}" (years 2000-2099).
+func log4jSparkStamp(b []byte, loc *time.Location) (stamp, bool) {
+	if len(b) < 18 || b[5] != '/' || b[8] != ' ' {
+		return stamp{}, false
+	}
+	y, ok1 := num(b, 0, 2)
+	mo, ok2 := num(b, 3, 2)
+	d, ok3 := num(b, 6, 2)
+	if !ok1 || !ok2 || !ok3 || b[11] != ':' {
+		return stamp{}, false
+	}
+	h, mi, s, ns, prec, end, ok := clock(b, 9)
+	if !ok {
+		return stamp{}, false
+	}
+	t, ok := mkTime(2000+y, mo, d, h, mi, s, ns, loc, 0, false)
+	return stamp{t: t, n: end, prec: prec}, ok
+}
+
 // log4jHeader reads the header after the timestamp ending at s[i].
-func log4jHeader(s string, i int) (h log4jHead, ok bool) {
+// bareColon allows "LEVEL logger: msg" without a thread (Spark's layout;
+// with an ISO stamp that is python's).
+func log4jHeader(s string, i int, bareColon bool) (h log4jHead, ok bool) {
 	if i >= len(s) || s[i] != ' ' {
 		return h, false
 	}
@@ -207,7 +238,7 @@ func log4jHeader(s string, i int) (h log4jHead, ok bool) {
 			h.logger, h.line, haveLogger = name, lineNo, true
 			i = j
 			if colon { // Hadoop "[thread] logger: msg"; without a thread it is python's
-				if !haveLevel || !haveThread {
+				if !haveLevel || !haveThread && !bareColon {
 					return h, false
 				}
 				h.msg = min(i+1, len(s))

@@ -156,9 +156,10 @@ func TestLog4j2LnavJava(t *testing.T) {
 }
 
 // TestLog4j2Loghub compares with loghub's structured CSV (level, thread,
-// logger, content) for every line of its Hadoop and ZooKeeper samples.
+// logger, content) for every line of its Hadoop, Spark and ZooKeeper
+// samples.
 func TestLog4j2Loghub(t *testing.T) {
-	for _, sys := range []string{"Hadoop", "Zookeeper"} {
+	for _, sys := range []string{"Hadoop", "Spark", "Zookeeper"} {
 		t.Run(sys, func(t *testing.T) {
 			text := appCorpus(t, "loghub", sys, sys+"_2k.log")
 			rows, err := csv.NewReader(strings.NewReader(appCorpus(t, "loghub", sys, sys+"_2k.log_structured.csv"))).ReadAll()
@@ -181,8 +182,25 @@ func TestLog4j2Loghub(t *testing.T) {
 				if sys == "Hadoop" && (appField(e, "thread") != r[col["Process"]] || appField(e, "logger") != r[col["Component"]]) {
 					t.Errorf("line %d: thread %q logger %q", i+1, appField(e, "thread"), appField(e, "logger"))
 				}
+				if sys == "Spark" && appField(e, "logger") != r[col["Component"]] {
+					t.Errorf("line %d: logger %q", i+1, appField(e, "logger"))
+				}
 			}
 		})
+	}
+}
+
+// TestLog4j2LnavSpark: lnav's Spark executor log (yy/MM/dd stamps).
+func TestLog4j2LnavSpark(t *testing.T) {
+	text := appCorpus(t, "lnav", "test", "logfile_spark.0")
+	evs, st := decodeText(t, "", "UTC", text)
+	if st.Format != Log4j2ID || st.Events != 399 || st.Unparsed != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+	e := &evs[0]
+	if !e.Time.Equal(mustTime(t, "2017-06-09T20:10:40Z")) || e.Level != "info" || appField(e, "logger") != "executor.CoarseGrainedExecutorBackend" ||
+		e.Message != "Registered signal handlers for [TERM, HUP, INT]" {
+		t.Errorf("first event %+v", e)
 	}
 }
 
@@ -208,7 +226,8 @@ func FuzzLog4j2(f *testing.F) {
 	fuzzFormat(f, Log4j2ID,
 		"23:59:59.999 [a] INFO b - c\n00:00:00.000 [a] INFO b - d\n",
 		"2015-07-29 17:41:44,747 - INFO  [Q[m=1]/0:2181:F@774] - N\n\tat x\n",
-		"2000-09-07 14:07:44 INFO org.foo.bar:32 - E\n54 [main] INFO x - y\n")
+		"2000-09-07 14:07:44 INFO org.foo.bar:32 - E\n54 [main] INFO x - y\n",
+		"17/06/09 20:10:40 INFO spark.SecurityManager: Changing view acls to: yarn,curi\n")
 }
 
 func BenchmarkLog4j2(b *testing.B) {
