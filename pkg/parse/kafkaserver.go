@@ -31,7 +31,10 @@ import (
 // "replicaId=1", "on broker 1", "GroupCoordinator 1"), controller
 // ("Controller id=1", "controllerId=1"), leader ("leaderId=2"), topic and
 // partition ("partition invoice-events-3", "partition=invoice-events-3"),
-// group ("group order-group"), thread (the variant's [%t]), line.
+// group ("group order-group"), node and target as for Kafka client lines
+// ("Connection to node 2 (kafka-2/10.0.4.3:9092) ...", "targetBrokerId=2",
+// "connected to 10.0.4.3:9092 (id: 2 rack: null)"), thread (the variant's
+// [%t]), line.
 
 // KafkaServerID is the id of the Kafka broker log format.
 const KafkaServerID = "kafka-server"
@@ -142,6 +145,14 @@ func (d *kafkaServerDecoder) Decode(line []byte, ev *event.Event, cur *event.Eve
 		kafkaTopicPartition(ev, ev.Message)
 	}
 	kafkaGroup(ev, ev.Message)
+	if _, ok := ev.Get("node"); !ok {
+		if n := kafkaClientNode(ev.Message); n != "" {
+			ev.Set("node", n)
+		}
+	}
+	if t := kafkaClientTarget(ev.Message); t != "" {
+		ev.Set("target", t)
+	}
 	return Start
 }
 
@@ -200,7 +211,7 @@ func kafkaComponentIDs(ev *event.Event, c string) {
 		{"on Broker ", "broker"}, {"GroupCoordinator ", "broker"}, {"TransactionCoordinator id=", "broker"},
 		{"Controller id=", "controller"}, {"controllerId=", "controller"}, {"Controller ", "controller"},
 		{"on controller ", "controller"},
-		{"leaderId=", "leader"},
+		{"leaderId=", "leader"}, {"targetBrokerId=", "node"},
 	} {
 		if _, ok := ev.Get(k.field); ok {
 			continue

@@ -114,19 +114,21 @@ func TestKafkaServerFields(t *testing.T) {
 		" (kafka.server.KafkaConfig)",
 		"[2020-03-12 16:23:32,543] INFO [ProducerStateManager partition=my_partition] Writing producer snapshot at offset 172041391 (kafka.log.ProducerStateManager)",
 		"[2023-08-15 14:22:18,001] WARN [Partition invoice-events-3 broker=1] Shrinking ISR from 1,2,3 to 1 (kafka.cluster.Partition)",
+		"[2023-08-15 14:22:18,200] WARN [Controller id=1, targetBrokerId=2] Connection to node 2 (kafka-2/10.0.4.3:9092) could not be established. Broker may not be available. (org.apache.kafka.clients.NetworkClient)",
 	}, "\n")
 	evs, st := decodeText(t, KafkaServerID, "UTC", text)
-	if st.Events != 7 || st.Continuation != 4 {
+	if st.Events != 8 || st.Continuation != 4 {
 		t.Fatalf("stats %+v", st)
 	}
 	want := []map[string]string{
 		{"broker": "1", "leader": "2", "topic": "invoice-events", "partition": "3", "exception": "org.apache.kafka.common.errors.NotLeaderOrFollowerException", "class": "kafka.server.ReplicaFetcherThread"},
 		{"broker": "0", "group": "test_consumer", "component": "GroupCoordinator 0"},
-		{"controller": "10"},
+		{"controller": "10", "node": "20", "target": "10.122.220.20:9094"},
 		{"topic": "test-3", "partition": "0"},
 		{"class": "kafka.server.KafkaConfig"},
 		{"topic": "", "component": "ProducerStateManager partition=my_partition"},
 		{"broker": "1", "topic": "invoice-events", "partition": "3"},
+		{"controller": "1", "node": "2", "target": "kafka-2:9092", "class": "org.apache.kafka.clients.NetworkClient"},
 	}
 	for i, w := range want {
 		for k, v := range w {
