@@ -145,13 +145,15 @@ func (d *kafkaServerDecoder) Decode(line []byte, ev *event.Event, cur *event.Eve
 		kafkaTopicPartition(ev, ev.Message)
 	}
 	kafkaGroup(ev, ev.Message)
-	if _, ok := ev.Get("node"); !ok {
-		if n := kafkaClientNode(ev.Message); n != "" {
-			ev.Set("node", n)
+	if strings.Contains(ev.Message, "onnect") { // (dis)connected, Connection to node ...
+		if _, ok := ev.Get("node"); !ok {
+			if n := kafkaClientNode(ev.Message); n != "" {
+				ev.Set("node", n)
+			}
 		}
-	}
-	if t := kafkaClientTarget(ev.Message); t != "" {
-		ev.Set("target", t)
+		if t := kafkaClientTarget(ev.Message); t != "" {
+			ev.Set("target", t)
+		}
 	}
 	return Start
 }
@@ -178,7 +180,12 @@ func kafkaTrailingClass(s string) (string, int) {
 	if len(s) < 4 || s[len(s)-1] != ')' {
 		return "", -1
 	}
-	o := strings.LastIndexByte(s, '(')
+	from := max(0, len(s)-256) // logger names are short; lines may not be
+	o := strings.LastIndexByte(s[from:], '(')
+	if o < 0 {
+		return "", -1
+	}
+	o += from
 	if o < 1 || s[o-1] != ' ' {
 		return "", -1
 	}
@@ -200,28 +207,42 @@ func kafkaTrailingClass(s string) (string, int) {
 	return c, o - 1
 }
 
-// kafkaComponentIDs sets broker, controller and leader from a component.
+// kafkaComponentIDs sets broker, controller, leader and node from the ids
+// of a component ("ReplicaFetcher replicaId=1, leaderId=2, fetcherId=0").
+// It visits each number once and looks at the words before it.
 func kafkaComponentIDs(ev *event.Event, c string) {
-	if c == "" {
-		return
-	}
-	for _, k := range [...]struct{ key, field string }{
-		{"Broker id=", "broker"}, {"KafkaServer id=", "broker"}, {"brokerId=", "broker"},
-		{"broker=", "broker"}, {"replicaId=", "broker"}, {"on broker ", "broker"},
-		{"on Broker ", "broker"}, {"GroupCoordinator ", "broker"}, {"TransactionCoordinator id=", "broker"},
-		{"Controller id=", "controller"}, {"controllerId=", "controller"}, {"Controller ", "controller"},
-		{"on controller ", "controller"},
-		{"leaderId=", "leader"}, {"targetBrokerId=", "node"},
-	} {
-		if _, ok := ev.Get(k.field); ok {
+	for i := 0; i < len(c); {
+		if !isDigit(c[i]) {
+			i++
 			continue
 		}
-		if j := strings.Index(c, k.key); j >= 0 {
-			if v := kafkaInt(c[j+len(k.key):]); v != "" {
-				ev.Set(k.field, v)
+		j := i
+		for j < len(c) && isDigit(c[j]) {
+			j++
+		}
+		if i == 0 || (c[i-1] != '=' && c[i-1] != ' ') { // "test-3", "kafka-logs-10"
+			i = j
+			continue
+		}
+		pre := c[:i]
+		for _, k := range kafkaIDKeys {
+			if strings.HasSuffix(pre, k.key) {
+				if _, ok := ev.Get(k.field); !ok {
+					ev.Set(k.field, c[i:j])
+				}
+				break
 			}
 		}
+		i = j
 	}
+}
+
+var kafkaIDKeys = [...]struct{ key, field string }{
+	{"Broker id=", "broker"}, {"KafkaServer id=", "broker"}, {"brokerId=", "broker"},
+	{"broker=", "broker"}, {"replicaId=", "broker"}, {"on broker ", "broker"},
+	{"on Broker ", "broker"}, {"GroupCoordinator ", "broker"}, {"TransactionCoordinator id=", "broker"},
+	{"Controller id=", "controller"}, {"controllerId=", "controller"}, {"Controller ", "controller"},
+	{"on controller ", "controller"}, {"leaderId=", "leader"}, {"targetBrokerId=", "node"},
 }
 
 // kafkaInt returns the (possibly negative) integer that starts s.
