@@ -96,6 +96,7 @@ func (d *criDecoder) innerJSON(line []byte, ms int, ev *event.Event) {
 	j := d.inner
 	j.rec = jsonRec{}
 	j.path = j.path[:0]
+	j.ord = 0
 	n := len(ev.Fields)
 	end, st := j.walk(line, ev.Raw, ms, 0, ev)
 	if st == jsonBad {

@@ -96,12 +96,16 @@ type jsonDecoder struct {
 	times   structuredTime
 	keyIdx  map[string]int32
 	keys    []jsonKey
+	paths   []string  // key path by id
+	seq     []jsonSeq // keys by position in the previous record
+	ord     int       // position of the next key in the current record
 	tmpKey  jsonKey
 	path    []byte
 	rec     jsonRec
 
-	timeID   int32 // learned time key, -1 until the first record
-	lastTime time.Time
+	fieldHint int   // fields records of this input tend to have
+	timeID    int32 // learned time key, -1 until the first record
+	lastTime  time.Time
 
 	// open multi-line record
 	open     bool
@@ -159,7 +163,14 @@ func (d *jsonDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Ver
 	}
 	d.rec = jsonRec{}
 	d.path = d.path[:0]
+	d.ord = 0
+	if ev.Fields == nil && d.fieldHint > 0 {
+		ev.Fields = make([]event.Field, 0, d.fieldHint)
+	}
 	end, st := d.walk(line, ev.Raw, start, 0, ev)
+	if n := len(ev.Fields) + 2; n > d.fieldHint && n <= structuredMaxFields+16 {
+		d.fieldHint = n
+	}
 	if st == jsonBad {
 		ev.Fields = ev.Fields[:0]
 		d.lastDocker = false
@@ -255,6 +266,7 @@ func (d *jsonDecoder) complete(cur *event.Event) {
 	var fresh event.Event
 	d.rec = jsonRec{}
 	d.path = d.path[:0]
+	d.ord = 0
 	end, st := d.walk(d.buf, s, d.objStart, 0, &fresh)
 	if st == jsonBad {
 		return
@@ -331,10 +343,21 @@ func jsonWS(b []byte, i int) int {
 // input ends first.
 func jsonStrEnd(b []byte, i int) (int, bool, bool) {
 	start := i
-	for {
+	esc := false
+	// Keys and short values: a plain loop beats two IndexByte calls.
+	for lim := min(len(b), i+24); i < lim; i++ {
+		switch b[i] {
+		case '"':
+			return i, esc, true
+		case '\\':
+			esc = true
+			i++
+		}
+	}
+	for i < len(b) {
 		j := bytes.IndexByte(b[i:], '"')
 		if j < 0 {
-			return len(b), bytes.IndexByte(b[start:], '\\') >= 0, false
+			return len(b), esc || bytes.IndexByte(b[start:], '\\') >= 0, false
 		}
 		k := i + j
 		n := 0
@@ -342,10 +365,11 @@ func jsonStrEnd(b []byte, i int) (int, bool, bool) {
 			n++
 		}
 		if n%2 == 0 {
-			return k, bytes.IndexByte(b[start:k], '\\') >= 0, true
+			return k, esc || bytes.IndexByte(b[start:k], '\\') >= 0, true
 		}
 		i = k + 1
 	}
+	return len(b), esc, false
 }
 
 // jsonSkip skips the object or array starting at b[i]. It returns the index
@@ -493,20 +517,53 @@ func (d *jsonDecoder) walk(b []byte, s string, i int, depth int, ev *event.Event
 	}
 }
 
-// lookup returns the id and meaning of the key path in d.path.
+// lookup returns the id and meaning of the key path in d.path. Records of
+// one input mostly repeat their keys in the same order, so the key at the
+// same position of the previous record is tried before the map.
 func (d *jsonDecoder) lookup() (int32, *jsonKey) {
-	if id, ok := d.keyIdx[string(d.path)]; ok {
+	pos := d.ord
+	d.ord++
+	if pos < len(d.seq) && d.seq[pos].path == string(d.path) {
+		id := d.seq[pos].id
 		return id, &d.keys[id]
 	}
-	k := jsonClassify(string(d.path))
-	if len(d.keys) >= jsonMaxKeys {
-		d.tmpKey = k
-		return -1, &d.tmpKey
+	id, ok := d.keyIdx[string(d.path)]
+	if !ok {
+		k := jsonClassify(string(d.path))
+		if len(d.keys) >= jsonMaxKeys {
+			d.tmpKey = k
+			return -1, &d.tmpKey
+		}
+		id = int32(len(d.keys))
+		d.keys = append(d.keys, k)
+		d.keyIdx[string(d.path)] = id
 	}
-	id := int32(len(d.keys))
-	d.keys = append(d.keys, k)
-	d.keyIdx[string(d.path)] = id
+	if pos < 64 {
+		e := jsonSeq{path: d.keyPath(id), id: id}
+		if pos < len(d.seq) {
+			d.seq[pos] = e
+		} else if pos == len(d.seq) {
+			d.seq = append(d.seq, e)
+		}
+	}
 	return id, &d.keys[id]
+}
+
+// keyPath returns the cached path string of a key id.
+func (d *jsonDecoder) keyPath(id int32) string {
+	for len(d.paths) <= int(id) {
+		d.paths = append(d.paths, "")
+	}
+	if d.paths[id] == "" {
+		d.paths[id] = string(d.path)
+	}
+	return d.paths[id]
+}
+
+// jsonSeq is a key seen at one position of a record.
+type jsonSeq struct {
+	path string
+	id   int32
 }
 
 // leaf handles one scalar value at d.path.
@@ -772,5 +829,6 @@ func jsonClassify(path string) jsonKey {
 	if wk := structuredWellKnown(low); wk != "" {
 		return jsonKey{field: wk, known: true}
 	}
-	return jsonKey{field: structuredSnake(path)}
+	f := structuredSnake(path)
+	return jsonKey{field: f, known: structuredKnownTarget(f)}
 }

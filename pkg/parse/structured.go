@@ -167,26 +167,31 @@ func structuredCap(v string) string {
 	return v[:i]
 }
 
-// structuredAdd adds a field unless one with the key exists (first wins).
-// Generic fields stop at structuredMaxFields; well-known ones always go in.
+// structuredAdd adds a field. Well-known keys (which several source keys
+// map to) are added only once, the first value winning; generic fields stop
+// at structuredMaxFields.
 func structuredAdd(ev *event.Event, key, value string, known bool, generic *int) {
 	if value == "" || value == "-" {
 		return
 	}
-	if !known {
+	if known {
+		for i := range ev.Fields {
+			if ev.Fields[i].Key == key {
+				return
+			}
+		}
+	} else {
 		if *generic >= structuredMaxFields {
 			return
 		}
-	}
-	for i := range ev.Fields {
-		if ev.Fields[i].Key == key {
-			return
-		}
-	}
-	if !known {
 		*generic++
 	}
 	ev.Fields = append(ev.Fields, event.Field{Key: key, Value: structuredCap(value)})
+}
+
+// structuredKnownTarget reports a field key that well-known keys map to.
+func structuredKnownTarget(k string) bool {
+	return structuredWellKnown(k) == k
 }
 
 // structuredHTTPStatus reports a three-digit HTTP status 100..599.
