@@ -79,13 +79,7 @@ func (d *criDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verd
 	if len(msg) > 1 && msg[0] == '{' {
 		d.innerJSON(line, ms, ev)
 	} else {
-		w := msg
-		if j := strings.IndexAny(w, " \t:"); j >= 0 {
-			w = w[:j]
-		}
-		if lvl, ok := levelWord([]byte(strings.Trim(w, "[]<>()"))); ok {
-			ev.Level = lvl
-		}
+		ev.Level = structuredTextLevel(line[ms:], msg)
 	}
 	return Start
 }

@@ -119,6 +119,7 @@ type jsonDecoder struct {
 	// Docker json-file continuation folding
 	lastDocker bool
 	lastStream string
+	inner      *jsonDecoder // for JSON a container wrote
 }
 
 func newJSONDecoder(ctx *Context) *jsonDecoder {
@@ -143,7 +144,9 @@ func (d *jsonDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Ver
 		if cur == nil {
 			d.open = false
 		} else if len(line) > 0 && line[0] != '{' {
-			return d.continueRecord(line, cur)
+			if v := d.continueRecord(line, cur); v != Reject {
+				return v
+			}
 		} else {
 			d.open = false // a new top-level object: the open one was broken
 		}
@@ -194,6 +197,9 @@ func (d *jsonDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Ver
 		}
 		if v, ok := d.dockerFold(ev, cur); ok {
 			return v
+		}
+		if d.rec.msgLog && d.rec.stream.set {
+			d.dockerInner(line, ev)
 		}
 		return Start
 	}
@@ -310,6 +316,56 @@ func (d *jsonDecoder) dockerFold(ev *event.Event, cur *event.Event) (Verdict, bo
 		cur.Message += "\n" + ev.Message
 	}
 	return Absorb, true
+}
+
+// dockerInner reads the text a container wrote for a level: a JSON line's
+// level, message and fields (the Docker time stays), or a leading level word
+// (after a leading timestamp) of a text line.
+func (d *jsonDecoder) dockerInner(line []byte, ev *event.Event) {
+	m := ev.Message
+	var b []byte
+	if r := &d.rec; !r.msg.esc {
+		b = line[r.msg.vs : r.msg.vs+len(m)]
+	} else {
+		b = []byte(m)
+	}
+	if len(m) < 2 || m[0] != '{' {
+		ev.Level = structuredTextLevel(b, m)
+		return
+	}
+	if d.inner == nil {
+		d.inner = newJSONDecoder(&Context{Loc: d.loc, ModTime: d.modTime})
+	}
+	j := d.inner
+	j.rec, j.path, j.ord = jsonRec{}, j.path[:0], 0
+	n := len(ev.Fields)
+	end, st := j.walk(b, m, 0, 0, ev)
+	if st == jsonBad {
+		ev.Fields = ev.Fields[:n]
+		return
+	}
+	scratch := event.Event{Fields: ev.Fields}
+	j.finish(b, m, 0, end, st == jsonDone, &scratch)
+	ev.Fields, ev.Level = scratch.Fields, scratch.Level
+	if j.rec.msg.set {
+		ev.Message = scratch.Message
+	}
+}
+
+// structuredTextLevel finds a level word at the start of a text message, or
+// after a leading ISO timestamp: "ERROR ...", "[warn] ...",
+// "2023-08-15 06:22:17.123 INFO [main] ...". b holds the bytes of s.
+func structuredTextLevel(b []byte, s string) event.Level {
+	i := 0
+	if len(b) > 0 && isDigit(b[0]) {
+		st, ok := parseISO(b, time.UTC)
+		if !ok {
+			return event.LevelNone
+		}
+		i = st.n
+	}
+	_, lvl := restAndLevel(s, i)
+	return lvl
 }
 
 // jsonComposePrefix recognizes docker compose's "service  | " prefix before
