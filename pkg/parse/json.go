@@ -59,6 +59,7 @@ type jsonKey struct {
 	role   uint8
 	prio   int8
 	python bool   // a numeric level on Python's scale (levelno)
+	mongo  bool   // MongoDB's one-letter severity
 	field  string // field key, or "" for none
 	known  bool   // field is a well-known key
 	docker bool   // the "log" key of Docker's json-file driver
@@ -81,6 +82,7 @@ type jsonRec struct {
 	nt      int
 	level   jsonCand
 	levelPy bool
+	levelMg bool
 	msg     jsonCand
 	msgLog  bool // the message came from Docker's "log" key
 	stack   jsonCand
@@ -644,7 +646,7 @@ func (d *jsonDecoder) leaf(s string, vs, ve int, str, esc bool, ev *event.Event)
 		return
 	case jsonRoleLevel:
 		if !r.level.set || c.prio < r.level.prio {
-			r.level, r.levelPy = c, k.python
+			r.level, r.levelPy, r.levelMg = c, k.python, k.mongo
 		}
 		return
 	case jsonRoleMsg:
@@ -727,7 +729,9 @@ func (d *jsonDecoder) finish(b []byte, s string, objStart, objEnd int, complete 
 	// Level.
 	if r.level.set {
 		v := b[r.level.vs:r.level.ve]
-		if lvl, ok := levelWord(bytes.TrimSpace(v)); ok {
+		if r.levelMg {
+			ev.Level = jsonMongoLevel(v)
+		} else if lvl, ok := levelWord(bytes.TrimSpace(v)); ok {
 			ev.Level = lvl
 		} else if len(v) > 0 && isDigit(v[0]) {
 			ev.Level = structuredNumLevel(v, r.levelPy)
@@ -756,6 +760,26 @@ func (d *jsonDecoder) finish(b []byte, s string, objStart, objEnd int, complete 
 		}
 	}
 	return found
+}
+
+// jsonMongoLevel maps MongoDB's severity letters.
+func jsonMongoLevel(v []byte) event.Level {
+	if len(v) == 0 || len(v) > 2 {
+		return event.LevelNone
+	}
+	switch v[0] {
+	case 'F':
+		return event.LevelFatal
+	case 'E':
+		return event.LevelError
+	case 'W':
+		return event.LevelWarn
+	case 'I':
+		return event.LevelInfo
+	case 'D':
+		return event.LevelDebug
+	}
+	return event.LevelNone
 }
 
 // jsonStackText returns a stack trace value: a string, or an array of
@@ -819,7 +843,7 @@ func jsonClassify(path string) jsonKey {
 		return jsonKey{role: jsonRoleTime, prio: 3}
 	case "@t":
 		return jsonKey{role: jsonRoleTime, prio: 4}
-	case "t":
+	case "t", "t.$date": // MongoDB: "t":{"$date":"..."}
 		return jsonKey{role: jsonRoleTime, prio: 5}
 	case "datetime", "date_time":
 		return jsonKey{role: jsonRoleTime, prio: 6}
@@ -854,6 +878,8 @@ func jsonClassify(path string) jsonKey {
 		return jsonKey{role: jsonRoleLevel, prio: 5}
 	case "levelno":
 		return jsonKey{role: jsonRoleLevel, prio: 6, python: true}
+	case "s": // MongoDB: F, E, W, I, D1..D5
+		return jsonKey{role: jsonRoleLevel, prio: 7, mongo: true}
 
 	case "msg":
 		return jsonKey{role: jsonRoleMsg, prio: 0}

@@ -35,7 +35,7 @@ func structuredWellKnown(k string) string {
 		return "trace_id"
 	case "span_id", "spanid", "span.id", "dd.span_id":
 		return "span_id"
-	case "status", "status_code", "statuscode", "http.response.status_code", "response.status", "http.status_code", "http_status":
+	case "status", "status_code", "statuscode", "http.response.status_code", "response.status", "http.status_code", "http_status", "response_code":
 		return "status"
 	case "host", "hostname", "host.name", "host.hostname", "_hostname":
 		return "host"
@@ -59,7 +59,7 @@ func structuredWellKnown(k string) string {
 		return "request_id"
 	case "latency_ms", "duration_ms", "elapsed_ms":
 		return "latency_ms"
-	case "bytes", "bytes_sent", "response_bytes", "http.response.body.bytes":
+	case "bytes", "bytes_sent", "body_bytes_sent", "response_bytes", "http.response.body.bytes":
 		return "bytes"
 	case "component":
 		return "component"
@@ -83,7 +83,7 @@ func structuredWellKnown(k string) string {
 		return "partition"
 	case "client_id", "clientid":
 		return "client_id"
-	case "upstream", "upstream_addr":
+	case "upstream", "upstream_addr", "upstream_host":
 		return "upstream"
 	}
 	return ""
