@@ -87,6 +87,9 @@ func (d *syslog5424Decoder) Decode(line []byte, ev *event.Event, _ *event.Event)
 		tok[f] = s[s0:i]
 		i++
 	}
+	if i >= len(line) {
+		return Reject // no structured data
+	}
 	ev.Fields = make([]event.Field, 0, 8)
 	for f, key := range [...]string{"host", "program", "pid", "msgid"} {
 		if tok[f] != "-" {
