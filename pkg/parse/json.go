@@ -116,7 +116,6 @@ type jsonDecoder struct {
 	objStart int
 	buf      []byte
 	inferred bool // the open record started with a borrowed time
-	prefix   string
 
 	// Docker json-file continuation folding
 	lastDocker bool
@@ -181,14 +180,14 @@ func (d *jsonDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Ver
 		d.lastDocker = false
 		return Reject
 	}
-	_ = end
 	hasTime := d.finish(line, ev.Raw, start, end, st == jsonDone, ev)
 	if prefix != "" {
 		structuredAdd(ev, "container", prefix, true, &d.rec.generic)
 	}
-	opening := false
+	opening, depth := false, 0
 	if st == jsonTrunc {
-		depth, inStr := jsonDepth(line[start:], 0)
+		var inStr bool
+		depth, inStr = jsonDepth(line[start:], 0)
 		opening = !inStr && depth > 0
 	}
 	if !opening {
@@ -220,8 +219,7 @@ func (d *jsonDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Ver
 	} else {
 		d.inferred = false
 	}
-	d.open, d.lines, d.objStart, d.prefix = true, 1, start, prefix
-	d.depth, _ = jsonDepth(line[start:], 0)
+	d.open, d.lines, d.objStart, d.depth = true, 1, start, depth
 	d.buf = append(d.buf[:0], line...)
 	d.lastDocker = false
 	return Start
