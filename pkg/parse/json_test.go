@@ -145,6 +145,15 @@ func TestJSONMultiline(t *testing.T) {
 		structuredCheck(t, "borrowed", evs[1], structuredWant{time: "2023-08-15T14:22:17Z", prec: 0, zoned: true, msg: "no time here",
 			fields: map[string]string{"time_inferred": "true"}})
 	})
+	t.Run("no time source for a leading pretty-printed record", func(t *testing.T) {
+		// Without a previous record or a file time there is nothing to start
+		// the record with: its lines stay unparsed, the next record is read.
+		text := "{\n  \"time\": \"2023-08-15T14:22:17Z\",\n  \"msg\": \"x\"\n}\n{\"time\":\"2023-08-15T14:22:18Z\",\"msg\":\"y\"}\n"
+		evs, st := structuredDecodeSpec(t, "json", time.UTC, time.Time{}, text)
+		if st.Events != 1 || st.Unparsed != 4 || evs[4].Message != "y" {
+			t.Fatalf("stats %+v", st)
+		}
+	})
 	t.Run("truncated record does not swallow the file", func(t *testing.T) {
 		text := strings.Join([]string{
 			`{"ts": "2013-09-06T22:00:49.124817Z", "lvl": "INFO", "msg": "cut after a comma",`,
