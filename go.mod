@@ -7,4 +7,4 @@ require (
 	golang.org/x/text v0.44.0
 )
 
-require gopkg.in/yaml.v3 v3.0.1 // indirect
+require gopkg.in/yaml.v3 v3.0.1
