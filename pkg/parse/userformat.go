@@ -99,8 +99,16 @@ var userIDRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 // userCompiled is everything a user format's decoders share.
 type userCompiled struct {
 	id     string
-	re     *regexp.Regexp
+	re     *regexp.Regexp // as written
+	fast   *regexp.Regexp // re without a tail that matches the rest of any line
 	filter userPrefilter
+	// tail: fast lacks re's trailing ".*$" (or "(?P<name>.*)$"), which always
+	// matches the rest of a line: a match of fast extends to the line's end
+	// and tailGroup (when >= 0) spans from fast's match end to there.
+	tail      bool
+	tailNoNL  bool // the tail was ".", which does not match '\n'
+	tailEnd   bool // the tail ended with "$"
+	tailGroup int
 
 	timeGroup   int // capture group index
 	levelGroup  int // -1 when absent
@@ -129,10 +137,14 @@ type userField struct {
 type userPrefilter struct {
 	lit      []byte     // literal the match starts with
 	anchored bool       // the match starts at the start of the line
+	lineMode bool       // anchored by (?m)^, which also matches after a '\n'
 	first    *[256]bool // bytes an anchored match can start with; nil when any
 }
 
 func (p *userPrefilter) pass(line []byte) bool {
+	if p.lineMode && bytes.IndexByte(line, '\n') >= 0 {
+		return true // lines hold no '\n'; should one, leave it to the regexp
+	}
 	if p.anchored {
 		if p.first != nil && (len(line) == 0 || !p.first[line[0]]) {
 			return false
@@ -179,20 +191,66 @@ func (d *userDecoder) Decode(line []byte, ev *event.Event, _ *event.Event) Verdi
 	return v
 }
 
+// userMatch is a match of a user format's regex.
+type userMatch struct {
+	m    []int // capture indexes of fast (of re when full)
+	end  int   // end of re's match
+	full bool  // m is re's own
+}
+
+// match runs the prefilter and the regexp; read groups with group.
+func (c *userCompiled) match(line []byte) (userMatch, bool) {
+	if !c.filter.pass(line) {
+		return userMatch{}, false
+	}
+	m := c.fast.FindSubmatchIndex(line)
+	if m == nil {
+		return userMatch{}, false
+	}
+	end := m[1]
+	if c.tail {
+		i := -1
+		if c.tailNoNL {
+			i = bytes.IndexByte(line[end:], '\n')
+		}
+		switch {
+		case i < 0:
+			end = len(line)
+		case c.tailEnd:
+			// ".*$" cannot pass the '\n', so re may match elsewhere or
+			// not at all. Lines hold no '\n'; should one, ask re itself.
+			if m = c.re.FindSubmatchIndex(line); m == nil {
+				return userMatch{}, false
+			}
+			return userMatch{m: m, end: m[1], full: true}, true
+		default:
+			end += i
+		}
+	}
+	return userMatch{m: m, end: end}, true
+}
+
+// group returns the bounds of re's capture group i (-1, -1 when it did
+// not take part in the match).
+func (c *userCompiled) group(um userMatch, i int) (int, int) {
+	if c.tail && !um.full && i == c.tailGroup {
+		return um.m[1], um.end
+	}
+	return um.m[2*i], um.m[2*i+1]
+}
+
 func (d *userDecoder) decode(line []byte, ev *event.Event) (Verdict, userWhy) {
 	c := d.c
-	if !c.filter.pass(line) {
+	m, ok := c.match(line)
+	if !ok {
 		return Reject, userNoMatch
 	}
-	m := c.re.FindSubmatchIndex(line)
-	if m == nil {
-		return Reject, userNoMatch
-	}
+	end := m.end
 	raw := ev.Raw
 	if len(raw) != len(line) { // the contract says they are the same bytes; be safe
 		raw = string(line)
 	}
-	ts, te := m[2*c.timeGroup], m[2*c.timeGroup+1]
+	ts, te := c.group(m, c.timeGroup)
 	if ts < 0 {
 		return Reject, userBadTime
 	}
@@ -205,28 +263,28 @@ func (d *userDecoder) decode(line []byte, ev *event.Event) (Verdict, userWhy) {
 	ev.Level = event.LevelNone
 	switch {
 	case c.msgGroup >= 0:
-		if s := m[2*c.msgGroup]; s >= 0 {
-			ev.Message = raw[s:m[2*c.msgGroup+1]]
+		if s, e := c.group(m, c.msgGroup); s >= 0 {
+			ev.Message = raw[s:e]
 		}
 	case c.levelGroup < 0:
-		ev.Message, ev.Level = restAndLevel(raw, m[1])
+		ev.Message, ev.Level = restAndLevel(raw, end)
 	default:
-		ev.Message = strings.TrimLeft(raw[m[1]:], " \t:-|")
+		ev.Message = strings.TrimLeft(raw[end:], " \t:-|")
 	}
 	if c.levelGroup >= 0 {
-		if s := m[2*c.levelGroup]; s >= 0 {
-			ev.Level = c.level(line[s:m[2*c.levelGroup+1]])
+		if s, e := c.group(m, c.levelGroup); s >= 0 {
+			ev.Level = c.level(line[s:e])
 		}
 	} else if c.statusGroup >= 0 && ev.Level == event.LevelNone {
-		if s, e := m[2*c.statusGroup], m[2*c.statusGroup+1]; s >= 0 && e-s == 3 && isDigit(line[s]) && isDigit(line[s+1]) && isDigit(line[s+2]) {
+		if s, e := c.group(m, c.statusGroup); s >= 0 && e-s == 3 && isDigit(line[s]) && isDigit(line[s+1]) && isDigit(line[s+2]) {
 			ev.Level = httpLevel(raw[s:e])
 		}
 	}
 	if len(c.fields) > 0 {
 		ev.Fields = make([]event.Field, 0, len(c.fields))
 		for _, f := range c.fields {
-			if s := m[2*f.group]; s >= 0 {
-				ev.Set(f.key, raw[s:m[2*f.group+1]])
+			if s, e := c.group(m, f.group); s >= 0 {
+				ev.Set(f.key, raw[s:e])
 			}
 		}
 	}
@@ -508,11 +566,12 @@ func compileUserFormat(path string, n int, item *yaml.Node) (*Format, error) {
 	if len(spec.Regex) > MaxUserRegexLen {
 		return nil, ferr(at("regex"), "regex is %d bytes long; at most %d", len(spec.Regex), MaxUserRegexLen)
 	}
-	re, err := regexp.Compile(spec.Regex)
+	c, err := userCompileRegex(spec.Regex)
 	if err != nil {
 		return nil, ferr(at("regex"), "regex: %v", err)
 	}
-	c := &userCompiled{id: spec.ID, re: re, timeGroup: -1, levelGroup: -1, msgGroup: -1, statusGroup: -1, layoutPrec: -1}
+	re := c.re
+	c.id = spec.ID
 	groups := map[string]string{}
 	for i, name := range re.SubexpNames() {
 		if name == "" {
@@ -540,7 +599,9 @@ func compileUserFormat(path string, n int, item *yaml.Node) (*Format, error) {
 	if c.timeGroup < 0 {
 		return nil, ferr(at("regex"), "regex has no (?P<time>...) group")
 	}
-	c.filter = userPrefilterOf(re)
+	if c.tail && (c.tailGroup == c.timeGroup || c.tailGroup == c.levelGroup) {
+		c.fast, c.tail = c.re, false // keep them simple; no gain worth it
+	}
 
 	// time
 	if spec.Epoch != "" && spec.TimeLayout != "" {
@@ -661,7 +722,7 @@ func (c *userCompiled) checkSample(s string) string {
 	if why == userNoMatch {
 		return " does not match the regex"
 	}
-	m := c.re.FindStringSubmatchIndex(s)
+	m := c.re.FindStringSubmatchIndex(s) // the regex as written, for the words
 	tv := ""
 	if m != nil && m[2*c.timeGroup] >= 0 {
 		tv = s[m[2*c.timeGroup]:m[2*c.timeGroup+1]]
@@ -814,6 +875,63 @@ func userSnake(name string) string {
 	return b.String()
 }
 
+// userCompileRegex compiles a format's regex, its fast form and its
+// prefilter. Group roles are left unset (-1).
+func userCompileRegex(expr string) (*userCompiled, error) {
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, err
+	}
+	c := &userCompiled{re: re, fast: re, timeGroup: -1, levelGroup: -1, msgGroup: -1, statusGroup: -1, tailGroup: -1, layoutPrec: -1}
+	c.filter = userPrefilterOf(re)
+	if short, group, noNL, dollar, ok := userStripTail(expr); ok {
+		if fast, err := regexp.Compile(short); err == nil && fast.NumSubexp() == re.NumSubexp()-min(group+1, 1) {
+			c.fast, c.tail, c.tailNoNL, c.tailEnd, c.tailGroup = fast, true, noNL, dollar, group
+		}
+	}
+	return c, nil
+}
+
+// userStripTail removes a trailing ".*$", ".*" or "(?P<name>.*)$" from a
+// regex. Such a tail matches the rest of any line (lines hold no '\n'),
+// and since it cannot fail, the regex without it prefers the same matches
+// for every other group; but Go's matcher would walk it rune by rune, and
+// a message is often most of the line. It returns the shorter regex, the
+// index of the capture group removed (-1 for none), whether the tail was
+// '.' without the s flag (which does not match '\n') and whether it ended
+// with "$".
+func userStripTail(expr string) (short string, group int, noNL, dollar, ok bool) {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil || re.Op != syntax.OpConcat || len(re.Sub) < 2 {
+		return "", -1, false, false, false
+	}
+	subs := re.Sub
+	if last := subs[len(subs)-1]; last.Op == syntax.OpEndText { // not (?m)$, which also matches before a '\n'
+		subs, dollar = subs[:len(subs)-1], true
+	}
+	if len(subs) < 2 {
+		return "", -1, false, false, false
+	}
+	last := subs[len(subs)-1]
+	group = -1
+	if last.Op == syntax.OpCapture {
+		group = last.Cap
+		last = last.Sub[0]
+	}
+	if last.Op != syntax.OpStar || (last.Flags&syntax.NonGreedy != 0 && !dollar) {
+		return "", -1, false, false, false
+	}
+	switch last.Sub[0].Op {
+	case syntax.OpAnyCharNotNL:
+		noNL = true
+	case syntax.OpAnyChar:
+	default:
+		return "", -1, false, false, false
+	}
+	rest := &syntax.Regexp{Op: syntax.OpConcat, Flags: re.Flags, Sub: subs[:len(subs)-1]}
+	return rest.String(), group, noNL, dollar, true
+}
+
 // userPrefilterOf derives the prefilter of a regex. regexp's own
 // LiteralPrefix is used for unanchored regexes; it reports nothing for
 // "^"-anchored ones (the usual case), so those are walked here: the
@@ -827,7 +945,7 @@ func userPrefilterOf(compiled *regexp.Regexp) userPrefilter {
 	re = re.Simplify()
 	body := re
 	if re.Op == syntax.OpConcat && len(re.Sub) > 0 && (re.Sub[0].Op == syntax.OpBeginText || re.Sub[0].Op == syntax.OpBeginLine) {
-		p.anchored = true
+		p.anchored, p.lineMode = true, re.Sub[0].Op == syntax.OpBeginLine
 		body = &syntax.Regexp{Op: syntax.OpConcat, Sub: re.Sub[1:], Flags: re.Flags}
 	}
 	if !p.anchored {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -453,6 +454,17 @@ var userPrefilterRegexes = []string{
 	`^[^x](?P<time>\S+)`,
 	`^.(?P<time>\S+)`,
 	`^`,
+	// tails the matcher strips
+	`^(?P<time>\S+) (?P<message>.*)$`,
+	`^(?P<time>\S+) .*`,
+	`^(?P<time>\S+?) (?P<rest>.*?)$`,
+	`^(?P<time>\S+?) (?P<rest>.*?)`,
+	`(?s)^(?P<time>\S+) (?P<message>.*)$`,
+	`(?m)^(?P<time>\S+) (?P<message>.*)$`,
+	`^(?i)(?P<time>a+) (?P<m>.*)`,
+	`^(?P<time>\d+)(?: (?P<level>\w+))? ?(?P<message>.*)$`,
+	`(?P<time>\d+) (?P<message>.*)$`,
+	`^(?P<time>[^\]]*)\] (?P<a>x|y)?(.*)\z`,
 }
 
 func TestUserFormatPrefilter(t *testing.T) {
@@ -475,9 +487,35 @@ func TestUserFormatPrefilter(t *testing.T) {
 			}
 		}
 	}
+	// The usual "(?P<message>.*)$" tail is left to a slice, not the matcher.
+	tails := map[string]string{
+		userPrefilterRegexes[0]:  "tail=3 $",
+		userPrefilterRegexes[13]: "tail=2 $",
+		userPrefilterRegexes[14]: "tail=-1",
+		userPrefilterRegexes[15]: "tail=2 $",
+		userPrefilterRegexes[16]: "none", // lazy without $ matches nothing
+		userPrefilterRegexes[18]: "none", // (?m)$
+		userPrefilterRegexes[22]: "tail=3 $",
+	}
+	for expr, want := range tails {
+		c, err := userCompileRegex(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := "none"
+		if c.tail {
+			got = fmt.Sprintf("tail=%d", c.tailGroup)
+			if c.tailEnd {
+				got += " $"
+			}
+		}
+		if got != want {
+			t.Errorf("%s: %s, want %s", expr, got, want)
+		}
+	}
 	for _, expr := range userPrefilterRegexes {
-		for _, line := range []string{"", "ACME 1", "acme x", "Acme y", "ACMF 2", "[x] y", "x", "12x", "éa", "\xffa", "kelvin", "Kelvin", "\u212aelvin", "2023-08-15 14:22:17.123 [E] m", "ACME|1"} {
-			userCheckPrefilter(t, expr, line)
+		for _, line := range []string{"", "ACME 1", "acme x", "Acme y", "ACMF 2", "[x] y", "x", "12x", "éa", "\xffa", "kelvin", "Kelvin", "\u212aelvin", "2023-08-15 14:22:17.123 [E] m", "ACME|1", "12 rest of line", "12 a\nb", "a\nb c", "aA b", "12", "12 ", "x] y", "x] ", "]"} {
+			userCheckMatch(t, expr, line)
 		}
 	}
 }
@@ -503,23 +541,54 @@ func userDescribePrefilter(p userPrefilter) string {
 	return s + "[" + b.String() + "]"
 }
 
-// userCheckPrefilter fails when the prefilter rejects a line the regex
-// matches.
-func userCheckPrefilter(t *testing.T, expr, line string) {
-	re := regexp.MustCompile(expr)
-	p := userPrefilterOf(re)
-	if !p.pass([]byte(line)) && re.MatchString(line) {
+var (
+	userCompiledMu      sync.Mutex
+	userCompiledRegexes = map[string]*userCompiled{}
+)
+
+// userCheckMatch fails when the prefilter rejects a line the regex
+// matches, or when the fast matcher (prefilter, regex without its tail)
+// finds other groups than the regex as written.
+func userCheckMatch(t *testing.T, expr, line string) {
+	t.Helper()
+	userCompiledMu.Lock()
+	defer userCompiledMu.Unlock()
+	c := userCompiledRegexes[expr]
+	if c == nil {
+		var err error
+		if c, err = userCompileRegex(expr); err != nil {
+			t.Fatal(err)
+		}
+		userCompiledRegexes[expr] = c
+	}
+	want := c.re.FindSubmatchIndex([]byte(line))
+	if !c.filter.pass([]byte(line)) && want != nil {
 		t.Errorf("prefilter of %s rejects %q, which matches", expr, line)
+	}
+	um, ok := c.match([]byte(line))
+	if ok != (want != nil) {
+		t.Fatalf("%s on %q: fast match %v, regex %v", expr, line, ok, want)
+	}
+	if !ok {
+		return
+	}
+	got := []int{um.m[0], um.end}
+	for i := 1; i <= c.re.NumSubexp(); i++ {
+		s, e := c.group(um, i)
+		got = append(got, s, e)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%s on %q: fast groups %v, regex %v", expr, line, got, want)
 	}
 }
 
-func FuzzUserFormatPrefilter(f *testing.F) {
+func FuzzUserFormatMatch(f *testing.F) {
 	f.Add("ACME 1")
 	f.Add("2023-08-15 14:22:17.123 [E] m")
 	f.Add("\u212aelvin")
 	f.Fuzz(func(t *testing.T, line string) {
 		for _, expr := range userPrefilterRegexes {
-			userCheckPrefilter(t, expr, line)
+			userCheckMatch(t, expr, line)
 		}
 	})
 }
