@@ -322,12 +322,44 @@ func (d *userDecoder) readTime(raw string, line []byte, s, e int) (stamp, bool) 
 		if s == e {
 			return stamp{}, false
 		}
+		if isDigit(line[s]) {
+			if st, ok := userEpochAuto(line[s:e]); ok {
+				return st, true
+			}
+		}
 		st, ok := d.times.prefix(line[s:e])
 		if !ok || st.n != e-s {
 			return stamp{}, false
 		}
 		return st, true
 	}
+}
+
+// userEpochAuto reads a whole group of 10, 13, 16 or 19 digits, with an
+// optional fraction, as an epoch number in s, ms, us or ns by its length,
+// as the generic format does with a leading epoch.
+func userEpochAuto(b []byte) (stamp, bool) {
+	i := 0
+	var v int64
+	for i < len(b) && isDigit(b[i]) && i < 19 {
+		v = v*10 + int64(b[i]-'0')
+		i++
+	}
+	if i != 10 && i != 13 && i != 16 && i != 19 {
+		return stamp{}, false
+	}
+	var frac []byte
+	if i < len(b) {
+		if b[i] != '.' || i+1 == len(b) {
+			return stamp{}, false
+		}
+		frac = b[i+1:]
+	}
+	t, prec, ok := epochTime(v, frac)
+	if !ok {
+		return stamp{}, false
+	}
+	return stamp{t: t, n: len(b), prec: prec, zoned: true}, true
 }
 
 func (d *userDecoder) layoutTime(v string) (stamp, bool) {
@@ -1055,7 +1087,8 @@ var (
 // formats, replacing the user formats an earlier call registered (so a
 // call is also a reload; a call with no paths removes them all). It is all
 // or nothing: on any error nothing changes. An id defined in two files is
-// an error naming both. It returns the ids registered, in file order.
+// an error naming both; a file given twice (the same file under two
+// names too) is read once. It returns the ids registered, in file order.
 func RegisterUserFormats(paths ...string) (loaded []string, err error) {
 	type entry struct {
 		f    *Format
@@ -1063,7 +1096,18 @@ func RegisterUserFormats(paths ...string) (loaded []string, err error) {
 	}
 	var all []entry
 	where := map[string]string{}
+	var seen []os.FileInfo
 	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil {
+			dup := false
+			for _, s := range seen {
+				dup = dup || os.SameFile(s, fi)
+			}
+			if dup {
+				continue
+			}
+			seen = append(seen, fi)
+		}
 		fs, err := LoadFormatsFile(p)
 		if err != nil {
 			return nil, err

@@ -278,6 +278,10 @@ func TestUserFormatsRegister(t *testing.T) {
 	b := userWriteFile(t, "b.yaml", fmt.Sprintf(one, "uf-one", "b"))
 	c := userWriteFile(t, "c.yml", fmt.Sprintf(one, "uf-two", "c"))
 	userRegister(t, a)
+	// The same file twice, under two names, is read once.
+	if ids, err := RegisterUserFormats(a, filepath.Join(filepath.Dir(a), ".", "a.yaml")); err != nil || len(ids) != 1 {
+		t.Fatalf("same file twice: %v %v", ids, err)
+	}
 	_, err := RegisterUserFormats(c, a, b)
 	if err == nil || !strings.Contains(err.Error(), b+`: format "uf-one": id already defined in `+a) {
 		t.Fatalf("duplicate across files: %v", err)
@@ -375,6 +379,9 @@ func TestUserFormatTimes(t *testing.T) {
 		{"generic format zone", `timezone: "+05:00"`, "-02:00", "[2023-08-15T14:22:17] x", "2023-08-15T09:22:17Z", 0, false},
 		{"generic syslog", ``, "", "[Aug 15 14:22:17] x", "2023-08-15T14:22:17Z", 0, false},
 		{"generic dateparse", ``, "", "[August 15, 2023 14:22:17] x", "2023-08-15T14:22:17Z", 0, false},
+		{"generic epoch s", ``, "+08:00", "[1692109337] x", "2023-08-15T14:22:17Z", 0, true},
+		{"generic epoch ms fraction", ``, "", "[1692109337123.5] x", "2023-08-15T14:22:17.1235Z", 4, true},
+		{"generic epoch us", ``, "", "[1692109337123456] x", "2023-08-15T14:22:17.123456Z", 6, true},
 		{"epoch s", `epoch: s`, "+08:00", "[1692109337] x", "2023-08-15T14:22:17Z", 0, true},
 		{"epoch s fraction", `epoch: s`, "", "[1692109337.250] x", "2023-08-15T14:22:17.25Z", 3, true},
 		{"epoch ms", `epoch: ms`, "", "[1692109337123] x", "2023-08-15T14:22:17.123Z", 3, true},
