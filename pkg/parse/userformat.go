@@ -472,11 +472,11 @@ func LoadFormatsFile(path string) ([]*Format, error) {
 	if len(data) > MaxFormatsFileSize {
 		return nil, &FormatsFileError{Path: path, Msg: fmt.Sprintf("file is larger than %d bytes", MaxFormatsFileSize)}
 	}
-	return loadFormats(path, data)
+	return userLoadFormats(path, data)
 }
 
-// loadFormats is LoadFormatsFile on file contents.
-func loadFormats(path string, data []byte) ([]*Format, error) {
+// userLoadFormats is LoadFormatsFile on file contents.
+func userLoadFormats(path string, data []byte) ([]*Format, error) {
 	ferr := func(line int, id, format string, args ...any) error {
 		return &FormatsFileError{Path: path, Line: line, ID: id, Msg: fmt.Sprintf(format, args...)}
 	}
@@ -521,7 +521,7 @@ func loadFormats(path string, data []byte) ([]*Format, error) {
 	var out []*Format
 	seen := map[string]int{}
 	for i, item := range list.Content {
-		f, err := compileUserFormat(path, i+1, item)
+		f, err := userCompileFormat(path, i+1, item)
 		if err != nil {
 			return nil, err
 		}
@@ -534,8 +534,8 @@ func loadFormats(path string, data []byte) ([]*Format, error) {
 	return out, nil
 }
 
-// compileUserFormat validates one list item and builds its Format.
-func compileUserFormat(path string, n int, item *yaml.Node) (*Format, error) {
+// userCompileFormat validates one list item and builds its Format.
+func userCompileFormat(path string, n int, item *yaml.Node) (*Format, error) {
 	id := ""
 	ferr := func(line int, format string, args ...any) error {
 		e := &FormatsFileError{Path: path, Line: line, ID: id, Msg: fmt.Sprintf(format, args...)}
@@ -587,7 +587,7 @@ func compileUserFormat(path string, n int, item *yaml.Node) (*Format, error) {
 	case len(spec.ID) > maxUserIDLen || !userIDRe.MatchString(spec.ID):
 		return nil, ferr(at("id"), "id %q: use lower-case letters, digits and '-' (at most %d, not starting with '-')", spec.ID, maxUserIDLen)
 	}
-	if f := Lookup(spec.ID); f != nil && !isUserFormat(f) {
+	if f := Lookup(spec.ID); f != nil && !userIsFormat(f) {
 		return nil, ferr(at("id"), "id clashes with the built-in format %q; choose another id", spec.ID)
 	}
 
@@ -737,7 +737,7 @@ func compileUserFormat(path string, n int, item *yaml.Node) (*Format, error) {
 // formats from built-in ones) and keeps their compiled form for tests.
 var userCompiledOf sync.Map // *Format -> *userCompiled
 
-func isUserFormat(f *Format) bool {
+func userIsFormat(f *Format) bool {
 	_, ok := userCompiledOf.Load(f)
 	return ok
 }
@@ -1123,7 +1123,7 @@ func RegisterUserFormats(paths ...string) (loaded []string, err error) {
 	userMu.Lock()
 	defer userMu.Unlock()
 	for _, e := range all {
-		if old := Lookup(e.f.ID); old != nil && !isUserFormat(old) {
+		if old := Lookup(e.f.ID); old != nil && !userIsFormat(old) {
 			return nil, &FormatsFileError{Path: e.path, ID: e.f.ID, Msg: fmt.Sprintf("id clashes with the built-in format %q; choose another id", e.f.ID)}
 		}
 	}

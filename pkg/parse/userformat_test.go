@@ -618,7 +618,7 @@ func FuzzLoadFormats(f *testing.F) {
 	f.Add("formats:\n  - {id: x, epoch: us, regex: '^(?P<time>\\d+)(?P<level>\\w)?', level_map: {a: error}, samples: ['1692109337123456']}\n")
 	f.Add("formats:\n  - {id: y, time_layout: 'Jan _2 15:04:05', regex: '^(?P<time>.{15})', samples: ['Feb 29 14:22:17 x']}\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		fs, err := loadFormats("fuzz.yaml", []byte(text))
+		fs, err := userLoadFormats("fuzz.yaml", []byte(text))
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "fuzz.yaml") {
 				t.Fatalf("error does not name the file: %v", err)
@@ -748,7 +748,7 @@ func TestUserFormatsLoghub(t *testing.T) {
 			}
 		}},
 		{"BGL", "uf-bgl", func(t *testing.T, e event.Event, r map[string]string) {
-			if e.Time.Unix() != mustInt(t, r["Timestamp"]) || !e.Zoned || e.Precision != 0 {
+			if e.Time.Unix() != userMustInt(t, r["Timestamp"]) || !e.Zoned || e.Precision != 0 {
 				t.Errorf("line %d: time %v zoned %v, want epoch %s", e.Line, e.Time, e.Zoned, r["Timestamp"])
 			}
 			levelIs(t, e, r["Level"])
@@ -759,7 +759,7 @@ func TestUserFormatsLoghub(t *testing.T) {
 		// The same lines read from their local-time stamps with a DST zone
 		// give the instants of the epoch column (PDT and PST both occur).
 		{"BGL", "uf-bgl-local", func(t *testing.T, e event.Event, r map[string]string) {
-			if e.Time.Unix() != mustInt(t, r["Timestamp"]) || e.Zoned || e.Precision != 6 {
+			if e.Time.Unix() != userMustInt(t, r["Timestamp"]) || e.Zoned || e.Precision != 6 {
 				t.Errorf("line %d: time %v (%d) zoned %v precision %d, want epoch %s", e.Line, e.Time, e.Time.Unix(), e.Zoned, e.Precision, r["Timestamp"])
 			}
 			timeIs(t, e, "2006-01-02-15.04.05.000000", r["Time"], la)
@@ -800,7 +800,7 @@ func TestUserFormatsLoghub(t *testing.T) {
 	}
 }
 
-func mustInt(t *testing.T, s string) int64 {
+func userMustInt(t *testing.T, s string) int64 {
 	t.Helper()
 	var v int64
 	if _, err := fmt.Sscan(s, &v); err != nil {
