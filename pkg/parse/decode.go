@@ -105,7 +105,7 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 	case Start:
 		d.flush()
 		if ev.Time.IsZero() { // a decoder that found no time has not started a record
-			d.unparsed(ev, cut)
+			d.unparsed(ev, cut, ev.Level) // a level it read ("ERROR:root:...") is kept
 			return
 		}
 		ev.Lines = 1
@@ -129,12 +129,14 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 		}
 	default:
 		d.flush()
-		d.unparsed(ev, cut)
+		d.unparsed(ev, cut, event.LevelNone)
 	}
 }
 
-func (d *decoder) unparsed(ev *event.Event, cut bool) {
-	ev.Unparsed, ev.Lines, ev.Time, ev.Level = true, 1, time.Time{}, event.LevelNone
+// unparsed emits a line kept without structure; level is the level a
+// decoder read from a time-less record start, else none.
+func (d *decoder) unparsed(ev *event.Event, cut bool, level event.Level) {
+	ev.Unparsed, ev.Lines, ev.Time, ev.Level = true, 1, time.Time{}, level
 	ev.Format = d.format.ID
 	ev.Message = ev.Raw
 	ev.Fields = ev.Fields[:0]

@@ -77,6 +77,8 @@ func Detect(sample [][]byte, ctx *Context) Detection {
 			case v == Start && !ev.Time.IsZero():
 				starts++
 				cur = ev
+			case v == Start: // a record without a time of its own: read, kept unparsed
+				folded++
 			case (v == Continue || v == Absorb) && cur != nil:
 				folded++
 			case v == Reject && f.ID != GenericID && !f.NoFallback && fallback[i]:
@@ -102,8 +104,11 @@ func Detect(sample [][]byte, ctx *Context) Detection {
 	}
 	// Choice: among formats whose effective coverage is within 0.05 of the
 	// best, a product format that reads at least half the lines itself wins
-	// over the generic fallback; among those, the one that reads the most
-	// lines itself (within 0.05), then the most specific.
+	// over the generic fallback; among those, the ones that read nearly as
+	// many lines themselves as the best (within 0.2) compete on specificity,
+	// so HAProxy keeps a log that syslog also reads whole, while a format
+	// that reads only half a mixed stream does not take it from the one
+	// that reads all of it.
 	best := 0.0
 	for _, s := range scores {
 		best = max(best, s.Effective)
@@ -128,7 +133,7 @@ func Detect(sample [][]byte, ctx *Context) Detection {
 		if ga, gb := group(a), group(b); ga != gb {
 			return ga < gb
 		}
-		if an, bn := a.Own >= bestOwn-0.05, b.Own >= bestOwn-0.05; an != bn {
+		if an, bn := a.Own >= bestOwn-0.2, b.Own >= bestOwn-0.2; an != bn {
 			return an
 		}
 		if a.Format.Specificity != b.Format.Specificity {

@@ -338,7 +338,8 @@ func TestJSONBeatsContainers(t *testing.T) {
 			if st.Format != "cri" || st.Events != 1 {
 				t.Fatalf("stats %+v", st)
 			}
-			structuredCheck(t, "cri", evs[0], structuredWant{time: "2017-09-12T22:32:21.212861448Z", prec: 9, zoned: true,
+			// "[INFO]" in the container text is the record's level
+			structuredCheck(t, "cri", evs[0], structuredWant{time: "2017-09-12T22:32:21.212861448Z", prec: 9, zoned: true, level: event.LevelInfo,
 				msg: "2017-09-12 22:32:21.212 [INFO][88] table.go 710: Invalidating dataplane cache", fields: map[string]string{"stream": "stdout"}})
 		}
 	})

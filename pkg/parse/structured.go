@@ -185,6 +185,11 @@ func structuredAdd(ev *event.Event, key, value string, known bool, generic *int)
 			return
 		}
 		*generic++
+		if key == "target" {
+			// rca's "target" is the host:port of a failed call; a log's own
+			// "target" key (Rust tracing's module path) must not pose as one.
+			key = "log_target"
+		}
 	}
 	ev.Fields = append(ev.Fields, event.Field{Key: key, Value: structuredCap(value)})
 }
