@@ -195,6 +195,7 @@ type inputStatsJSON struct {
 	First           *string          `json:"first"`
 	Last            *string          `json:"last"`
 	Skipped         bool             `json:"skipped"`
+	Ignored         bool             `json:"ignored"`
 	SkipReason      *string          `json:"skip_reason"`
 	FallbackFormats map[string]int64 `json:"fallback_formats,omitempty"`
 }
@@ -233,7 +234,7 @@ func writeStatsJSON(w io.Writer, stats []parse.Stats) error {
 			RunnerUp: strPtr(s.RunnerUp), Timezone: s.Timezone, Encoding: strPtr(s.Encoding),
 			Lines: s.Lines, Events: s.Events, Continuation: s.Continuation, Unparsed: s.Unparsed, Empty: s.Empty,
 			Bytes: s.Bytes, CutLines: s.CutLines, First: timePtr(s.First), Last: timePtr(s.Last),
-			Skipped: s.Skipped != "", SkipReason: strPtr(s.Skipped), FallbackFormats: s.Formats,
+			Skipped: s.Skipped != "", Ignored: s.Ignored, SkipReason: strPtr(s.Skipped), FallbackFormats: s.Formats,
 		})
 		t := &doc.Totals
 		t.Inputs++

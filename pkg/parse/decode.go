@@ -39,6 +39,7 @@ type Stats struct {
 	CutLines int64            `json:"cut_lines"`          // lines longer than the maximum, kept cut
 	Encoding string           `json:"encoding,omitempty"` // "utf-16le" etc. when decoded
 	Skipped  string           `json:"skipped,omitempty"`  // why the input was not read, or stopped early
+	Ignored  bool             `json:"ignored,omitempty"`  // a bundle file that is not a log (rca.yaml, notes)
 	Formats  map[string]int64 `json:"formats,omitempty"`  // events per format when more than one (fallback)
 	zoned    int64
 	unzoned  int64
