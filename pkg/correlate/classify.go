@@ -777,7 +777,7 @@ func (x *compiledExtractor) build(seg string, m []int) (val, name string) {
 	} else {
 		name = host
 	}
-	if h == "" {
+	if h == "" || h == "unix" { // "unix:/run/php-fpm.sock" is a socket, not a host
 		return "", ""
 	}
 	if strings.IndexByte(h, ':') >= 0 {

@@ -328,6 +328,9 @@ var classifyCases = []classifyCase{
 	{name: "kafka corpus offline partition", format: "kafka", level: lvError,
 		msg:  `[Controller id=1 epoch=25] Controller 1 epoch 25 failed to change state for partition xxx.xxx.na.och.aud.1-0-2 from OfflinePartition to OnlinePartition`,
 		kind: KindKafkaBrokerUnavailable},
+	{name: "kafka coordinator unavailable (info)", format: "kafka", level: lvInfo,
+		msg:  `[Consumer clientId=consumer-invoice-1, groupId=invoice] Group coordinator kafka-2:9092 (id: 2147483645 rack: null) is unavailable or invalid due to cause: coordinator unavailable. isDisconnected: false. Rediscovery will be attempted.`,
+		kind: KindKafkaBrokerUnavailable, facts: map[string]string{"target": "kafka-2:9092"}},
 	{name: "kafka bootstrap disconnected", format: "kafka", level: lvWarn,
 		msg:  `[AdminClient clientId=adminclient-1] Bootstrap broker kafka-1:9092 (id: -1 rack: null) disconnected`,
 		kind: KindKafkaBrokerUnavailable, facts: map[string]string{"target": "kafka-1:9092"}},
@@ -612,7 +615,7 @@ var classifyCases = []classifyCase{
 		kind: KindConfigError},
 	{name: "nginx permission denied", format: "nginx-error", level: lvError,
 		msg:  `*1 connect() to unix:/run/php/php8.1-fpm.sock failed (13: Permission denied) while connecting to upstream, client: 10.0.0.7, server: _, request: "GET /index.php HTTP/1.1", upstream: "fastcgi://unix:/run/php/php8.1-fpm.sock:", host: "shop"`,
-		kind: KindConfigError, facts: map[string]string{"error_code": "13"}},
+		kind: KindConfigError, facts: map[string]string{"error_code": "13", "target": ""}},
 	{name: "nginx config test failed", format: "nginx-error", level: lvFatal,
 		msg:  `nginx: configuration file /etc/nginx/nginx.conf test failed`,
 		kind: KindConfigError},
@@ -1096,7 +1099,7 @@ func FuzzClassify(f *testing.F) {
 	f.Add("", "", "", "", "")
 	f.Add("envoy-access", "error", "GET / HTTP/1.1 503", "503", "UF,,URX, ")
 	f.Add("mysql-binlog", "", "ERROR", "5", "-")
-	f.Add("", "warn", strings.Repeat("Caused by: x\n", 2000)+"connection refused", "", "")
+	f.Add("", "warn", strings.Repeat("Caused by: x\n", 400)+"connection refused", "", "")
 	c := testClassifier()
 	f.Fuzz(func(t *testing.T, format, level, msg, status, flags string) {
 		mk := func() *event.Event {

@@ -429,6 +429,8 @@ var extractors = []extractor{
 	{key: factTarget, on: []string{"jdbc:"}, re: `jdbc:(?P<scheme>[a-z0-9]+):(?:[a-z]+:)?(?:thin:@)?//(?:[^@/\s]*@)?(?P<host>[^/:?;,\s"']+)(?::(?P<port>\d+))?`},
 	{key: factTarget, on: []string{"host='"}, re: `host='(?P<host>[^']+)', port=(?P<port>\d+)`},
 	{key: factTarget, on: []string{"bootstrap broker"}, re: `Bootstrap broker ` + addrPat},
+	{key: factTarget, on: []string{"group coordinator "}, re: `roup coordinator ` + addrPat},
+	{key: factTarget, on: []string{"marking the coordinator "}, re: `arking the coordinator ` + addrPat},
 	{key: factTarget, on: []string{"bind() to"}, re: `bind\(\) to ` + addrPat},
 	{key: factTarget, on: []string{"listen tcp"}, re: `listen tcp[46]? ` + addrPat},
 	{key: factTarget, on: []string{"connect"}, re: `onnect(?:ing|ion)? to ` + addrPat},
