@@ -3,6 +3,7 @@ module github.com/rca-dev/rca
 go 1.26.8
 
 require (
+	github.com/BobuSumisu/aho-corasick v1.0.3
 	github.com/araddon/dateparse v0.0.0-20210429162001-6b43995a97de
 	github.com/spf13/cobra v1.10.2
 	golang.org/x/text v0.44.0
