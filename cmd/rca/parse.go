@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/rca-dev/rca/pkg/correlate"
 	"github.com/rca-dev/rca/pkg/event"
 	"github.com/rca-dev/rca/pkg/parse"
 	"github.com/spf13/cobra"
@@ -100,8 +101,10 @@ func runParse(ctx context.Context, opts *parseOptions, stdout, stderr io.Writer)
 	}
 	w := bufio.NewWriterSize(stdout, 256<<10)
 	var buf []byte
+	cls := correlate.NewClassifier()
 	start := time.Now()
 	stats, err := plan.Run(ctx, po, func(ev *event.Event) error {
+		cls.Classify(ev)
 		buf = buf[:0]
 		if opts.output == "tsv" {
 			buf = appendTSV(buf, ev)

@@ -338,6 +338,10 @@ func NewClassifier() *Classifier {
 // error_code, and host (the name a DNS lookup failed for). Fields the event
 // already has are kept.
 func (c *Classifier) Classify(ev *event.Event) string {
+	if ev.Unparsed { // a line without structure is kept, not judged
+		ev.Kind = ""
+		return ""
+	}
 	kind, _ := c.classify(ev)
 	ev.Kind = kind
 	return kind

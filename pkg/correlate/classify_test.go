@@ -1140,3 +1140,16 @@ func FuzzClassify(f *testing.F) {
 		}
 	})
 }
+
+func TestClassifyRegressions(t *testing.T) {
+	c := NewClassifier()
+	ev := &event.Event{Format: "mysql-error", Level: event.LevelWarn, Message: "IP address '10.0.7.31' could not be resolved: Name or service not known"}
+	c.Classify(ev)
+	if h, _ := ev.Get("host"); h != "10.0.7.31" {
+		t.Errorf("MySQL reverse lookup: host = %q, want 10.0.7.31", h)
+	}
+	un := &event.Event{Format: "mysql-slow", Unparsed: true, Message: "Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock"}
+	if k := c.Classify(un); k != "" || un.Kind != "" {
+		t.Errorf("unparsed line classified as %q, want none", k)
+	}
+}

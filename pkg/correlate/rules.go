@@ -454,6 +454,8 @@ var extractors = []extractor{
 	{key: factHost, on: []string{"could not translate host name"}, re: `could not translate host name "(?P<host>[^"]+)"`},
 	{key: factHost, on: []string{"unknown mysql server host"}, re: `Unknown MySQL server host '(?P<host>[^']+)'`},
 	{key: factHost, on: []string{"host not found in upstream"}, re: `host not found in upstream "(?P<host>[^":/]+)(?::(?P<port>\d+))?`},
+	// MySQL's reverse lookup of a client: "IP address '10.0.7.31' could not be resolved"
+	{key: factHost, on: []string{"could not be resolved"}, re: `IP address '(?P<host>[^']+)' could not be resolved`},
 	{key: factHost, on: []string{"could not be resolved"}, re: ` (?P<host>[A-Za-z0-9][A-Za-z0-9._-]*) could not be resolved`},
 	{key: factHost, on: []string{"dns resolution failed for"}, re: `DNS resolution failed for (?P<host>[^\s:;,]+)`},
 	{key: factHost, on: []string{"failed to resolve '"}, re: `ailed to resolve '(?P<host>[^':]+)(?::(?P<port>\d+))?'`},
