@@ -20,7 +20,11 @@ func newFormatsCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			for _, f := range parse.Formats() {
-				fmt.Fprintf(stdout, "%s\n  %s\n", f.ID, f.Description)
+				from := ""
+				if file, ok := parse.UserFormatFile(f.ID); ok {
+					from = " (from " + file + ")"
+				}
+				fmt.Fprintf(stdout, "%s%s\n  %s\n", f.ID, from, f.Description)
 				for _, l := range strings.Split(f.Example, "\n") {
 					fmt.Fprintf(stdout, "    %s\n", l)
 				}
@@ -71,8 +75,16 @@ func newFormatsCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	return cmd
 }
 
-// loadUserFormats registers the formats of --formats-file and of the
-// per-user config location.
+// loadUserFormats registers the formats of the per-user config location
+// (formats.yaml and formats.d/ under the user config folder) and of each
+// --formats-file, in that order.
 func loadUserFormats(g *globalOptions) error {
+	paths := append(parse.UserFormatPaths(), g.formatsFiles...)
+	if len(paths) == 0 {
+		return nil
+	}
+	if _, err := parse.RegisterUserFormats(paths...); err != nil {
+		return fmt.Errorf("formats file: %w", err)
+	}
 	return nil
 }

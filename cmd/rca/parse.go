@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/rca-dev/rca/pkg/correlate"
 	"github.com/rca-dev/rca/pkg/event"
 	"github.com/rca-dev/rca/pkg/parse"
 	"github.com/spf13/cobra"
@@ -102,8 +103,10 @@ func runParse(ctx context.Context, opts *parseOptions, stdout, stderr io.Writer)
 	}
 	w := bufio.NewWriterSize(stdout, 256<<10)
 	var buf []byte
+	cls := correlate.NewClassifier()
 	start := time.Now()
 	stats, err := plan.Run(ctx, po, func(ev *event.Event) error {
+		cls.Classify(ev)
 		buf = buf[:0]
 		if opts.output == "tsv" {
 			buf = appendTSV(buf, ev)
@@ -197,6 +200,7 @@ type inputStatsJSON struct {
 	First           *string          `json:"first"`
 	Last            *string          `json:"last"`
 	Skipped         bool             `json:"skipped"`
+	Ignored         bool             `json:"ignored"`
 	SkipReason      *string          `json:"skip_reason"`
 	FallbackFormats map[string]int64 `json:"fallback_formats,omitempty"`
 }
@@ -235,7 +239,7 @@ func writeStatsJSON(w io.Writer, stats []parse.Stats) error {
 			RunnerUp: strPtr(s.RunnerUp), Timezone: s.Timezone, Encoding: strPtr(s.Encoding),
 			Lines: s.Lines, Events: s.Events, Continuation: s.Continuation, Unparsed: s.Unparsed, Empty: s.Empty,
 			Bytes: s.Bytes, CutLines: s.CutLines, First: timePtr(s.First), Last: timePtr(s.Last),
-			Skipped: s.Skipped != "", SkipReason: strPtr(s.Skipped), FallbackFormats: s.Formats,
+			Skipped: s.Skipped != "", Ignored: s.Ignored, SkipReason: strPtr(s.Skipped), FallbackFormats: s.Formats,
 		})
 		t := &doc.Totals
 		t.Inputs++

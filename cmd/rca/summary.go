@@ -34,10 +34,11 @@ func writeSummary(w io.Writer, stats []parse.Stats, took time.Duration) {
 		len(stats), mb, lines, events, cont, unparsed, empty, took.Seconds(), mb/max(took.Seconds(), 1e-9))
 }
 
-// warnSkipped names every input that was skipped or stopped early, and why.
+// warnSkipped names every input that was skipped or stopped early, and why
+// (bundle files that are not logs by design are not warned about).
 func warnSkipped(w io.Writer, stats []parse.Stats) {
 	for _, s := range stats {
-		if s.Skipped != "" {
+		if s.Skipped != "" && !s.Ignored {
 			fmt.Fprintf(w, "rca: warning: %s: %s\n", s.Path, s.Skipped)
 		}
 	}

@@ -39,6 +39,7 @@ type Stats struct {
 	CutLines int64            `json:"cut_lines"`          // lines longer than the maximum, kept cut
 	Encoding string           `json:"encoding,omitempty"` // "utf-16le" etc. when decoded
 	Skipped  string           `json:"skipped,omitempty"`  // why the input was not read, or stopped early
+	Ignored  bool             `json:"ignored,omitempty"`  // a bundle file that is not a log (rca.yaml, notes)
 	Formats  map[string]int64 `json:"formats,omitempty"`  // events per format when more than one (fallback)
 	zoned    int64
 	unzoned  int64
@@ -57,11 +58,14 @@ type decoder struct {
 	stats    *Stats
 	cur      *event.Event
 	curBytes int
+	rawBuf   []byte // the open record's Raw while lines fold in; set at flush
+	finisher Finisher
 	emit     func(*event.Event)
 }
 
 func newDecoder(f *Format, ctx *Context, source, file string, st *Stats, emit func(*event.Event)) *decoder {
 	d := &decoder{format: f, primary: f.New(ctx), loc: ctx.Loc, source: source, file: file, stats: st, emit: emit}
+	d.finisher, _ = d.primary.(Finisher)
 	if g := Lookup(GenericID); g != nil && f.ID != GenericID && !f.NoFallback {
 		d.fallback = g.New(ctx)
 		d.fbID = g.ID
@@ -102,17 +106,13 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 	case Start:
 		d.flush()
 		if ev.Time.IsZero() { // a decoder that found no time has not started a record
-			d.unparsed(ev, cut)
+			d.unparsed(ev, cut, ev.Level) // a level it read ("ERROR:root:...") is kept
 			return
 		}
 		ev.Lines = 1
 		enrich(ev)
-		if ev.Zoned {
-			st.zoned++
-		} else {
-			st.unzoned++
-		}
 		d.cur, d.curBytes = ev, len(ev.Raw)
+		d.rawBuf = append(d.rawBuf[:0], ev.Raw...)
 	case Continue, Absorb:
 		st.Continuation++
 		c := d.cur
@@ -124,18 +124,20 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 			return
 		}
 		d.curBytes += len(b) + 1
-		c.Raw += "\n" + ev.Raw
+		d.rawBuf = append(append(d.rawBuf, '\n'), b...)
 		if v == Continue {
 			c.Message += "\n" + ev.Raw
 		}
 	default:
 		d.flush()
-		d.unparsed(ev, cut)
+		d.unparsed(ev, cut, event.LevelNone)
 	}
 }
 
-func (d *decoder) unparsed(ev *event.Event, cut bool) {
-	ev.Unparsed, ev.Lines, ev.Time, ev.Level = true, 1, time.Time{}, event.LevelNone
+// unparsed emits a line kept without structure; level is the level a
+// decoder read from a time-less record start, else none.
+func (d *decoder) unparsed(ev *event.Event, cut bool, level event.Level) {
+	ev.Unparsed, ev.Lines, ev.Time, ev.Level = true, 1, time.Time{}, level
 	ev.Format = d.format.ID
 	ev.Message = ev.Raw
 	ev.Fields = ev.Fields[:0]
@@ -153,8 +155,19 @@ func (d *decoder) flush() {
 	}
 	c := d.cur
 	d.cur = nil
+	if c.Lines > 1 {
+		c.Raw = string(d.rawBuf)
+	}
+	if d.finisher != nil {
+		d.finisher.Finish(c)
+	}
 	st := d.stats
 	st.Events++
+	if c.Zoned {
+		st.zoned++
+	} else {
+		st.unzoned++
+	}
 	if st.First.IsZero() || c.Time.Before(st.First) {
 		st.First = c.Time
 	}

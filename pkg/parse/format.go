@@ -43,6 +43,14 @@ type Decoder interface {
 	Decode(line []byte, ev *event.Event, cur *event.Event) Verdict
 }
 
+// A Finisher is a Decoder that completes a record when the framework closes
+// it: when the next record starts, before an unparsed line, or at the end of
+// the input. It may set summary fields and settle the time; the time must
+// stay non-zero and UTC.
+type Finisher interface {
+	Finish(cur *event.Event)
+}
+
 // Context is what a decoder knows about its input besides the lines.
 type Context struct {
 	// Loc is the zone applied to timestamps that carry none. Never nil.

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -64,5 +65,25 @@ func TestGeneric(t *testing.T) {
 		if w.time != "" && !e.Time.Equal(mustTime(t, w.time)) || string(e.Level) != w.level || e.Message != w.msg {
 			t.Errorf("event %d = %v %q %q, want %s %q %q", i, e.Time, e.Level, e.Message, w.time, w.level, w.msg)
 		}
+	}
+}
+
+// TestDetectToleratesForeignLines: a product format keeps a file in which
+// a few lines are another program's that the generic fallback reads, even
+// when the fallback reads the product's own lines too (HAProxy via syslog).
+func TestDetectToleratesForeignLines(t *testing.T) {
+	if Lookup("haproxy") == nil {
+		t.Skip("haproxy not registered")
+	}
+	var b strings.Builder
+	for i := 0; i < 17; i++ {
+		fmt.Fprintf(&b, "Sep 20 15:44:%02d lb1 haproxy[1234]: 10.0.0.7:52345 [20/Sep/2023:15:44:%02d.123] fe_https~ be_api/api1 0/0/1/12/13 200 212 - - ---- 1/1/0/0/0 0/0 \"GET /x HTTP/1.1\"\n", i, i)
+	}
+	for i := 0; i < 3; i++ { // 15% foreign: without the fallback credit generic would win
+		b.WriteString("Sep 20 15:45:00 lb1 systemd[1]: Reloading HAProxy Load Balancer.\n")
+	}
+	_, st := decodeText(t, "", "", b.String())
+	if st.Format != "haproxy" {
+		t.Errorf("Detect = %q (%.2f), want haproxy; runner-up %q (%.2f)", st.Format, st.Confidence, st.RunnerUp, st.RunnerUpConfidence)
 	}
 }

@@ -34,6 +34,9 @@ type Input struct {
 	// Skipped is why the input cannot be read (permission denied, a FIFO,
 	// a corrupt archive); it is reported, never silently dropped.
 	Skipped string
+	// Ignored marks a file that is part of a bundle but not a log (its
+	// rca.yaml, notes): listed with the reason in Skipped, not warned about.
+	Ignored bool
 	// Root is the bundle root this input was found under (for the bundle's
 	// rca.yaml).
 	Root string
@@ -132,7 +135,7 @@ func expandDir(root string) ([]Input, error) {
 			return nil
 		}
 		if why := ignoredName(rel); why != "" {
-			out = append(out, Input{Path: rel, Root: root, Size: -1, Skipped: why})
+			out = append(out, Input{Path: rel, Root: root, Size: -1, Skipped: why, Ignored: true})
 			return nil
 		}
 		fi, err := os.Stat(p) // follows a symlink to its file
@@ -400,7 +403,9 @@ func expandTar(n node, depth int) []Input {
 			},
 		}
 		if why := ignoredName(child.rel); why != "" {
-			out = append(out, child.skipped(why))
+			in := child.skipped(why)
+			in.Ignored = true
+			out = append(out, in)
 			continue
 		}
 		out = append(out, expandNode(child, depth+1)...)
@@ -465,7 +470,9 @@ func expandZip(n node, depth int) []Input {
 			open:    func() (io.ReadCloser, error) { return openZipMember(parent, f.Name) },
 		}
 		if why := ignoredName(child.rel); why != "" {
-			out = append(out, child.skipped(why))
+			in := child.skipped(why)
+			in.Ignored = true
+			out = append(out, in)
 			continue
 		}
 		out = append(out, expandNode(child, depth+1)...)

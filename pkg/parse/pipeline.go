@@ -119,7 +119,7 @@ func (p *Plan) Run(ctx context.Context, opts Options, emit func(*event.Event) er
 	for i := range p.Inputs {
 		in := &p.Inputs[i]
 		if in.Skipped != "" {
-			stats[i] = Stats{Path: in.Path, Source: in.Source, Skipped: in.Skipped, Timezone: zoneName(p.specs[i].Loc)}
+			stats[i] = Stats{Path: in.Path, Source: in.Source, Skipped: in.Skipped, Ignored: in.Ignored, Timezone: zoneName(p.specs[i].Loc)}
 			continue
 		}
 		s := &stream{idx: i, ch: make(chan []item, 2)}

@@ -1,0 +1,798 @@
+package correlate
+
+import (
+	"fmt"
+	"math/bits"
+	"regexp"
+	"strings"
+
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
+
+	"github.com/rca-dev/rca/pkg/event"
+)
+
+// The window of a message that is scanned: its first windowHead bytes, and
+// past them up to windowExtra "Caused by:" lines and the last line (where
+// Java and Python put the root exception), each cut to windowLine bytes.
+// Caused-by lines are looked for in the windowTail bytes past the head, the
+// last line in the last 2*windowLine bytes. Nothing else of a longer message
+// is read: the cost per event is bounded.
+// Segments are lower-cased scanChunk bytes at a time into a stack buffer,
+// chunks overlapping by the longest literal, so nothing is allocated.
+const (
+	windowHead  = 4096
+	windowLine  = 512
+	windowExtra = 4
+	windowTail  = 64 << 10
+	maxSegs     = 2 + windowExtra
+	scanChunk   = 512
+
+	hitWords  = 8 // literal bitset: up to 512 distinct literals
+	ruleWords = 4 // rule bitset: up to 256 rules
+)
+
+type bitset [hitWords]uint64
+
+func (b *bitset) set(i int) { b[i>>6] |= 1 << (uint(i) & 63) }
+
+func (b *bitset) intersects(o *bitset) bool {
+	for i := range b {
+		if b[i]&o[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+type compiledRule struct {
+	rule
+	also, not bitset
+	hasAlso   bool
+	re        *regexp.Regexp
+}
+
+type compiledExtractor struct {
+	extractor
+	on                                    bitset
+	always                                bool
+	re                                    *regexp.Regexp
+	gAddr, gHost, gIP, gPort, gScheme, gV int
+}
+
+// automaton is an Aho-Corasick trie over lower-case literals; ids maps the
+// trie's pattern numbers to literal ids (nil: the same). gate is a filter in
+// front of it (see gramGate).
+type automaton struct {
+	trie *ahocorasick.Trie
+	ids  []uint16
+	gate gramGate
+}
+
+// gramGate dismisses a window that cannot contain any literal that makes a
+// rule a candidate, at about 1 ns/byte, before it is lower-cased and walked
+// through the trie. It holds one 8-byte piece of each such literal (4 bytes
+// for literals of 4-7 bytes), hashed case-insensitively into a 65,536-bit
+// Bloom filter (two bits per piece); if a literal occurs in the text, so
+// does each of its pieces. The
+// piece kept is the least common-looking one, which favours pieces that
+// span two words ("d to rebal" rather than "preparin"), because most log
+// lines contain the common words of the rule literals but not their
+// combinations.
+type gramGate struct {
+	b4, b8 [1 << 10]uint64
+	has4   bool
+	open   bool // a candidate literal is shorter than 4 bytes: always pass
+}
+
+// Hashes fold ASCII case by setting bit 5 of every byte (the same on both
+// sides, so folding other bytes together only adds false positives).
+func gramHash4(x uint32) uint64 { return gramHash8(uint64(x)) }
+
+func gramHash8(x uint64) uint64 {
+	x |= 0x2020202020202020
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	return x
+}
+
+// set and test use two 16-bit indexes of a hash.
+func gramSet(b *[1 << 10]uint64, h uint64) {
+	h1, h2 := uint32(h>>48), uint32(h>>32)&0xffff
+	b[h1>>6] |= 1 << (h1 & 63)
+	b[h2>>6] |= 1 << (h2 & 63)
+}
+
+func gramTest(b *[1 << 10]uint64, h uint64) bool {
+	h1 := uint32(h >> 48)
+	if b[h1>>6]&(1<<(h1&63)) == 0 {
+		return false
+	}
+	h2 := uint32(h>>32) & 0xffff
+	return b[h2>>6]&(1<<(h2&63)) != 0
+}
+
+func (g *gramGate) add(lit string) {
+	n := 8
+	switch {
+	case len(lit) < 4:
+		g.open = true
+		return
+	case len(lit) < 8:
+		n = 4
+	}
+	best, bestScore := 0, 1<<30
+	for i := 0; i+n <= len(lit); i++ {
+		score := 0
+		for j := i; j < i+n; j++ {
+			score += gramCommon(lit[j])
+		}
+		if score < bestScore {
+			best, bestScore = i, score
+		}
+	}
+	var x uint64
+	for j := n - 1; j >= 0; j-- {
+		x = x<<8 | uint64(lit[best+j])
+	}
+	if n == 4 {
+		gramSet(&g.b4, gramHash4(uint32(x)))
+		g.has4 = true
+		return
+	}
+	gramSet(&g.b8, gramHash8(x))
+}
+
+// pass reports whether s may contain one of the gate's literals.
+func (g *gramGate) pass(s string) bool {
+	if g.open {
+		return true
+	}
+	var x uint64
+	for i := 0; i < len(s); i++ {
+		x = x>>8 | uint64(s[i])<<56
+		if i >= 7 && gramTest(&g.b8, gramHash8(x)) {
+			return true
+		}
+		if g.has4 && i >= 3 && gramTest(&g.b4, gramHash4(uint32(x>>32))) {
+			return true
+		}
+	}
+	return false
+}
+
+// gramCommon is a rough weight of how common a byte is inside log words
+// (about ten times its frequency in percent for English letters, digits
+// and word separators kept low so that pieces spanning words win).
+func gramCommon(b byte) int {
+	switch b {
+	case 'e':
+		return 127
+	case 't':
+		return 91
+	case 'a':
+		return 82
+	case 'o':
+		return 75
+	case 'i':
+		return 70
+	case 'n':
+		return 67
+	case 's':
+		return 63
+	case 'h':
+		return 61
+	case 'r':
+		return 60
+	case 'd':
+		return 43
+	case 'l':
+		return 40
+	case 'c', 'u':
+		return 28
+	case 'm', 'w':
+		return 24
+	case 'f', 'g', 'y', 'p':
+		return 20
+	case 'b':
+		return 15
+	case 'v':
+		return 10
+	case 'k':
+		return 8
+	case 'j', 'x', 'q', 'z':
+		return 2
+	}
+	if '0' <= b && b <= '9' {
+		return 30
+	}
+	return 10 // space and punctuation
+}
+
+// Classifier maps events to kinds of the report vocabulary. It is built
+// once by NewClassifier, never changes afterwards, and is safe for
+// concurrent use by any number of goroutines.
+type Classifier struct {
+	all      automaton  // every literal
+	signal   automaton  // only the literals of signal rules, for info/notice events
+	maxLit   int        // length of the longest literal
+	ruleLits bitset     // literals that make some rule a candidate
+	litRules [][]uint16 // literal id -> indexes of the rules it triggers, ascending
+	rules    []compiledRule
+	extract  []compiledExtractor
+	target   map[string]bool
+	gateway  map[string]bool
+}
+
+// NewClassifier compiles the rule table (rules.go). It panics if the table
+// is malformed, which the package tests rule out.
+func NewClassifier() *Classifier {
+	c := &Classifier{target: map[string]bool{}, gateway: map[string]bool{}}
+	lits := map[string]int{}
+	var order []string
+	id := func(lit string) int {
+		if lit == "" || lit != strings.ToLower(lit) {
+			panic(fmt.Sprintf("correlate: literal %q must be non-empty lower case", lit))
+		}
+		for i := 0; i < len(lit); i++ {
+			if lit[i] >= 0x80 {
+				panic(fmt.Sprintf("correlate: literal %q must be ASCII", lit))
+			}
+		}
+		if i, ok := lits[lit]; ok {
+			return i
+		}
+		i := len(order)
+		if i >= hitWords*64 {
+			panic("correlate: too many literals; raise hitWords")
+		}
+		lits[lit] = i
+		order = append(order, lit)
+		c.litRules = append(c.litRules, nil)
+		return i
+	}
+	if len(rules) > ruleWords*64 {
+		panic("correlate: too many rules; raise ruleWords")
+	}
+	for ri, r := range rules {
+		if !IsKind(r.kind) {
+			panic(fmt.Sprintf("correlate: rule %s: unknown kind %q", r.name, r.kind))
+		}
+		if len(r.any) == 0 {
+			panic(fmt.Sprintf("correlate: rule %s has no literal", r.name))
+		}
+		cr := compiledRule{rule: r, hasAlso: len(r.also) > 0}
+		for _, l := range r.any {
+			i := id(l)
+			c.ruleLits.set(i)
+			if n := len(c.litRules[i]); n == 0 || c.litRules[i][n-1] != uint16(ri) {
+				c.litRules[i] = append(c.litRules[i], uint16(ri))
+			}
+		}
+		for _, l := range r.also {
+			cr.also.set(id(l))
+		}
+		for _, l := range r.not {
+			cr.not.set(id(l))
+		}
+		if r.re != "" {
+			cr.re = regexp.MustCompile(r.re)
+		}
+		c.rules = append(c.rules, cr)
+	}
+	for _, x := range extractors {
+		cx := compiledExtractor{extractor: x, always: len(x.on) == 0, re: regexp.MustCompile(x.re)}
+		for _, l := range x.on {
+			cx.on.set(id(l))
+		}
+		cx.gAddr = cx.re.SubexpIndex("addr")
+		cx.gHost = cx.re.SubexpIndex("host")
+		cx.gIP = cx.re.SubexpIndex("ip")
+		cx.gPort = cx.re.SubexpIndex("port")
+		cx.gScheme = cx.re.SubexpIndex("scheme")
+		cx.gV = cx.re.SubexpIndex("v")
+		c.extract = append(c.extract, cx)
+	}
+	for _, k := range targetKinds {
+		c.target[k] = true
+	}
+	for _, f := range gatewayFormats {
+		c.gateway[f] = true
+	}
+	c.all.trie = ahocorasick.NewTrieBuilder().AddStrings(order).Build()
+	for _, r := range rules {
+		for _, l := range r.any {
+			c.all.gate.add(l)
+			if r.signal {
+				c.signal.gate.add(l)
+			}
+		}
+	}
+	var sig []string
+	seen := map[int]bool{}
+	for _, r := range rules {
+		if !r.signal {
+			continue
+		}
+		for _, l := range append(append(append([]string(nil), r.any...), r.also...), r.not...) {
+			if i := lits[l]; !seen[i] {
+				seen[i] = true
+				sig = append(sig, l)
+				c.signal.ids = append(c.signal.ids, uint16(i))
+			}
+		}
+	}
+	c.signal.trie = ahocorasick.NewTrieBuilder().AddStrings(sig).Build()
+	for _, l := range order {
+		c.maxLit = max(c.maxLit, len(l))
+	}
+	if c.maxLit >= scanChunk/2 {
+		panic("correlate: literal too long for scanChunk")
+	}
+	return c
+}
+
+// Classify returns the kind of ev ("" for none), stores it in ev.Kind, and
+// adds the facts it found as fields: target (host:port of the failed call),
+// target_host (the host name when target is the resolved address), status,
+// error_code, and host (the name a DNS lookup failed for). Fields the event
+// already has are kept.
+func (c *Classifier) Classify(ev *event.Event) string {
+	if ev.Unparsed { // a line without structure is kept, not judged
+		ev.Kind = ""
+		return ""
+	}
+	kind, _ := c.classify(ev)
+	ev.Kind = kind
+	return kind
+}
+
+// window is the scanned part of a message: segments of the original text,
+// and which literals occur in them.
+type window struct {
+	segs [maxSegs]string
+	n    int
+	hits bitset
+}
+
+// classify returns the kind and the index of the rule that decided it (-1
+// when no text rule did).
+func (c *Classifier) classify(ev *event.Event) (string, int) {
+	status, hasStatus := ev.Get(factStatus)
+	if hasStatus && c.isAccess(ev) {
+		kind := c.accessKind(ev, status)
+		if kind != "" && c.target[kind] {
+			c.upstreamTarget(ev)
+		}
+		return kind, -1
+	}
+	text := ev.Message
+	if text == "" {
+		text = ev.Raw
+	}
+	switch ev.Format {
+	case formatMySQLSlow:
+		return KindSlowQuery, -1
+	case formatMySQLBinlog:
+		if ev.Level.Rank() < event.LevelError.Rank() && !strings.HasPrefix(text, "ERROR") {
+			return "", -1
+		}
+	}
+	if ev.Level != event.LevelTrace && ev.Level != event.LevelDebug {
+		var w window
+		w.cut(text)
+		failure := ev.Level == event.LevelNone || ev.Level.Rank() >= event.LevelWarn.Rank()
+		a := &c.all
+		if !failure {
+			a = &c.signal // only signal rules can match
+		}
+		if w.pass(&a.gate) {
+			c.scan(&w, a)
+		}
+		if w.hits.intersects(&c.ruleLits) {
+			if ri := c.match(ev, &w, failure); ri >= 0 {
+				kind := c.rules[ri].kind
+				if !failure {
+					w.hits = bitset{}
+					c.scan(&w, &c.all) // the fact triggers
+				}
+				c.facts(ev, kind, &w)
+				return kind, ri
+			}
+		}
+	}
+	if hasStatus {
+		kind := statusKind(status3(status), false, false)
+		if kind != "" && c.target[kind] {
+			c.upstreamTarget(ev)
+		}
+		return kind, -1
+	}
+	return "", -1
+}
+
+// isAccess reports whether ev is an HTTP access record: those are
+// classified from their fields, never from their text.
+func (c *Classifier) isAccess(ev *event.Event) bool {
+	if c.gateway[ev.Format] {
+		return true
+	}
+	_, ok := ev.Get("method")
+	return ok
+}
+
+// accessKind classifies an access record from status and response_flags.
+func (c *Classifier) accessKind(ev *event.Event, status string) string {
+	flags, hasFlags := ev.Get("response_flags")
+	if hasFlags {
+		if k := envoyKind(flags); k != "" {
+			return k
+		}
+	}
+	return statusKind(status3(status), c.gateway[ev.Format], ev.Format == formatEnvoyAccess && !hasFlags)
+}
+
+// statusKind maps an HTTP status to a kind. At a gateway, a 502/503 means the
+// upstream did not answer, unless upstreamAnswered (Envoy logs no response
+// flag when it passed the upstream's own 503 through).
+func statusKind(code int, gateway, upstreamAnswered bool) string {
+	switch {
+	case code < 500 || code > 599:
+		return ""
+	case code == 504:
+		return KindTimeout
+	case (code == 502 || code == 503) && gateway && !upstreamAnswered:
+		return KindUpstreamUnavailable
+	}
+	return KindHTTP5xx
+}
+
+// status3 reads a three-digit status; anything else is 0.
+func status3(s string) int {
+	if len(s) != 3 {
+		return 0
+	}
+	n := 0
+	for i := 0; i < 3; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+// envoyKind maps a %RESPONSE_FLAGS% value ("UF,URX") by envoyFlags order.
+func envoyKind(flags string) string {
+	for _, f := range envoyFlags {
+		if f.kind != "" && hasToken(flags, f.flag) {
+			return f.kind
+		}
+	}
+	return ""
+}
+
+func hasToken(list, tok string) bool {
+	for list != "" {
+		i := strings.IndexByte(list, ',')
+		t := list
+		if i >= 0 {
+			t, list = list[:i], list[i+1:]
+		} else {
+			list = ""
+		}
+		if strings.TrimSpace(t) == tok {
+			return true
+		}
+	}
+	return false
+}
+
+// upstreamTarget sets target from the parser's upstream field: the last
+// address nginx tried ("10.0.2.5:8080, 10.0.2.6:8080 : 10.0.2.7:8080"),
+// without a URL scheme or path.
+func (c *Classifier) upstreamTarget(ev *event.Event) {
+	if _, ok := ev.Get(factTarget); ok {
+		return
+	}
+	up, ok := ev.Get("upstream")
+	if !ok {
+		return
+	}
+	if i := strings.LastIndexAny(up, ", "); i >= 0 {
+		up = up[i+1:]
+	}
+	if i := strings.Index(up, "://"); i >= 0 {
+		up = up[i+3:]
+	}
+	if i := strings.IndexByte(up, '/'); i >= 0 {
+		up = up[:i]
+	}
+	if up == "" || strings.HasPrefix(up, "unix:") {
+		return
+	}
+	ev.Set(factTarget, up)
+}
+
+// cut fills w.segs with the window of text.
+func (w *window) cut(text string) {
+	head := text
+	if len(head) > windowHead {
+		head = head[:windowHead]
+	}
+	w.segs[0] = head
+	w.n = 1
+	if len(text) <= windowHead {
+		return
+	}
+	rest := text[windowHead:]
+	if len(rest) > windowTail {
+		rest = rest[:windowTail]
+	}
+	for w.n < maxSegs-1 {
+		i := strings.Index(rest, "\nCaused by: ")
+		if i < 0 {
+			break
+		}
+		line := rest[i+1:]
+		if j := strings.IndexByte(line, '\n'); j >= 0 {
+			line = line[:j]
+		}
+		rest = rest[i+1+len(line):]
+		w.segs[w.n] = cut(line)
+		w.n++
+	}
+	tail := text[windowHead:]
+	if len(tail) > 2*windowLine {
+		tail = tail[len(tail)-2*windowLine:]
+	}
+	last := strings.TrimRight(tail, " \t\r\n")
+	if j := strings.LastIndexByte(last, '\n'); j >= 0 {
+		last = cut(strings.TrimLeft(last[j+1:], " \t"))
+		if last != "" && last != w.segs[w.n-1] {
+			w.segs[w.n] = last
+			w.n++
+		}
+	}
+}
+
+// pass reports whether one of w's segments passes g.
+func (w *window) pass(g *gramGate) bool {
+	for i := 0; i < w.n; i++ {
+		if g.pass(w.segs[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// scan adds to w.hits the literals of a that occur in w's segments,
+// ASCII case-insensitively.
+func (c *Classifier) scan(w *window, a *automaton) {
+	hits, ids := &w.hits, a.ids
+	found := func(_, _, p int64) bool {
+		if ids != nil {
+			p = int64(ids[p])
+		}
+		hits[p>>6] |= 1 << (uint64(p) & 63)
+		return true
+	}
+	var buf [scanChunk]byte
+	for i := 0; i < w.n; i++ {
+		seg := w.segs[i]
+		for off := 0; off < len(seg); {
+			end := min(off+scanChunk, len(seg))
+			b := buf[:end-off]
+			for j := range b {
+				ch := seg[off+j]
+				if 'A' <= ch && ch <= 'Z' {
+					ch += 'a' - 'A'
+				}
+				b[j] = ch
+			}
+			a.trie.Walk(b, found)
+			if end == len(seg) {
+				break
+			}
+			off = end - (c.maxLit - 1)
+		}
+	}
+}
+
+func cut(s string) string {
+	if len(s) > windowLine {
+		return s[:windowLine]
+	}
+	return s
+}
+
+// match returns the index of the first rule, in table order, that holds
+// for ev, or -1.
+func (c *Classifier) match(ev *event.Event, w *window, failure bool) int {
+	var cand [ruleWords]uint64
+	for k := range w.hits {
+		x := w.hits[k] & c.ruleLits[k]
+		for x != 0 {
+			lit := k*64 + bits.TrailingZeros64(x)
+			x &= x - 1
+			for _, ri := range c.litRules[lit] {
+				cand[ri>>6] |= 1 << (ri & 63)
+			}
+		}
+	}
+	for k := range cand {
+		x := cand[k]
+		for x != 0 {
+			ri := k*64 + bits.TrailingZeros64(x)
+			x &= x - 1
+			if c.holds(&c.rules[ri], ev, w, failure) {
+				return ri
+			}
+		}
+	}
+	return -1
+}
+
+func (c *Classifier) holds(r *compiledRule, ev *event.Event, w *window, failure bool) bool {
+	if !failure && !r.signal {
+		return false
+	}
+	if len(r.formats) > 0 {
+		ok := false
+		for _, f := range r.formats {
+			ok = ok || f == ev.Format
+		}
+		if !ok {
+			return false
+		}
+	}
+	if r.hasAlso && !w.hits.intersects(&r.also) {
+		return false
+	}
+	if w.hits.intersects(&r.not) {
+		return false
+	}
+	if r.re != nil {
+		for i := 0; i < w.n; i++ {
+			if r.re.MatchString(w.segs[i]) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// facts extracts target, status, error_code and host for an event of kind.
+func (c *Classifier) facts(ev *event.Event, kind string, w *window) {
+	_, has := ev.Get(factTarget)
+	wantTarget := c.target[kind] && !has
+	wantHost := kind == KindDNSFailure
+	_, has = ev.Get(factStatus)
+	wantStatus := !has
+	_, has = ev.Get(factErrorCode)
+	wantCode := !has
+	for i := range c.extract {
+		x := &c.extract[i]
+		switch x.key {
+		case factTarget:
+			if !wantTarget {
+				continue
+			}
+		case factHost:
+			if !wantHost {
+				continue
+			}
+		case factStatus:
+			if !wantStatus {
+				continue
+			}
+		case factErrorCode:
+			if !wantCode {
+				continue
+			}
+		}
+		if !x.always && !w.hits.intersects(&x.on) {
+			continue
+		}
+		for s := 0; s < w.n; s++ {
+			seg := w.segs[s]
+			m := x.re.FindStringSubmatchIndex(seg)
+			if m == nil {
+				continue
+			}
+			val, name := x.build(seg, m)
+			if val == "" {
+				continue
+			}
+			switch x.key {
+			case factTarget:
+				setIfAbsent(ev, factTarget, val)
+				if name != "" {
+					setIfAbsent(ev, "target_host", name)
+				}
+				wantTarget = false
+			case factHost:
+				setIfAbsent(ev, factHost, name)
+				setIfAbsent(ev, factTarget, val)
+				wantHost = false
+			case factStatus:
+				ev.Set(factStatus, val)
+				wantStatus = false
+			case factErrorCode:
+				ev.Set(factErrorCode, val)
+				wantCode = false
+			}
+			break
+		}
+	}
+	if wantTarget {
+		c.upstreamTarget(ev)
+	}
+}
+
+func setIfAbsent(ev *event.Event, key, val string) {
+	if _, ok := ev.Get(key); !ok {
+		ev.Set(key, val)
+	}
+}
+
+// build assembles an extractor's value from its named groups. For target
+// it returns the host:port and, when the address was the resolved IP, the
+// host name beside it; for host it returns name[:port] and the name.
+func (x *compiledExtractor) build(seg string, m []int) (val, name string) {
+	get := func(g int) string {
+		if g < 0 || m[2*g] < 0 {
+			return ""
+		}
+		return seg[m[2*g]:m[2*g+1]]
+	}
+	if x.gV >= 0 {
+		return get(x.gV), ""
+	}
+	if a := get(x.gAddr); a != "" {
+		return a, ""
+	}
+	host, ip, port := get(x.gHost), get(x.gIP), get(x.gPort)
+	if port == "" {
+		port = x.defPort
+		if p, ok := defaultPorts[strings.ToLower(get(x.gScheme))]; ok {
+			port = p
+		}
+	}
+	if x.hostBefore && host == "" {
+		j := m[0]
+		for j > 0 && hostByte(seg[j-1]) {
+			j--
+		}
+		if j < m[0] && (j == 0 || strings.IndexByte(" ([,=:", seg[j-1]) >= 0) {
+			host = seg[j:m[0]]
+		}
+	}
+	h := host
+	if x.key == factTarget {
+		name = ""
+		if ip != "" && ip != "<unresolved>" {
+			h = ip
+			if host != "" && host != ip {
+				name = host
+			}
+		}
+	} else {
+		name = host
+	}
+	if h == "" || h == "unix" { // "unix:/run/php-fpm.sock" is a socket, not a host
+		return "", ""
+	}
+	if strings.IndexByte(h, ':') >= 0 {
+		h = "[" + h + "]"
+	}
+	if port != "" {
+		h += ":" + port
+	}
+	return h, name
+}
+
+func hostByte(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '.' || b == '-' || b == '_'
+}

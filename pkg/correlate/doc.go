@@ -1,0 +1,29 @@
+// Package correlate turns events into incidents and ranked causes.
+//
+// For now it holds the first stage, the event classifier: Classifier maps an
+// event.Event to a kind from the report vocabulary (report-v1.md, "Kinds")
+// and extracts the facts correlation needs (target, target_host, status,
+// error_code, host) as fields of the event.
+//
+// It promises:
+//   - a kind is one of Kinds() or "" (none), never anything else;
+//   - the same event always gets the same kind and facts (no state is kept
+//     between calls), and a Classifier is safe for concurrent use;
+//   - facts a parser already set are never overwritten;
+//   - the rules are data (rules.go), with a documented precedence and level
+//     gating;
+//   - the cost per event is bounded: only a window of the message is read
+//     (its first 4 KiB, a few "Caused by:" lines and the last line), and an
+//     event that matches no rule literal costs one linear scan of that
+//     window and no allocation.
+//
+// How an event is classified: access records by their status and Envoy
+// response flags; other events by their text. A case-folded 8-gram filter
+// dismisses most windows at about 1 ns/byte; the rest are lower-cased into
+// a stack buffer and walked through an Aho-Corasick trie of the rules'
+// literals; regexps run only for rules whose literal occurred (to confirm
+// them) and, once the kind is known, for the fact extractors whose trigger
+// literal occurred.
+//
+// Imports run one way: correlate depends on event, never on parse.
+package correlate

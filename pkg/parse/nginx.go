@@ -1,0 +1,927 @@
+package parse
+
+import (
+	"bytes"
+	"strings"
+	"time"
+
+	"github.com/rca-dev/rca/pkg/event"
+)
+
+func init() {
+	Register(&Format{
+		ID:          "nginx-access",
+		Description: "nginx/Apache access log: common, combined, vhost_combined, Apache SSLRequestLog, and combined with appended timing/upstream fields (rt= urt= ua= us=, upstream lists)",
+		Example: `203.0.113.7 - - [15/Aug/2023:14:22:17 +0000] "GET /api/invoice HTTP/1.1" 503 197 "-" "curl/8.1.2" 0.012 0.011 10.0.2.5:8080 503` + "\n" +
+			`203.0.113.7 - alice [15/Aug/2023:14:22:18 +0000] "POST /api/login HTTP/1.1" 200 612 "https://shop.example.com/" "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/116.0" "-" rt=0.231 uct="0.000" uht="0.229" urt="0.230"`,
+		Specificity: 20,
+		New:         func(ctx *Context) Decoder { return &nginxAccessDecoder{loc: ctx.Loc} },
+	})
+	Register(&Format{
+		ID:          "nginx-ingress",
+		Description: "ingress-nginx controller pod log: access lines with request length, proxy upstream name, upstream lists and request id; klog controller lines; nginx error lines",
+		Example: `192.168.64.1 - - [07/Feb/2020:11:48:51 +0000] "POST /products HTTP/1.1" 502 157 "-" "curl/7.54.0" 89 0.013 [default-web-8080] [] 172.17.0.5:8080, 172.17.0.6:8080 0, 0 0.004, 0.008 502, 502 529a007902362a5f51385a5fa7049884` + "\n" +
+			`I0207 11:48:52.046174       7 controller.go:163] "Backend successfully reloaded"` + "\n" +
+			`W0207 11:48:53.512904       7 controller.go:1083] Service "default/web" does not have any active Endpoint.`,
+		Specificity: 22,
+		New: func(ctx *Context) Decoder {
+			return &nginxIngressDecoder{loc: ctx.Loc, years: yearInfer{ref: ctx.ModTime}}
+		},
+	})
+	Register(&Format{
+		ID:          "nginx-error",
+		Description: "nginx error log: YYYY/MM/DD HH:MM:SS [level] pid#tid: *conn message, client: ..., upstream: \"...\"; lines not starting with a date continue the previous record",
+		Example: `2023/08/15 14:22:17 [error] 1234#5678: *99 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.7, server: api.example.com, request: "GET /x HTTP/1.1", upstream: "http://10.0.2.5:8080/x", host: "api.example.com"` + "\n" +
+			`2023/08/15 14:22:19 [warn] 1234#5678: *102 an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/1/00/0000000001 while reading upstream, client: 10.0.0.8, server: api.example.com, request: "GET /export HTTP/1.1", upstream: "http://10.0.2.6:8080/export", host: "api.example.com"`,
+		Specificity: 23,
+		New:         func(ctx *Context) Decoder { return &nginxErrorDecoder{loc: ctx.Loc} },
+	})
+}
+
+// nginxAccessDecoder reads access lines (nginxCLF plus nginxAccessTail).
+// Lines of nginx's error log, which `docker logs` interleaves with the
+// access log of the official image, are read too (with their continuation
+// lines), so a container log of both is one input.
+type nginxAccessDecoder struct {
+	loc     *time.Location
+	errOpen bool // the open record takes continuation lines
+}
+
+func (d *nginxAccessDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
+	if tail, ok := nginxCLF(line, ev, d.loc); ok {
+		nginxAccessTail(line, tail, ev)
+		d.errOpen = false
+		return Start
+	}
+	return nginxErrorOr(line, ev, cur, d.loc, &d.errOpen)
+}
+
+// nginxErrorOr reads an nginx error-log line, or a continuation of the
+// open error-log record, or rejects the line.
+func nginxErrorOr(line []byte, ev, cur *event.Event, loc *time.Location, open *bool) Verdict {
+	if nginxErrorLine(line, ev, loc) {
+		*open = true
+		return Start
+	}
+	if *open && cur != nil && nginxContinues(line) {
+		nginxErrorMore(cur, ev.Raw)
+		return Continue
+	}
+	*open = false
+	return Reject
+}
+
+// nginxErrorDecoder reads nginx's error log. As Filebeat's nginx module
+// does, a line that does not start with "YYYY/MM/DD " continues the
+// previous record (FastCGI and upstream stderr relayed over several lines);
+// lines that are plainly records of another kind (an access line, a klog
+// line) are rejected instead.
+type nginxErrorDecoder struct {
+	loc *time.Location
+}
+
+func (d *nginxErrorDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
+	if nginxErrorLine(line, ev, d.loc) {
+		return Start
+	}
+	if cur != nil && nginxContinues(line) {
+		nginxErrorMore(cur, ev.Raw)
+		return Continue
+	}
+	return Reject
+}
+
+// nginxIngressDecoder reads an ingress-nginx controller pod's log: access
+// lines in the controller's log-format-upstream, the controller's own klog
+// lines, and nginx error-log lines. klog lines are taken only once the
+// input has shown it is an ingress controller's (an ingress access line,
+// the "NGINX Ingress controller" banner, or a klog line that mentions
+// "ingress"), so that plain klog files of other components are not claimed.
+type nginxIngressDecoder struct {
+	loc     *time.Location
+	years   yearInfer
+	open    bool // the open record takes continuation lines
+	ingress bool // this input is an ingress controller's
+}
+
+func (d *nginxIngressDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
+	if tail, ok := nginxCLF(line, ev, d.loc); ok {
+		if nginxIngressTail(line, tail, ev) {
+			d.ingress, d.open = true, false
+			return Start
+		}
+		gatewayReset(ev)
+		d.open = false
+		return Reject
+	}
+	if gatewayKlogHeader(line) {
+		if !d.ingress && !gatewayContainsFold(line, "ingress") {
+			d.open = false
+			return Reject
+		}
+		if gatewayKlog(line, ev, d.loc, &d.years) {
+			d.ingress, d.open = true, true
+			return Start
+		}
+	}
+	if bytes.Contains(line, []byte("NGINX Ingress controller")) {
+		d.ingress = true
+	}
+	return nginxErrorOr(line, ev, cur, d.loc, &d.open)
+}
+
+// nginxCLF reads a common/combined access-log line as nginx and Apache
+// write it:
+//
+//	[host] addresses ident user [dd/Mon/yyyy:HH:MM:SS zone] "request" status bytes ["referrer" "user agent"]
+//
+// and Apache's SSLRequestLog line "[stamp] client protocol cipher
+// "request" bytes". The addresses are $remote_addr, or a list of them as
+// $http_x_forwarded_for writes it (optionally quoted, optionally followed
+// by one more address); a plain leading token before them is the virtual
+// host (vhost_combined, Filebeat's "test-with-host" layout); a syslog
+// header before them ("Aug 15 14:22:17 web1 nginx: ") is skipped. The
+// stamp may also be $time_iso8601 ("[2023-08-15T14:22:17+02:00]").
+// Following Filebeat, client is the first public IP of the list, else its
+// first element; the raw list is kept as client_list.
+//
+// The message is the request line, a space and the status
+// ("GET /api/invoice HTTP/1.1 503"). It returns the index after the last
+// field read (user agent or byte count); on false ev is untouched.
+func nginxCLF(line []byte, ev *event.Event, loc *time.Location) (int, bool) {
+	if len(line) < 24 {
+		return 0, false
+	}
+	k := -1 // index of the stamp's '['
+	iso := false
+	if line[0] == '[' {
+		k = 0
+	} else {
+		for off := 0; off < len(line); {
+			j := bytes.Index(line[off:], []byte(" ["))
+			if j < 0 {
+				return 0, false
+			}
+			j += off + 1
+			if j+3 < len(line) && isDigit(line[j+1]) && isDigit(line[j+2]) && line[j+3] == '/' {
+				k = j
+				break
+			}
+			if j+5 < len(line) && isDigit(line[j+1]) && isDigit(line[j+4]) && line[j+5] == '-' { // $time_iso8601
+				k, iso = j, true
+				break
+			}
+			off = j + 1
+		}
+		if k < 0 {
+			return 0, false
+		}
+	}
+	var st stamp
+	var ok bool
+	if iso {
+		st, ok = parseISO(line[k+1:], loc)
+	} else {
+		st, ok = parseCLF(line[k+1:], loc)
+	}
+	i := k + 1 + st.n
+	if !ok || i >= len(line) || line[i] != ']' {
+		return 0, false
+	}
+	i++
+	raw := ev.Raw
+	var client, list, host, user, tlsProto, tlsCipher [2]int
+	multi := false
+	if k == 0 {
+		// SSLRequestLog: [stamp] client protocol cipher "request" bytes
+		var toks [3][2]int
+		n := 0
+		for {
+			i = gatewaySkipSpaces(line, i)
+			if i >= len(line) || line[i] == '"' || n == len(toks) {
+				break
+			}
+			e := gatewayTokenEnd(line, i)
+			toks[n] = [2]int{i, e}
+			n++
+			i = e
+		}
+		if n != 3 || i >= len(line) || line[i] != '"' {
+			return 0, false
+		}
+		client, tlsProto, tlsCipher = toks[0], toks[1], toks[2]
+		i-- // at the space before the request
+	} else {
+		p := k - 1
+		for p > 0 && line[p-1] == ' ' {
+			p--
+		}
+		region := [2]int{0, p}
+		if u := bytes.LastIndexByte(line[:p], ' '); u > 0 {
+			user = [2]int{u + 1, p}
+			region[1] = u
+			if id := bytes.LastIndexByte(line[:u], ' '); id > 0 {
+				region[1] = id // the ident (%l) between them is dropped
+			}
+		}
+		for region[1] > 0 && line[region[1]-1] == ' ' {
+			region[1]--
+		}
+		// a syslog header ("Aug 15 14:22:17 web1 nginx: ") ends with ": ",
+		// which addresses and hosts never contain
+		if c := bytes.LastIndex(line[:region[1]], []byte(": ")); c >= 0 {
+			region[0] = c + 2
+		}
+		if region[1] <= region[0] || line[region[0]] == ' ' {
+			return 0, false
+		}
+		host, list, client, multi = nginxAddresses(raw, region[0], region[1])
+	}
+	// "request"
+	if i+1 >= len(line) || line[i] != ' ' || line[i+1] != '"' {
+		return 0, false
+	}
+	q := gatewayQuoteEnd(line, i+1)
+	if q < 0 {
+		return 0, false
+	}
+	req := [2]int{i + 2, q}
+	i = q + 1
+	var status, nbytes, ref, ua [2]int
+	if k != 0 {
+		if i >= len(line) || line[i] != ' ' {
+			return 0, false
+		}
+		e := gatewayTokenEnd(line, i+1)
+		if e-(i+1) != 3 || !gatewayAllDigits(raw[i+1:e]) {
+			return 0, false
+		}
+		status = [2]int{i + 1, e}
+		i = e
+	}
+	if i >= len(line) || line[i] != ' ' {
+		return 0, false
+	}
+	e := gatewayTokenEnd(line, i+1)
+	if b := raw[i+1 : e]; b != "-" && !gatewayAllDigits(b) {
+		return 0, false
+	}
+	nbytes = [2]int{i + 1, e}
+	i = e
+	if k != 0 && i+2 < len(line) && line[i] == ' ' {
+		r := -1
+		switch {
+		case line[i+1] == '"':
+			if q := gatewayQuoteEnd(line, i+1); q > 0 {
+				ref, r = [2]int{i + 2, q}, q+1
+			}
+		case line[i+1] == '-' && line[i+2] == ' ': // Traefik writes a bare "-"
+			r = i + 2
+		}
+		if r > 0 {
+			i = r
+			if r+1 < len(line) && line[r] == ' ' && line[r+1] == '"' {
+				if q := gatewayQuoteEnd(line, r+1); q > 0 {
+					ua = [2]int{r + 2, q}
+					i = q + 1
+				}
+			}
+		}
+	}
+
+	gatewayFields(ev, 20)
+	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
+	gatewayAdd(ev, "client", raw[client[0]:client[1]])
+	if multi {
+		gatewayAdd(ev, "client_list", raw[list[0]:list[1]])
+	}
+	gatewayAdd(ev, "host", raw[host[0]:host[1]])
+	gatewayAdd(ev, "user", raw[user[0]:user[1]])
+	gatewayRequest(ev, raw[req[0]:req[1]])
+	gatewayAdd(ev, "status", raw[status[0]:status[1]])
+	gatewayAdd(ev, "bytes", raw[nbytes[0]:nbytes[1]])
+	gatewayAdd(ev, "referrer", raw[ref[0]:ref[1]])
+	gatewayAdd(ev, "user_agent", raw[ua[0]:ua[1]])
+	gatewayAdd(ev, "tls_protocol", raw[tlsProto[0]:tlsProto[1]])
+	gatewayAdd(ev, "tls_cipher", raw[tlsCipher[0]:tlsCipher[1]])
+	if k == 0 {
+		ev.Level = event.LevelInfo
+	} else {
+		ev.Level = httpLevel(raw[status[0]:status[1]])
+	}
+	ev.Message = gatewayRequestMessage(raw, req[0], req[1], status[0], status[1])
+	return i, true
+}
+
+// nginxAddresses reads the part of an access line before ident and user:
+// an optional virtual host, then one address or a list of them. It returns
+// the spans of the host, of the address list, of the chosen client, and
+// whether the list has more than one element.
+func nginxAddresses(raw string, s, e int) (host, list, client [2]int, multi bool) {
+	// ingress-nginx before 0.20 wrote "$remote_addr - [$the_real_ip]":
+	// the bracketed real client address wins.
+	if raw[e-1] == ']' {
+		if j := strings.LastIndex(raw[s:e], " - ["); j >= 0 {
+			client = [2]int{s + j + 4, e - 1}
+			list = [2]int{s, s + j}
+			return host, list, client, false
+		}
+	}
+	type item struct {
+		s, e  int
+		plain bool
+	}
+	var items [2]item
+	n := 0
+	for j := s; j < e && n < len(items); {
+		for j < e && raw[j] == ' ' {
+			j++
+		}
+		if j >= e {
+			break
+		}
+		if raw[j] == '"' {
+			end := e
+			if c := strings.IndexByte(raw[j+1:e], '"'); c >= 0 {
+				end = j + 1 + c + 1
+			}
+			items[n] = item{j, end, false}
+			n++
+			j = end
+			continue
+		}
+		t := j
+		for t < e && raw[t] != ' ' {
+			t++
+		}
+		plain := true
+		for t < e && raw[t-1] == ',' {
+			plain = false
+			t2 := t
+			for t2 < e && raw[t2] == ' ' {
+				t2++
+			}
+			if t2 >= e {
+				break
+			}
+			t = t2
+			for t < e && raw[t] != ' ' {
+				t++
+			}
+		}
+		items[n] = item{j, t, plain}
+		n++
+		j = t
+	}
+	if n == 0 {
+		return host, list, client, false
+	}
+	list = [2]int{items[0].s, e}
+	if n >= 2 && items[0].plain {
+		host = [2]int{items[0].s, items[0].e}
+		list[0] = items[1].s
+	}
+	// elements, separated by spaces, commas and quotes
+	first, public := [2]int{-1, -1}, [2]int{-1, -1}
+	count := 0
+	for j := list[0]; j < list[1]; {
+		for j < list[1] && (raw[j] == ' ' || raw[j] == ',' || raw[j] == '"') {
+			j++
+		}
+		if j >= list[1] {
+			break
+		}
+		t := j
+		for t < list[1] && raw[t] != ' ' && raw[t] != ',' && raw[t] != '"' {
+			t++
+		}
+		count++
+		if first[0] < 0 {
+			first = [2]int{j, t}
+		}
+		if public[0] < 0 && gatewayPublicIP(raw[j:t]) {
+			public = [2]int{j, t}
+		}
+		j = t
+	}
+	client = first
+	if public[0] >= 0 {
+		client = public
+	}
+	if client[0] < 0 {
+		client = [2]int{}
+	}
+	return host, list, client, count > 1
+}
+
+// nginxAccessTail reads the fields nginx configurations commonly append to
+// the combined format. Nothing in the line names them, so they are
+// recognized by shape:
+//
+//   - key=value pairs: rt/request_time, urt/upstream_response_time,
+//     uct/upstream_connect_time, uht/upstream_header_time,
+//     ua/upstream_addr, us/upstream_status, cs/upstream_cache_status,
+//     host, request_id; other keys are kept under their own name;
+//   - bare durations in seconds: the first is $request_time (latency_ms),
+//     the second $upstream_response_time (upstream_latency_ms);
+//   - a bare host:port (or unix:path) is $upstream_addr, and a status code
+//     after it $upstream_status;
+//   - a quoted address list is $http_x_forwarded_for (forwarded_for); a
+//     32-hex or UUID value is the request id.
+//
+// Value lists ("10.0.0.1:80, 10.0.0.2:80", "... : ...", one element per
+// upstream tried) give the last element as upstream / upstream_status and
+// keep the raw list as upstream_list / upstream_status_list /
+// upstream_time_list; upstream_latency_ms is the sum over the list.
+func nginxAccessTail(line []byte, i int, ev *event.Event) {
+	raw := ev.Raw
+	times := 0
+	for n := 0; n < 40; n++ {
+		it, next, ok := gatewayNextItem(line, i, true)
+		if !ok {
+			return
+		}
+		i = next
+		v := raw[it.s:it.e]
+		switch it.kind {
+		case gatewayKV:
+			nginxKV(ev, raw[it.ks:it.ke], v)
+		case gatewayQuotedK:
+			switch {
+			case v == "-" || v == "":
+			case gatewayIsRequestID(v):
+				gatewaySetNew(ev, "request_id", v)
+			case nginxIsAddrList(v):
+				gatewaySetNew(ev, "forwarded_for", v)
+			case gatewayIsHostPort(gatewayListLast(v)):
+				if _, ok := ev.Get("upstream"); !ok {
+					nginxUpstream(ev, v)
+				}
+			}
+		case gatewayBare:
+			last := gatewayListLast(v)
+			_, haveUp := ev.Get("upstream")
+			switch {
+			case v == "-":
+			case gatewayIsSeconds(last):
+				times++
+				if times == 1 && !gatewayIsList(v) {
+					if ms, ok := gatewaySecondsToMs(v); ok {
+						gatewaySetNew(ev, "latency_ms", ms)
+					}
+				} else {
+					nginxUpstreamTime(ev, v)
+				}
+			case !haveUp && gatewayIsHostPort(last):
+				nginxUpstream(ev, v)
+			case haveUp && len(last) == 3 && last[0] >= '1' && last[0] <= '5' && gatewayAllDigits(last):
+				if _, ok := ev.Get("upstream_status"); !ok {
+					nginxUpstreamStatus(ev, v)
+				}
+			case gatewayIsRequestID(v):
+				gatewaySetNew(ev, "request_id", v)
+			}
+		}
+	}
+}
+
+// nginxKV maps one key=value field of an access-log tail.
+func nginxKV(ev *event.Event, key, v string) {
+	if v == "" || v == "-" {
+		return
+	}
+	switch key {
+	case "rt", "request_time":
+		if ms, ok := gatewaySecondsToMs(v); ok {
+			ev.Set("latency_ms", ms)
+		}
+	case "urt", "upstream_response_time":
+		nginxUpstreamTime(ev, v)
+	case "uct", "upstream_connect_time":
+		if ms, ok := gatewaySecondsToMs(v); ok {
+			ev.Set("upstream_connect_ms", ms)
+		}
+	case "uht", "upstream_header_time":
+		if ms, ok := gatewaySecondsToMs(v); ok {
+			ev.Set("upstream_header_ms", ms)
+		}
+	case "ua", "upstream", "upstream_addr":
+		if gatewayIsHostPort(gatewayListLast(v)) || key != "ua" {
+			nginxUpstream(ev, v)
+		} else {
+			gatewaySetNew(ev, "user_agent", v)
+		}
+	case "us", "upstream_status":
+		nginxUpstreamStatus(ev, v)
+	case "cs", "upstream_cache_status", "cache":
+		ev.Set("cache_status", v)
+	case "host", "http_host", "vhost", "server_name":
+		ev.Set("host", v)
+	case "request_id", "req_id", "reqid", "rid", "x_request_id":
+		ev.Set("request_id", v)
+	case "xff", "forwarded_for", "http_x_forwarded_for":
+		ev.Set("forwarded_for", v)
+	default:
+		for i := 0; i < len(key); i++ {
+			if c := key[i]; !(c >= 'a' && c <= 'z' || isDigit(c) || c == '_') {
+				return
+			}
+		}
+		gatewaySetNew(ev, key, v)
+	}
+}
+
+// nginxUpstream sets upstream (the last address tried) and upstream_list.
+func nginxUpstream(ev *event.Event, v string) {
+	ev.Set("upstream", gatewayListLast(v))
+	if gatewayIsList(v) {
+		ev.Set("upstream_list", v)
+	}
+}
+
+// nginxUpstreamStatus sets upstream_status (the last) and upstream_status_list.
+func nginxUpstreamStatus(ev *event.Event, v string) {
+	ev.Set("upstream_status", gatewayListLast(v))
+	if gatewayIsList(v) {
+		ev.Set("upstream_status_list", v)
+	}
+}
+
+// nginxUpstreamTime sets upstream_latency_ms (the sum over the upstreams
+// tried, as Filebeat does) and upstream_time_list (seconds, as written).
+func nginxUpstreamTime(ev *event.Event, v string) {
+	if ms, ok := gatewaySecondsToMs(v); ok {
+		ev.Set("upstream_latency_ms", ms)
+	}
+	if gatewayIsList(v) {
+		ev.Set("upstream_time_list", v)
+	}
+}
+
+// nginxIsAddrList reports a value made of IP addresses separated by commas
+// and spaces, as X-Forwarded-For holds.
+func nginxIsAddrList(v string) bool {
+	n := 0
+	for len(v) > 0 {
+		j := strings.IndexAny(v, ", ")
+		el := v
+		if j >= 0 {
+			el, v = v[:j], v[j+1:]
+		} else {
+			v = ""
+		}
+		if el == "" {
+			continue
+		}
+		if strings.IndexByte(el, '.') < 0 && strings.IndexByte(el, ':') < 0 {
+			return false
+		}
+		for i := 0; i < len(el); i++ {
+			if c := el[i]; !(isHex(c) || c == '.' || c == ':') {
+				return false
+			}
+		}
+		n++
+	}
+	return n > 0
+}
+
+// gatewaySetNew sets a field only when the event has none of that name.
+func gatewaySetNew(ev *event.Event, key, v string) {
+	if _, ok := ev.Get(key); !ok {
+		ev.Set(key, v)
+	}
+}
+
+// nginxIngressTail reads ingress-nginx's log-format-upstream after the user
+// agent:
+//
+//	$request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id
+//
+// (controllers before 0.24 have no alternative upstream name, and the
+// oldest no request id). It reports false when the tail is not of that
+// shape.
+func nginxIngressTail(line []byte, i int, ev *event.Event) bool {
+	raw := ev.Raw
+	var its [9]gatewayItem
+	n := 0
+	for n < len(its) {
+		it, next, ok := gatewayNextItem(line, i, true)
+		if !ok {
+			break
+		}
+		its[n] = it
+		n++
+		i = next
+	}
+	if n < 3 || its[0].kind != gatewayBare || its[1].kind != gatewayBare || its[2].kind != gatewayBracket {
+		return false
+	}
+	reqLen, reqTime := raw[its[0].s:its[0].e], raw[its[1].s:its[1].e]
+	if reqLen != "-" && !gatewayAllDigits(reqLen) || reqTime != "-" && !gatewayIsSeconds(reqTime) {
+		return false
+	}
+	ev.Set("request_length", reqLen)
+	if ms, ok := gatewaySecondsToMs(reqTime); ok {
+		ev.Set("latency_ms", ms)
+	}
+	ev.Set("upstream_name", raw[its[2].s:its[2].e])
+	k := 3
+	if k < n && its[k].kind == gatewayBracket {
+		ev.Set("upstream_alternative_name", raw[its[k].s:its[k].e])
+		k++
+	}
+	for f := 0; k < n; k, f = k+1, f+1 {
+		if its[k].kind != gatewayBare {
+			break
+		}
+		v := raw[its[k].s:its[k].e]
+		switch f {
+		case 0:
+			nginxUpstream(ev, v)
+		case 1:
+			ev.Set("upstream_bytes", gatewayListLast(v))
+		case 2:
+			nginxUpstreamTime(ev, v)
+		case 3:
+			nginxUpstreamStatus(ev, v)
+		case 4:
+			ev.Set("request_id", v)
+		}
+	}
+	return true
+}
+
+// nginxErrorLine reads an nginx error-log line
+//
+//	2023/08/15 14:22:17 [error] 1234#5678: *99 message, client: ..., server: ...
+//
+// setting pid, tid, connection_id, the fields of the trailing "key: value"
+// list (nginxErrorKV) and errno when the message quotes one ("(111:
+// Connection refused)"). The message is the text after the connection
+// number, as Filebeat keeps it. On false ev is untouched.
+func nginxErrorLine(line []byte, ev *event.Event, loc *time.Location) bool {
+	if !nginxErrorDate(line) {
+		return false
+	}
+	st, ok := parseISO(line, loc)
+	i := st.n
+	if !ok || i+3 >= len(line) || line[i] != ' ' || line[i+1] != '[' {
+		return false
+	}
+	j := bytes.IndexByte(line[i+2:], ']')
+	if j <= 0 {
+		return false
+	}
+	lvl, ok := levelWord(line[i+2 : i+2+j])
+	if !ok {
+		return false
+	}
+	i += 2 + j + 1
+	if i >= len(line) || line[i] != ' ' {
+		return false
+	}
+	pid := [2]int{i + 1, i + 1}
+	for pid[1] < len(line) && isDigit(line[pid[1]]) {
+		pid[1]++
+	}
+	if pid[1] == pid[0] || pid[1] >= len(line) || line[pid[1]] != '#' {
+		return false
+	}
+	tid := [2]int{pid[1] + 1, pid[1] + 1}
+	for tid[1] < len(line) && isDigit(line[tid[1]]) {
+		tid[1]++
+	}
+	if tid[1] == tid[0] || tid[1]+1 >= len(line) || line[tid[1]] != ':' || line[tid[1]+1] != ' ' {
+		return false
+	}
+	i = tid[1] + 2
+	var conn [2]int
+	if i < len(line) && line[i] == '*' {
+		e := i + 1
+		for e < len(line) && isDigit(line[e]) {
+			e++
+		}
+		if e > i+1 && e < len(line) && line[e] == ' ' {
+			conn = [2]int{i + 1, e}
+			i = e + 1
+		}
+	}
+	raw := ev.Raw
+	gatewayFields(ev, 16)
+	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
+	ev.Level = lvl
+	ev.Message = raw[i:]
+	ev.Set("pid", raw[pid[0]:pid[1]])
+	ev.Set("tid", raw[tid[0]:tid[1]])
+	ev.Set("connection_id", raw[conn[0]:conn[1]])
+	nginxErrorKV(ev, raw, i)
+	return true
+}
+
+// nginxErrorDate reports a line starting with "YYYY/MM/DD ".
+func nginxErrorDate(b []byte) bool {
+	return len(b) > 11 && b[4] == '/' && b[7] == '/' && b[10] == ' ' &&
+		isDigit(b[0]) && isDigit(b[1]) && isDigit(b[2]) && isDigit(b[3]) &&
+		isDigit(b[5]) && isDigit(b[6]) && isDigit(b[8]) && isDigit(b[9])
+}
+
+// nginxContinues reports a line that may continue an nginx error-log
+// record: not a dated line, and not plainly a record of another kind (an
+// access line, a klog line) that shares the stream.
+func nginxContinues(line []byte) bool {
+	if nginxErrorDate(line) || gatewayKlogHeader(line) {
+		return false
+	}
+	if j := bytes.Index(line, []byte(" [")); j >= 0 && j+4 < len(line) && isDigit(line[j+2]) && isDigit(line[j+3]) && line[j+4] == '/' {
+		return false
+	}
+	return true
+}
+
+// nginxErrorKV reads the "key: value" list nginx appends to error messages
+// (", client: 10.0.0.7, server: api, request: "GET /x HTTP/1.1", upstream:
+// "http://10.0.2.5:8080/x", host: "api"") from raw[from:] into ev, and
+// errno from the message before it. upstream is the host:port of the
+// upstream URL (the URL itself is kept as upstream_url); target is set to
+// the address of a connection that failed ("connect() to X failed", or the
+// upstream of a "... while connecting to upstream" error).
+func nginxErrorKV(ev *event.Event, raw string, from int) {
+	msg := raw[from:]
+	kv := strings.LastIndex(msg, ", client: ")
+	text := msg
+	if kv >= 0 {
+		text = msg[:kv]
+		p := kv
+		for p < len(msg) && strings.HasPrefix(msg[p:], ", ") {
+			ks := p + 2
+			c := strings.Index(msg[ks:], ": ")
+			if c <= 0 || c > 20 {
+				break
+			}
+			key := msg[ks : ks+c]
+			vs := ks + c + 2
+			var val string
+			if vs < len(msg) && msg[vs] == '"' {
+				ve := vs + 1
+				for ve < len(msg) && !(msg[ve] == '"' && (ve+1 == len(msg) || strings.HasPrefix(msg[ve+1:], ", "))) {
+					ve++
+				}
+				val = msg[vs+1 : ve]
+				p = min(ve+1, len(msg))
+			} else {
+				ve := strings.Index(msg[vs:], ", ")
+				if ve < 0 {
+					ve = len(msg) - vs
+				}
+				val = msg[vs : vs+ve]
+				p = vs + ve
+			}
+			switch key {
+			case "client", "server", "host", "referrer", "subrequest":
+				ev.Set(key, val)
+			case "request":
+				ev.Set("request", val)
+				gatewayRequest(ev, val)
+			case "upstream":
+				ev.Set("upstream_url", val)
+				if h := gatewayURLHost(val); h != "" {
+					ev.Set("upstream", h)
+				} else {
+					ev.Set("upstream", val)
+				}
+			}
+		}
+	}
+	if _, ok := ev.Get("errno"); !ok {
+		for off := 0; ; {
+			j := strings.Index(text[off:], " (")
+			if j < 0 {
+				break
+			}
+			s := off + j + 2
+			e := s
+			for e < len(text) && isDigit(text[e]) {
+				e++
+			}
+			if e > s && e+1 < len(text) && text[e] == ':' && text[e+1] == ' ' {
+				ev.Set("errno", text[s:e])
+				break
+			}
+			off = s
+		}
+	}
+	if _, ok := ev.Get("target"); !ok {
+		if j := strings.Index(text, "connect() to "); j >= 0 {
+			t := text[j+13:]
+			if e := strings.IndexByte(t, ' '); e > 0 && gatewayIsHostPort(t[:e]) {
+				ev.Set("target", t[:e])
+			}
+		} else if strings.Contains(text, "while connecting to upstream") {
+			if up, ok := ev.Get("upstream"); ok {
+				ev.Set("target", up)
+			}
+		}
+	}
+}
+
+// nginxErrorMore reads the "client: ..." list when it ends a continuation
+// line (a multi-line upstream message is followed by it).
+func nginxErrorMore(cur *event.Event, raw string) {
+	if strings.Contains(raw, ", client: ") {
+		nginxErrorKV(cur, raw, 0)
+	}
+}
+
+// gatewayKlogHeader is the cheap check for a klog/glog line:
+// "I0517 14:06:33.123456 ...".
+func gatewayKlogHeader(b []byte) bool {
+	if len(b) < 22 {
+		return false
+	}
+	switch b[0] {
+	case 'I', 'W', 'E', 'F':
+	default:
+		return false
+	}
+	return isDigit(b[1]) && isDigit(b[2]) && isDigit(b[3]) && isDigit(b[4]) && b[5] == ' ' &&
+		isDigit(b[6]) && isDigit(b[7]) && b[8] == ':'
+}
+
+// gatewayKlog reads a klog/glog line "I0517 14:06:33.123456       7
+// controller.go:146] message" (year-less: the year comes from years),
+// setting the level from the severity letter, tid and file.
+func gatewayKlog(line []byte, ev *event.Event, loc *time.Location, years *yearInfer) bool {
+	if !gatewayKlogHeader(line) {
+		return false
+	}
+	var lvl event.Level
+	switch line[0] {
+	case 'I':
+		lvl = event.LevelInfo
+	case 'W':
+		lvl = event.LevelWarn
+	case 'E':
+		lvl = event.LevelError
+	default:
+		lvl = event.LevelFatal
+	}
+	mo, _ := num(line, 1, 2)
+	d, _ := num(line, 3, 2)
+	h, mi, s, ns, prec, end, ok := clock(line, 6)
+	if !ok || mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return false
+	}
+	i := gatewaySkipSpaces(line, end)
+	tid := [2]int{i, i}
+	for tid[1] < len(line) && isDigit(line[tid[1]]) {
+		tid[1]++
+	}
+	if tid[1] == tid[0] || tid[1] >= len(line) || line[tid[1]] != ' ' {
+		return false
+	}
+	fs := tid[1] + 1
+	fe := bytes.IndexByte(line[fs:], ']')
+	if fe <= 0 || bytes.IndexByte(line[fs:fs+fe], ' ') >= 0 {
+		return false
+	}
+	fe += fs
+	msg := fe + 1
+	if msg < len(line) && line[msg] == ' ' {
+		msg++
+	}
+	y := years.yearFor(time.Month(mo), loc)
+	t, ok := mkTime(y, mo, d, h, mi, s, ns, loc, 0, false)
+	if !ok {
+		return false
+	}
+	raw := ev.Raw
+	gatewayFields(ev, 4)
+	ev.Time, ev.Precision, ev.Zoned = t, prec, false
+	ev.Level = lvl
+	ev.Message = raw[msg:]
+	ev.Set("tid", raw[tid[0]:tid[1]])
+	ev.Set("file", raw[fs:fe])
+	return true
+}
+
+// gatewayContainsFold reports whether b contains the lower-case ASCII word
+// w in any case.
+func gatewayContainsFold(b []byte, w string) bool {
+	if len(w) == 0 {
+		return true
+	}
+	for i := 0; i+len(w) <= len(b); i++ {
+		if b[i]|0x20 != w[0] {
+			continue
+		}
+		j := 1
+		for j < len(w) && b[i+j]|0x20 == w[j] {
+			j++
+		}
+		if j == len(w) {
+			return true
+		}
+	}
+	return false
+}
