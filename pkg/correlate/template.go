@@ -50,7 +50,8 @@ type MinerConfig struct {
 	// variable. Default 3.
 	MaxVariants int
 	// Depth is the number of leading tokens the prefix tree routes on.
-	// Default 2.
+	// Default 1: messages are compared with the templates of their length
+	// and first word.
 	Depth int
 	// MaxChildren caps the branches of a tree node; further tokens go down
 	// the wildcard branch. Default 100.
@@ -71,7 +72,7 @@ type MinerConfig struct {
 const (
 	DefaultSimilarity   = 0.6
 	DefaultMaxVariants  = 3
-	DefaultDepth        = 2
+	DefaultDepth        = 1
 	DefaultMaxChildren  = 100
 	DefaultMaxTemplates = 20000
 	DefaultMaxTokens    = 64
@@ -150,6 +151,7 @@ type Miner struct {
 	live     int
 	overflow *Template
 	line     tmplLine
+	leaves   []*tmplNode // search results, reused
 }
 
 type tmplNode struct {
@@ -197,22 +199,44 @@ func (m *Miner) mask(message string) *tmplLine {
 // Template.
 func (m *Miner) Add(message string) *Template {
 	l := m.mask(message)
-	c, fits := m.best(m.search(l), l, false)
-	switch {
-	case c == nil:
-		if len(m.all) >= m.cfg.MaxTemplates {
+	for {
+		c, fits := m.best(m.search(l), l, false)
+		switch {
+		case c == nil:
+			if len(m.all) >= m.cfg.MaxTemplates {
+				return m.overflowTemplate(true)
+			}
+			t := m.newTemplate(l, nil)
+			t.Count = 1
+			m.insert(t, l)
+			return t
+		case fits:
+			c.Count++
+			m.merge(c, l)
+			return c
+		}
+		enum, flipped := m.observe(c, l)
+		switch {
+		case flipped:
+			// the family changed: look again
+			continue
+		case !enum:
+			// no word differs, only masked values
+			c.Count++
+			m.merge(c, l)
+			return c
+		case len(m.all) >= m.cfg.MaxTemplates:
 			return m.overflowTemplate(true)
 		}
-		t := m.newTemplate(l, nil)
+		// a sibling: c's tokens with l's words where they differ
+		t := m.newTemplate(l, c)
 		t.Count = 1
-		m.insert(t, l)
+		t.fam = c.fam
+		c.fam.members = append(c.fam.members, t)
+		t.leaf = c.leaf
+		c.leaf.leaf = append(c.leaf.leaf, t)
 		return t
-	case fits:
-		c.Count++
-		m.merge(c, l)
-		return c
 	}
-	return m.join(c, l)
 }
 
 // Match returns the live template that message is an instance of (each
@@ -290,21 +314,33 @@ func tmplRouteWild(tok []byte) bool {
 	return false
 }
 
-// search returns the leaf for l, or nil.
-func (m *Miner) search(l *tmplLine) *tmplNode {
-	n := l.n()
-	node := m.roots[n]
-	for d := 0; node != nil && d < m.cfg.Depth && d < n; d++ {
-		tok := l.tok(d)
-		if !tmplRouteWild(tok) {
-			if c := node.children[string(tok)]; c != nil {
-				node = c
-				continue
-			}
-		}
-		node = node.wild
+// search collects in m.leaves the leaves that may hold l's template: the
+// path through the children named by l's tokens, and at each level where
+// that path took a named child, also the wildcard branch (a template that
+// settled there before the named child existed).
+func (m *Miner) search(l *tmplLine) []*tmplNode {
+	m.leaves = m.leaves[:0]
+	if root := m.roots[l.n()]; root != nil {
+		m.walk(root, l, 0)
 	}
-	return node
+	return m.leaves
+}
+
+func (m *Miner) walk(node *tmplNode, l *tmplLine, d int) {
+	if d >= m.cfg.Depth || d >= l.n() {
+		if len(node.leaf) > 0 {
+			m.leaves = append(m.leaves, node)
+		}
+		return
+	}
+	if tok := l.tok(d); !tmplRouteWild(tok) {
+		if c := node.children[string(tok)]; c != nil {
+			m.walk(c, l, d+1)
+		}
+	}
+	if node.wild != nil {
+		m.walk(node.wild, l, d+1)
+	}
 }
 
 // insert puts a new template into the tree, creating the path: the one
@@ -404,34 +440,32 @@ func tmplFitsParam(tt *tmplTok, w []byte) bool {
 // reaches the threshold. Higher similarity wins, then the older template (an
 // instance always has similarity 1). fits reports whether l is an instance of
 // the result.
-func (m *Miner) best(leaf *tmplNode, l *tmplLine, match bool) (best *Template, fits bool) {
-	if leaf == nil {
-		return nil, false
-	}
+func (m *Miner) best(leaves []*tmplNode, l *tmplLine, match bool) (best *Template, fits bool) {
 	bestSim := -1.0
-	for _, t := range leaf.leaf {
-		sim, f, ok := m.score(t, l)
-		if !ok || !f && (match || sim < m.cfg.Similarity) {
-			continue
-		}
-		if sim > bestSim {
-			best, bestSim, fits = t, sim, f
+	for _, leaf := range leaves {
+		for _, t := range leaf.leaf {
+			sim, f, ok := m.score(t, l)
+			if !ok || !f && (match || sim < m.cfg.Similarity) {
+				continue
+			}
+			if sim > bestSim || sim == bestSim && t.seq < best.seq {
+				best, bestSim, fits = t, sim, f
+			}
 		}
 	}
 	return best, fits
 }
 
-// join handles a message l that is near template c but differs from it in
-// wording: each differing position counts its distinct words in c's family;
-// positions beyond MaxVariants become variables of the whole family. If l
-// then still differs in some word, it starts a sibling template of c.
-func (m *Miner) join(c *Template, l *tmplLine) *Template {
+// observe handles a message l that is near template c but differs from it in
+// wording: each differing position counts its distinct words in c's family
+// (enum reports such a position), and a position beyond MaxVariants becomes a
+// variable of the whole family (flipped reports that).
+func (m *Miner) observe(c *Template, l *tmplLine) (enum, flipped bool) {
 	fam := c.fam
 	if fam == nil {
 		fam = &tmplFamily{members: []*Template{c}, pos: make([]tmplPosStat, len(c.toks))}
 		c.fam = fam
 	}
-	enum, flipped := false, false
 	for i := range c.toks {
 		tt := &c.toks[i]
 		w := l.tok(i)
@@ -439,11 +473,14 @@ func (m *Miner) join(c *Template, l *tmplLine) *Template {
 			continue
 		}
 		st := &fam.pos[i]
+		if st.variable {
+			continue // merge makes it a parameter
+		}
 		// a value where the family had a word, or two different ids
 		// (rdd_<*>, broadcast_<*>), make a variable at once
 		if !st.add(tt.text, w, m.cfg.MaxVariants) || l.isValue(i) ||
 			tmplIsID([]byte(tt.text)) && tmplIsID(w) {
-			// a variable: keep what its words share ("user=<*>")
+			// keep what its words share ("user=<*>")
 			st.variable = true
 			st.pre, st.suf = tmplCommon(st.vals[0], []byte(st.vals[1]))
 			for _, v := range st.vals[2:] {
@@ -457,26 +494,8 @@ func (m *Miner) join(c *Template, l *tmplLine) *Template {
 	}
 	if flipped {
 		m.generalize(fam)
-		for c.into != nil {
-			c = c.into
-		}
 	}
-	if !enum {
-		c.Count++
-		m.merge(c, l)
-		return c
-	}
-	if len(m.all) >= m.cfg.MaxTemplates {
-		return m.overflowTemplate(true)
-	}
-	// a sibling: c's tokens with l's words where they differ
-	t := m.newTemplate(l, c)
-	t.Count = 1
-	t.fam = fam
-	fam.members = append(fam.members, t)
-	t.leaf = c.leaf
-	c.leaf.leaf = append(c.leaf.leaf, t)
-	return t
+	return enum, flipped
 }
 
 // tmplIsID reports whether a token is an id with a masked number: a name

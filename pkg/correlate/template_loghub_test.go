@@ -101,21 +101,46 @@ func tmplGroupingAccuracy(pred []*Template, rows []tmplLabelled) float64 {
 	return float64(correct) / float64(len(rows))
 }
 
-// tmplLoghubFloor is a little below the GA measured with the default config;
-// a change that drops under it is a regression.
-var tmplLoghubFloor = map[string]float64{}
+// tmplLoghubFloor is a little below the GA measured with the default config
+// (see the table TestLoghubGroupingAccuracy logs); dropping under it is a
+// regression.
+var tmplLoghubFloor = map[string]float64{
+	"Apache":    0.99,  // measured 1.000
+	"BGL":       0.98,  // 0.991
+	"HDFS":      0.99,  // 1.000
+	"Hadoop":    0.98,  // 0.994
+	"HealthApp": 0.99,  // 1.000
+	"Linux":     0.99,  // 1.000
+	"OpenSSH":   0.99,  // 1.000
+	"OpenStack": 0.93,  // 0.946
+	"Proxifier": 0.99,  // 1.000
+	"Spark":     0.99,  // 1.000
+	"Zookeeper": 0.98,  // 0.995
+	"average":   0.985, // 0.993
+}
 
+// TestLoghubGroupingAccuracy mines each loghub sample with one default miner
+// and logs, per dataset: GA of the final templates (each message's template
+// as it ended, folded ones followed to the live one, which is grouping by
+// final ID); GA2 of a second pass with Match; GAraw of the pointers Add
+// returned at the time, before later folds; the number of templates mined and
+// of true events.
+//
+// Tuning knobs (the floors are then not checked): TMPL_SIM, TMPL_VAR and
+// TMPL_DEPTH override Similarity, MaxVariants and Depth; TMPL_LOGHUB_DEBUG=<set>
+// or all logs the groups that are not exactly one true event.
 func TestLoghubGroupingAccuracy(t *testing.T) {
 	if _, err := os.Stat(tmplLoghubDir()); err != nil {
 		t.Skip("loghub corpus not found at", tmplLoghubDir())
 	}
+	cfg, tuned := tmplLoghubConfig()
 	debug := os.Getenv("TMPL_LOGHUB_DEBUG")
-	var sum, sum2 float64
+	var sum float64
 	var report strings.Builder
 	fmt.Fprintf(&report, "%-10s %6s %6s %6s %6s %6s\n", "dataset", "GA", "GA2", "GAraw", "tmpls", "truth")
 	for _, set := range tmplLoghubSets {
 		rows := tmplReadLoghub(t, set)
-		m := NewMiner(tmplLoghubConfig())
+		m := NewMiner(cfg)
 		pred := make([]*Template, len(rows))
 		for i, r := range rows {
 			pred[i] = m.Add(r.content)
@@ -128,7 +153,6 @@ func TestLoghubGroupingAccuracy(t *testing.T) {
 			pred[i] = p
 		}
 		ga := tmplGroupingAccuracy(pred, rows)
-		// second pass: final templates by Match
 		pred2 := make([]*Template, len(rows))
 		for i, r := range rows {
 			pred2[i] = m.Match(r.content)
@@ -144,31 +168,33 @@ func TestLoghubGroupingAccuracy(t *testing.T) {
 		}
 		fmt.Fprintf(&report, "%-10s %6.3f %6.3f %6.3f %6d %6d\n", set, ga, ga2, gaRaw, m.Len(), len(truth))
 		sum += ga
-		sum2 += ga2
-		if floor, ok := tmplLoghubFloor[set]; ok && ga < floor {
-			t.Errorf("%s: GA %.3f below floor %.3f", set, ga, floor)
+		if floor := tmplLoghubFloor[set]; !tuned && (ga < floor || ga2 < floor) {
+			t.Errorf("%s: GA %.3f, GA2 %.3f, below the floor %.3f", set, ga, ga2, floor)
 		}
 		if debug == set || debug == "all" {
 			tmplLoghubExplain(t, set, pred, rows)
 		}
 	}
-	n := float64(len(tmplLoghubSets))
-	fmt.Fprintf(&report, "%-10s %6.3f %6.3f\n", "average", sum/n, sum2/n)
+	avg := sum / float64(len(tmplLoghubSets))
+	fmt.Fprintf(&report, "%-10s %6.3f\n", "average", avg)
 	t.Log("\n" + report.String())
+	if floor := tmplLoghubFloor["average"]; !tuned && avg < floor {
+		t.Errorf("average GA %.3f below the floor %.3f", avg, floor)
+	}
 }
 
-func tmplLoghubConfig() MinerConfig {
-	var c MinerConfig
-	if s := os.Getenv("TMPL_SIM"); s != "" {
-		fmt.Sscan(s, &c.Similarity)
+func tmplLoghubConfig() (c MinerConfig, tuned bool) {
+	for _, k := range []struct {
+		env string
+		v   any
+	}{{"TMPL_SIM", &c.Similarity}, {"TMPL_VAR", &c.MaxVariants}, {"TMPL_DEPTH", &c.Depth}} {
+		if s := os.Getenv(k.env); s != "" {
+			if _, err := fmt.Sscan(s, k.v); err == nil {
+				tuned = true
+			}
+		}
 	}
-	if s := os.Getenv("TMPL_VAR"); s != "" {
-		fmt.Sscan(s, &c.MaxVariants)
-	}
-	if s := os.Getenv("TMPL_DEPTH"); s != "" {
-		fmt.Sscan(s, &c.Depth)
-	}
-	return c
+	return c, tuned
 }
 
 // tmplLoghubExplain logs the predicted groups that are not exactly a true

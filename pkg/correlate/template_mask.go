@@ -83,7 +83,6 @@ type tmplLine struct {
 	buf   []byte
 	end   []int32
 	value []bool // the token is a masked value: wildcards and punctuation
-	tail  bool   // the message had more tokens than the cap
 
 	// the words before collapsing
 	raw    []byte
@@ -96,7 +95,6 @@ func (l *tmplLine) reset() {
 	l.buf = l.buf[:0]
 	l.end = l.end[:0]
 	l.value = l.value[:0]
-	l.tail = false
 }
 
 func (l *tmplLine) isValue(i int) bool { return l.value[i] }
@@ -193,6 +191,7 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 	}
 	// pass 3: collapse runs of values into one token
 	prevVar, prevOpen := false, false
+	var runOpen [3]int // brackets opened in the dropped middle of the run
 	for k := range l.rawEnd {
 		word := l.rawTok(k)
 		f := l.flag[k]
@@ -207,12 +206,13 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 			word = l.strip
 		}
 		if isVar && prevVar {
-			// rewrite the run as lead(first) + "<*>" + trail(last)
+			// rewrite the run as lead(first) + "<*>" + trail(last),
+			// dropping brackets whose partner is in what goes away
 			var lb, tb [16]byte
 			runStart := l.start(len(l.end) - 1)
 			lead := tmplLead(lb[:0], l.buf[runStart:])
 			trail := tmplTrail(tb[:0], word)
-			lead, trail = tmplBalance(lead, trail)
+			lead, trail = tmplBalance(&runOpen, lead, trail, l.buf[int(runStart)+len(lead):], word[:len(word)-len(trail)])
 			l.buf = append(l.buf[:runStart], lead...)
 			l.buf = append(l.buf, tmplWild...)
 			l.buf = append(l.buf, trail...)
@@ -226,7 +226,6 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 		}
 		if len(l.end) == maxTok {
 			// too many tokens: the last one stands for the rest
-			l.tail = true
 			if !prevVar {
 				last := len(l.end) - 1
 				l.buf = append(l.buf[:l.start(last)], tmplWild...)
@@ -238,6 +237,7 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 		l.buf = append(l.buf, word...)
 		l.end = append(l.end, int32(len(l.buf)))
 		l.value = append(l.value, isVar)
+		runOpen = [3]int{}
 		prevVar, prevOpen = isVar, open
 	}
 }
@@ -351,13 +351,11 @@ var tmplUnits = map[string]bool{
 
 // tmplLead appends the punctuation before the first wildcard of w.
 func tmplLead(dst, w []byte) []byte {
-	for k := 0; k < len(w); k++ {
-		if w[k] == '<' && k+2 < len(w) && w[k+1] == '*' && w[k+2] == '>' {
-			break
-		}
-		dst = append(dst, w[k])
+	k := bytes.Index(w, tmplWildB)
+	if k < 0 {
+		return dst // an empty "()" has nothing to keep
 	}
-	return dst
+	return append(dst, w[:k]...)
 }
 
 // tmplTrail appends the punctuation after the last wildcard of w.
@@ -367,30 +365,36 @@ func tmplTrail(dst, w []byte) []byte {
 			return append(dst, w[k+1:]...)
 		}
 	}
-	return append(dst, w...)
+	return dst // an empty "()" has nothing to keep
 }
 
-// tmplBalance drops brackets of lead that trail does not close and closing
-// brackets of trail that lead did not open.
-func tmplBalance(lead, trail []byte) ([]byte, []byte) {
+// tmplBalance fixes the brackets of a collapsed run lead + "<*>" + trail
+// whose middle parts mid1 and mid2 are dropped: a closing bracket of trail
+// whose opening one was dropped goes (open counts those of the run so far),
+// and so does an opening bracket of lead whose closing one is dropped.
+func tmplBalance(open *[3]int, lead, trail, mid1, mid2 []byte) ([]byte, []byte) {
 	pairs := [...][2]byte{{'(', ')'}, {'[', ']'}, {'{', '}'}}
-	for _, p := range pairs {
-		o, c := 0, 0
-		for _, b := range lead {
-			if b == p[0] {
-				o++
+	for k, p := range pairs {
+		close := 0 // closing brackets in the middle opened in lead
+		for _, mid := range [2][]byte{mid1, mid2} {
+			for _, b := range mid {
+				switch b {
+				case p[0]:
+					open[k]++
+				case p[1]:
+					if open[k] > 0 {
+						open[k]--
+					} else {
+						close++
+					}
+				}
 			}
 		}
-		for _, b := range trail {
-			if b == p[1] {
-				c++
-			}
-		}
-		for ; o > c; o-- {
-			lead = tmplDropLast(lead, p[0])
-		}
-		for ; c > o; c-- {
+		for ; open[k] > 0 && bytes.IndexByte(trail, p[1]) >= 0; open[k]-- {
 			trail = tmplDropFirst(trail, p[1])
+		}
+		for ; close > 0 && bytes.IndexByte(lead, p[0]) >= 0; close-- {
+			lead = tmplDropLast(lead, p[0])
 		}
 	}
 	return lead, trail
@@ -424,15 +428,23 @@ func tmplMaskWord(dst []byte, w string) []byte {
 	for i < len(w) {
 		c := w[i]
 		if tmplIs(c, tmplCSep) {
-			// a comparison sign glued to a number: <1, >=3, <=0.5
+			// a comparison sign glued to a number is part of the value:
+			// <1, >=3, <=0.5
 			if (c == '<' || c == '>') && i+1 < len(w) {
 				k := i + 1
 				if w[k] == '=' {
 					k++
 				}
 				if k < len(w) && tmplIsDigit(w[k]) {
-					dst = append(dst, w[i:k]...)
 					i = k
+					continue
+				}
+			}
+			// IPv6 that starts with "::"
+			if c == ':' && i+1 < len(w) && w[i+1] == ':' {
+				if n := tmplMatchIPv6(w, i); n > 0 {
+					dst = append(dst, tmplWild...)
+					i += n
 					continue
 				}
 			}
@@ -755,6 +767,9 @@ func tmplMatchIPv6(w string, i int) int {
 		for k < len(w) && tmplIsAlnum(w[k]) {
 			k++
 		}
+	}
+	if groups == 0 && !(k < len(w) && w[k] == ']') {
+		return 0 // a bare "::" only inside brackets: [::]:8080
 	}
 	if !(double && colons >= 2 || groups >= 6 && colons >= 5) || groups > 8 {
 		return 0
