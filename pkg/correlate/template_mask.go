@@ -1,0 +1,1010 @@
+package correlate
+
+import (
+	"bytes"
+	"strings"
+)
+
+// Masking: the first step of template mining. A message's first line is split
+// into words at whitespace, and inside each word the spans that are values
+// rather than wording are replaced by the wildcard "<*>":
+//
+//   - numbers: integers, decimals, signed, hex (0x1f), and anything that starts
+//     with a digit (versions 2.6.9-42, sizes 4096kB, durations 30s 1.5ms 3m,
+//     ordinals, dates 2017-05-16), also after a comparison sign (<1, >=3);
+//   - digit runs inside identifiers after a non-letter (blk_-1608 -> blk_<*>,
+//     CPU#0 -> CPU#<*>, attempt_1445_0020_m_04 -> attempt_<*>_<*>_m_<*>),
+//     but not after a letter (ssh2, tty2, x86 stay);
+//   - IPv4 with optional :port or /prefix, IPv6 and MAC addresses, host:port,
+//     host names ending in a known top-level domain, URLs, e-mail addresses,
+//     paths (/var/lib/x, ./x, ~/x, C:\x), UUIDs, hex ids of 8+ characters that
+//     hold a digit, clock times (04:47:44.123) and ISO date-times;
+//   - values of key=value and key:value pairs when the value is one of the
+//     above (uid=0 -> uid=<*>; tty=ssh stays);
+//   - quoted strings, only when MinerConfig.MaskQuoted is set.
+//
+// Words are also split (for masking only; the separators stay in the text) at
+// = , ; : ( ) [ ] { } < > | " ' so that "(uid=0)" becomes "(uid=<*>)".
+// After masking, a unit word right after a masked number is folded into it
+// (64172 MB, <1 sec, 18.4 KB) and runs of words that hold nothing but masked
+// values and punctuation collapse into one "<*>" (so "18846 bytes (18.4 KB)"
+// and "0 bytes" both become "<*>"). This keeps variable-length values from
+// changing the number of tokens, which Drain's tree is keyed on.
+
+// tmplWild is the wildcard that stands for a variable part of a message.
+const tmplWild = "<*>"
+
+var tmplWildB = []byte(tmplWild)
+
+// Character classes for the byte scanner.
+const (
+	tmplCSpace = 1 << iota // ASCII whitespace: token boundary
+	tmplCSep               // splits a word into segments for masking
+	tmplCDigit
+	tmplCHex   // 0-9 a-f A-F
+	tmplCLower // a-z
+	tmplCUpper // A-Z
+	tmplCHost  // a-z 0-9 - .
+)
+
+var tmplClass = func() (t [256]uint8) {
+	for _, c := range " \t\r\n\v\f" {
+		t[c] |= tmplCSpace
+	}
+	for _, c := range "=,;:()[]{}<>|\"'" {
+		t[c] |= tmplCSep
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] |= tmplCDigit | tmplCHex | tmplCHost
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] |= tmplCLower | tmplCHost
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] |= tmplCUpper
+	}
+	for _, c := range "abcdefABCDEF" {
+		t[c] |= tmplCHex
+	}
+	t['-'] |= tmplCHost
+	t['.'] |= tmplCHost
+	return t
+}()
+
+func tmplIs(c byte, class uint8) bool { return tmplClass[c]&class != 0 }
+
+func tmplIsDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func tmplIsLetter(c byte) bool { return tmplClass[c]&(tmplCLower|tmplCUpper) != 0 }
+func tmplIsAlnum(c byte) bool  { return tmplClass[c]&(tmplCLower|tmplCUpper|tmplCDigit) != 0 }
+
+// tmplLine is the masked form of one message: the tokens' text back to back in
+// buf, token i being buf[end[i-1]:end[i]].
+type tmplLine struct {
+	buf   []byte
+	end   []int32
+	value []bool // the token is a masked value: wildcards and punctuation
+
+	// the words before collapsing
+	raw    []byte
+	rawEnd []int32
+	flag   []uint8
+	strip  []byte
+}
+
+func (l *tmplLine) reset() {
+	l.buf = l.buf[:0]
+	l.end = l.end[:0]
+	l.value = l.value[:0]
+}
+
+func (l *tmplLine) isValue(i int) bool { return l.value[i] }
+
+func (l *tmplLine) n() int { return len(l.end) }
+
+func (l *tmplLine) start(i int) int32 {
+	if i == 0 {
+		return 0
+	}
+	return l.end[i-1]
+}
+
+func (l *tmplLine) tok(i int) []byte { return l.buf[l.start(i):l.end[i]] }
+
+// tmplFirstLine returns the first line of msg without its line break, cut to
+// at most max bytes (at a UTF-8 boundary).
+func tmplFirstLine(msg string, max int) string {
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	if len(msg) > max {
+		cut := max
+		for cut > 0 && msg[cut]&0xC0 == 0x80 {
+			cut--
+		}
+		msg = msg[:cut]
+	}
+	return msg
+}
+
+// Token flags of the first masking pass.
+const (
+	tmplFVar   = 1 << iota // only wildcards and punctuation (or an empty "()")
+	tmplFOpen              // ends with "<*>": a unit word may follow
+	tmplFPlain             // a word and trailing punctuation: may be a unit or date word
+	tmplFDate              // a month or weekday name taken as part of a date
+)
+
+// tmplMask masks msg (already cut to its first line) into l, keeping at most
+// maxTok tokens: when there are more, the last kept token becomes "<*>" and
+// stands for the rest.
+func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
+	l.reset()
+	// pass 1: mask each word into l.raw, flags in l.flag
+	l.raw = l.raw[:0]
+	l.rawEnd = l.rawEnd[:0]
+	l.flag = l.flag[:0]
+	i := 0
+	for i < len(msg) {
+		for i < len(msg) && tmplIs(msg[i], tmplCSpace) {
+			i++
+		}
+		if i >= len(msg) {
+			break
+		}
+		if len(l.rawEnd) > 2*maxTok+8 {
+			// far beyond the cap: the rest is one value
+			l.raw = append(l.raw, tmplWild...)
+			l.rawEnd = append(l.rawEnd, int32(len(l.raw)))
+			l.flag = append(l.flag, tmplFVar|tmplFOpen)
+			break
+		}
+		j := i
+		start := len(l.raw)
+		if quoted && (msg[i] == '"' || msg[i] == '\'') {
+			if k := tmplQuoteEnd(msg, i); k > 0 {
+				l.raw = append(l.raw, msg[i])
+				l.raw = append(l.raw, tmplWild...)
+				l.raw = append(l.raw, msg[i])
+				j = k
+				for ; j < len(msg) && !tmplIs(msg[j], tmplCSpace); j++ {
+					l.raw = append(l.raw, msg[j])
+				}
+			}
+		}
+		if j == i {
+			for j < len(msg) && !tmplIs(msg[j], tmplCSpace) {
+				j++
+			}
+			l.raw = tmplMaskWord(l.raw, msg[i:j])
+		}
+		i = j
+		l.rawEnd = append(l.rawEnd, int32(len(l.raw)))
+		l.flag = append(l.flag, tmplWordFlags(l.raw[start:]))
+	}
+	// pass 2: a month or weekday name next to a value is part of a date
+	for k := len(l.flag) - 2; k >= 0; k-- {
+		if l.flag[k]&tmplFPlain != 0 && l.flag[k+1]&tmplFVar != 0 {
+			if w := l.rawTok(k); tmplIs(w[0], tmplCUpper) && tmplDateWords[string(tmplCore(w))] {
+				l.flag[k] |= tmplFVar | tmplFOpen | tmplFDate
+			}
+		}
+	}
+	// pass 3: collapse runs of values into one token
+	prevVar, prevOpen := false, false
+	var runOpen [3]int // brackets opened in the dropped middle of the run
+	for k := range l.rawEnd {
+		word := l.rawTok(k)
+		f := l.flag[k]
+		isVar, open := f&tmplFVar != 0, f&tmplFOpen != 0
+		if !isVar && prevOpen && f&tmplFPlain != 0 && tmplUnits[string(tmplCore(word))] {
+			isVar, open = true, false // "64172 MB", "18.4 KB)"
+			f |= tmplFDate
+		}
+		if f&tmplFDate != 0 {
+			// the word itself is the value: keep its punctuation only
+			l.strip = append(append(l.strip[:0], tmplWild...), word[len(tmplCore(word)):]...)
+			word = l.strip
+		}
+		if isVar && prevVar {
+			// rewrite the run as lead(first) + "<*>" + trail(last),
+			// dropping brackets whose partner is in what goes away
+			var lb, tb [16]byte
+			runStart := l.start(len(l.end) - 1)
+			lead := tmplLead(lb[:0], l.buf[runStart:])
+			trail := tmplTrail(tb[:0], word)
+			lead, trail = tmplBalance(&runOpen, lead, trail, l.buf[int(runStart)+len(lead):], word[:len(word)-len(trail)])
+			l.buf = append(l.buf[:runStart], lead...)
+			l.buf = append(l.buf, tmplWild...)
+			l.buf = append(l.buf, trail...)
+			l.end[len(l.end)-1] = int32(len(l.buf))
+			prevOpen = open
+			continue
+		}
+		if len(l.end) > 0 && bytes.Contains(word, tmplWildB) && string(word) == string(l.tok(len(l.end)-1)) {
+			// a list of ids: blk_<*> blk_<*> blk_<*>
+			continue
+		}
+		if len(l.end) == maxTok {
+			// too many tokens: the last one stands for the rest
+			if !prevVar {
+				last := len(l.end) - 1
+				l.buf = append(l.buf[:l.start(last)], tmplWild...)
+				l.end[last] = int32(len(l.buf))
+				l.value[last] = true
+			}
+			return
+		}
+		l.buf = append(l.buf, word...)
+		l.end = append(l.end, int32(len(l.buf)))
+		l.value = append(l.value, isVar)
+		runOpen = [3]int{}
+		prevVar, prevOpen = isVar, open
+	}
+}
+
+// tmplWordFlags classifies a masked word.
+func tmplWordFlags(w []byte) uint8 {
+	isVar, open := tmplVarToken(w)
+	if isVar {
+		if open {
+			return tmplFVar | tmplFOpen
+		}
+		return tmplFVar
+	}
+	// an empty pair of brackets or quotes is an empty value
+	switch string(w) {
+	case "()", "[]", "{}", "\"\"", "''", "<>":
+		return tmplFVar
+	}
+	k := len(tmplCore(w))
+	if k == 0 || k > 12 {
+		return 0
+	}
+	for _, c := range w[k:] {
+		if tmplIsAlnum(c) || c == '<' || c == '*' {
+			return 0
+		}
+	}
+	return tmplFPlain
+}
+
+// tmplCore returns the leading letters and digits of a word (and %, µ).
+func tmplCore(w []byte) []byte {
+	k := 0
+	for k < len(w) && (tmplIsAlnum(w[k]) || w[k] >= 0x80 || w[k] == '%') {
+		k++
+	}
+	return w[:k]
+}
+
+func (l *tmplLine) rawTok(k int) []byte {
+	s := int32(0)
+	if k > 0 {
+		s = l.rawEnd[k-1]
+	}
+	return l.raw[s:l.rawEnd[k]]
+}
+
+// tmplDateWords are month and weekday names (English, as logs print them).
+var tmplDateWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("Jan Feb Mar Apr May Jun Jul Aug Sep Sept Oct Nov Dec " +
+		"January February March April June July August September October November December " +
+		"Mon Tue Wed Thu Fri Sat Sun Monday Tuesday Wednesday Thursday Friday Saturday Sunday") {
+		m[w] = true
+		m[strings.ToUpper(w)] = true
+	}
+	return m
+}()
+
+// tmplQuoteEnd returns the index after the quote closing the one at msg[i],
+// or 0 when it does not close on the line.
+func tmplQuoteEnd(msg string, i int) int {
+	q := msg[i]
+	for k := i + 1; k < len(msg); k++ {
+		if msg[k] == '\\' {
+			k++
+			continue
+		}
+		if msg[k] == q {
+			return k + 1
+		}
+	}
+	return 0
+}
+
+// tmplVarToken reports whether a masked token holds only wildcards and
+// punctuation (no letters or digits outside "<*>"), and whether it ends with a
+// wildcard (so that a unit word may follow it).
+func tmplVarToken(w []byte) (isVar, open bool) {
+	wild := false
+	for k := 0; k < len(w); k++ {
+		c := w[k]
+		if c == '<' && k+2 < len(w) && w[k+1] == '*' && w[k+2] == '>' {
+			wild = true
+			k += 2
+			continue
+		}
+		if tmplIsAlnum(c) || c >= 0x80 {
+			return false, false
+		}
+	}
+	if !wild {
+		return false, false
+	}
+	n := len(w)
+	return true, n >= 3 && w[n-1] == '>' && w[n-2] == '*' && w[n-3] == '<'
+}
+
+// tmplUnits are words that, right after a number, are part of its value.
+var tmplUnits = map[string]bool{
+	"b": true, "B": true, "byte": true, "bytes": true, "Bytes": true,
+	"kb": true, "kB": true, "KB": true, "KiB": true, "k": true, "K": true,
+	"mb": true, "MB": true, "MiB": true, "M": true,
+	"gb": true, "GB": true, "GiB": true, "G": true,
+	"tb": true, "TB": true, "TiB": true,
+	"ns": true, "us": true, "µs": true, "ms": true, "s": true, "sec": true, "secs": true,
+	"second": true, "seconds": true, "min": true, "mins": true, "minute": true, "minutes": true,
+	"h": true, "hr": true, "hrs": true, "hour": true, "hours": true,
+	"day": true, "days": true, "%": true,
+}
+
+// tmplLead appends the punctuation before the first wildcard of w.
+func tmplLead(dst, w []byte) []byte {
+	k := bytes.Index(w, tmplWildB)
+	if k < 0 {
+		return dst // an empty "()" has nothing to keep
+	}
+	return append(dst, w[:k]...)
+}
+
+// tmplTrail appends the punctuation after the last wildcard of w.
+func tmplTrail(dst, w []byte) []byte {
+	for k := len(w) - 1; k >= 2; k-- {
+		if w[k] == '>' && w[k-1] == '*' && w[k-2] == '<' {
+			return append(dst, w[k+1:]...)
+		}
+	}
+	return dst // an empty "()" has nothing to keep
+}
+
+// tmplBalance fixes the brackets of a collapsed run lead + "<*>" + trail
+// whose middle parts mid1 and mid2 are dropped: a closing bracket of trail
+// whose opening one was dropped goes (open counts those of the run so far),
+// and so does an opening bracket of lead whose closing one is dropped.
+func tmplBalance(open *[3]int, lead, trail, mid1, mid2 []byte) ([]byte, []byte) {
+	pairs := [...][2]byte{{'(', ')'}, {'[', ']'}, {'{', '}'}}
+	for k, p := range pairs {
+		close := 0 // closing brackets in the middle opened in lead
+		for _, mid := range [2][]byte{mid1, mid2} {
+			for _, b := range mid {
+				switch b {
+				case p[0]:
+					open[k]++
+				case p[1]:
+					if open[k] > 0 {
+						open[k]--
+					} else {
+						close++
+					}
+				}
+			}
+		}
+		for ; open[k] > 0 && bytes.IndexByte(trail, p[1]) >= 0; open[k]-- {
+			trail = tmplDropFirst(trail, p[1])
+		}
+		for ; close > 0 && bytes.IndexByte(lead, p[0]) >= 0; close-- {
+			lead = tmplDropLast(lead, p[0])
+		}
+	}
+	return lead, trail
+}
+
+func tmplDropLast(b []byte, c byte) []byte {
+	for k := len(b) - 1; k >= 0; k-- {
+		if b[k] == c {
+			return append(b[:k], b[k+1:]...)
+		}
+	}
+	return b
+}
+
+func tmplDropFirst(b []byte, c byte) []byte {
+	for k := 0; k < len(b); k++ {
+		if b[k] == c {
+			return append(b[:k], b[k+1:]...)
+		}
+	}
+	return b
+}
+
+// tmplMaskWord appends the masked form of one whitespace-free word.
+func tmplMaskWord(dst []byte, w string) []byte {
+	var f uint8
+	for k := 0; k < len(w); k++ {
+		f |= tmplFeat[w[k]]
+	}
+	i := 0
+	for i < len(w) {
+		c := w[i]
+		if tmplIs(c, tmplCSep) {
+			// a comparison sign glued to a number is part of the value:
+			// <1, >=3, <=0.5
+			if (c == '<' || c == '>') && i+1 < len(w) {
+				k := i + 1
+				if w[k] == '=' {
+					k++
+				}
+				if k < len(w) && tmplIsDigit(w[k]) {
+					i = k
+					continue
+				}
+			}
+			// IPv6 that starts with "::"
+			if c == ':' && i+1 < len(w) && w[i+1] == ':' {
+				if n := tmplMatchIPv6(w, i); n > 0 {
+					dst = append(dst, tmplWild...)
+					i += n
+					continue
+				}
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		if n := tmplMatchValue(w, i, f); n > 0 {
+			dst = append(dst, tmplWild...)
+			i += n
+			continue
+		}
+		j := i
+		for j < len(w) && !tmplIs(w[j], tmplCSep) {
+			j++
+		}
+		dst = tmplMaskSegment(dst, w[i:j])
+		i = j
+	}
+	return dst
+}
+
+// tmplBoundary reports whether a value that ends at w[k] ends the segment:
+// end of word, a separator, or trailing sentence punctuation.
+func tmplBoundary(w string, k int) bool {
+	if k >= len(w) {
+		return true
+	}
+	if tmplIs(w[k], tmplCSep) {
+		return true
+	}
+	// trailing dots/marks: "1.2.3.4." ends a sentence
+	for ; k < len(w); k++ {
+		switch w[k] {
+		case '.', '!', '?':
+		default:
+			return tmplIs(w[k], tmplCSep)
+		}
+	}
+	return true
+}
+
+// tmplMatchValue returns the length of a structured value (URL, path, e-mail,
+// UUID, IP, MAC, host:port, host name, clock time, date-time) starting at
+// w[i], or 0.
+func tmplMatchValue(w string, i int, f uint8) int {
+	c := w[i]
+	switch {
+	case c == '/' || c == '~' || c == '.':
+		return tmplMatchPath(w, i)
+	case tmplIsDigit(c):
+		if f&(tmplHasColon|tmplHasDash|tmplHasSlash) != 0 {
+			if n := tmplMatchDateTime(w, i); n > 0 {
+				return n
+			}
+		}
+		if f&tmplHasDot != 0 {
+			if n := tmplMatchIPv4(w, i); n > 0 {
+				return n
+			}
+		}
+		if f&tmplHasDash != 0 {
+			if n := tmplMatchUUID(w, i); n > 0 {
+				return n
+			}
+		}
+		if f&tmplHasColon != 0 {
+			if n := tmplMatchIPv6(w, i); n > 0 {
+				return n
+			}
+		}
+	case tmplIsLetter(c):
+		if f&(tmplHasColon|tmplHasSlash) == tmplHasColon|tmplHasSlash {
+			if n := tmplMatchURL(w, i); n > 0 {
+				return n
+			}
+		}
+		if f&tmplHasColon != 0 && c <= 'Z' && i+2 < len(w) && w[i+1] == ':' && w[i+2] == '\\' {
+			return tmplPathEnd(w, i)
+		}
+		if f&tmplHasAt != 0 {
+			if n := tmplMatchEmail(w, i); n > 0 {
+				return n
+			}
+		}
+		if tmplIs(c, tmplCHex) {
+			if f&tmplHasDash != 0 {
+				if n := tmplMatchUUID(w, i); n > 0 {
+					return n
+				}
+			}
+			if f&tmplHasColon != 0 {
+				if n := tmplMatchIPv6(w, i); n > 0 {
+					return n
+				}
+			}
+		}
+	default:
+		return 0
+	}
+	if f&(tmplHasDot|tmplHasColon) != 0 {
+		return tmplMatchHost(w, i)
+	}
+	return 0
+}
+
+// Features of a word that gate the value recognizers.
+const (
+	tmplHasAt = 1 << iota
+	tmplHasColon
+	tmplHasSlash
+	tmplHasDot
+	tmplHasDash
+)
+
+var tmplFeat = func() (t [256]uint8) {
+	t['@'] = tmplHasAt
+	t[':'] = tmplHasColon
+	t['/'] = tmplHasSlash
+	t['.'] = tmplHasDot
+	t['-'] = tmplHasDash
+	return t
+}()
+
+// tmplPathEnd returns the length of the path-like run at w[i]: up to a closing
+// bracket, quote, comma or semicolon, without trailing dots or colons.
+func tmplPathEnd(w string, i int) int {
+	k := i
+	for k < len(w) {
+		switch w[k] {
+		case ')', ']', '}', '>', '"', '\'', ',', ';', '|':
+			goto done
+		}
+		k++
+	}
+done:
+	for k > i && (w[k-1] == '.' || w[k-1] == ':') {
+		k--
+	}
+	return k - i
+}
+
+func tmplMatchPath(w string, i int) int {
+	k := i
+	switch w[i] {
+	case '~':
+		if k+1 >= len(w) || w[k+1] != '/' {
+			return 0
+		}
+		k++
+	case '.':
+		// ./x and ../x
+		if k+1 < len(w) && w[k+1] == '/' {
+			k++
+		} else if k+2 < len(w) && w[k+1] == '.' && w[k+2] == '/' {
+			k += 2
+		} else {
+			return 0
+		}
+	}
+	// w[k] == '/': need something path-like after it
+	if k+1 >= len(w) {
+		return 0
+	}
+	d := w[k+1]
+	if !(tmplIsAlnum(d) || d == '_' || d == '.' || d == '-' || d == '~' || d == '$' || d == '%' || d == '@' || d == '*' || d >= 0x80) {
+		return 0
+	}
+	return tmplPathEnd(w, i)
+}
+
+func tmplMatchURL(w string, i int) int {
+	k := i
+	for k < len(w) && (tmplIsAlnum(w[k]) || w[k] == '+' || w[k] == '.' || w[k] == '-') {
+		k++
+	}
+	if k-i < 2 || k+3 > len(w) || w[k] != ':' || w[k+1] != '/' || w[k+2] != '/' {
+		return 0
+	}
+	return tmplPathEnd(w, i)
+}
+
+func tmplMatchEmail(w string, i int) int {
+	k := i
+	for k < len(w) && (tmplIsAlnum(w[k]) || w[k] == '.' || w[k] == '_' || w[k] == '%' || w[k] == '+' || w[k] == '-') {
+		k++
+	}
+	if k == i || k >= len(w) || w[k] != '@' {
+		return 0
+	}
+	k++
+	s := k
+	dots := 0
+	for k < len(w) && tmplIs(w[k], tmplCHost|tmplCUpper) {
+		if w[k] == '.' {
+			dots++
+		}
+		k++
+	}
+	for k > s && w[k-1] == '.' {
+		k--
+		dots--
+	}
+	if dots < 1 || !tmplBoundary(w, k) {
+		return 0
+	}
+	return k - i
+}
+
+// tmplHexRun returns the number of hex digits at w[k:].
+func tmplHexRun(w string, k int) int {
+	n := 0
+	for k+n < len(w) && tmplIs(w[k+n], tmplCHex) {
+		n++
+	}
+	return n
+}
+
+func tmplDigitRun(w string, k int) int {
+	n := 0
+	for k+n < len(w) && tmplIsDigit(w[k+n]) {
+		n++
+	}
+	return n
+}
+
+func tmplMatchUUID(w string, i int) int {
+	if len(w)-i < 36 {
+		return 0
+	}
+	k := i
+	for g, want := range [5]int{8, 4, 4, 4, 12} {
+		if tmplHexRun(w, k) != want {
+			if !(g == 4 && tmplHexRun(w, k) > want) {
+				return 0
+			}
+		}
+		k += want
+		if g < 4 {
+			if w[k] != '-' {
+				return 0
+			}
+			k++
+		}
+	}
+	if k < len(w) && tmplIs(w[k], tmplCHex) {
+		return 0
+	}
+	return k - i
+}
+
+// tmplMatchIPv4 matches d.d.d.d with an optional :port or /prefix.
+func tmplMatchIPv4(w string, i int) int {
+	k := i
+	for g := 0; g < 4; g++ {
+		n := tmplDigitRun(w, k)
+		if n == 0 || n > 3 {
+			return 0
+		}
+		k += n
+		if g < 3 {
+			if k >= len(w) || w[k] != '.' {
+				return 0
+			}
+			k++
+		}
+	}
+	if k < len(w) && (w[k] == ':' || w[k] == '/') {
+		if n := tmplDigitRun(w, k+1); n > 0 && n <= 5 && tmplBoundary(w, k+1+n) {
+			k += 1 + n
+		}
+	}
+	if !tmplBoundary(w, k) {
+		return 0
+	}
+	return k - i
+}
+
+// tmplMatchIPv6 matches IPv6 addresses (with "::" or 8 groups, optionally an
+// embedded IPv4 and a %zone) and MAC addresses (6 groups of 2 hex digits).
+func tmplMatchIPv6(w string, i int) int {
+	k := i
+	groups, double, colons := 0, false, 0
+	for k < len(w) {
+		n := tmplHexRun(w, k)
+		if n > 4 {
+			return 0
+		}
+		if n > 0 {
+			// embedded IPv4 at the end: ::ffff:10.0.0.1
+			if k+n < len(w) && w[k+n] == '.' && colons >= 2 {
+				if m := tmplMatchIPv4(w, k); m > 0 {
+					k += m
+					groups += 2
+					break
+				}
+				return 0
+			}
+			groups++
+			k += n
+		}
+		if k+1 < len(w) && w[k] == ':' && w[k+1] == ':' {
+			if double {
+				return 0
+			}
+			double = true
+			colons += 2
+			k += 2
+			continue
+		}
+		if k+1 < len(w) && w[k] == ':' && tmplIs(w[k+1], tmplCHex) {
+			colons++
+			k++
+			continue
+		}
+		break
+	}
+	if k < len(w) && w[k] == '%' {
+		k++
+		for k < len(w) && tmplIsAlnum(w[k]) {
+			k++
+		}
+	}
+	if groups == 0 && !(k < len(w) && w[k] == ']') {
+		return 0 // a bare "::" only inside brackets: [::]:8080
+	}
+	if !(double && colons >= 2 || groups >= 6 && colons >= 5) || groups > 8 {
+		return 0
+	}
+	if !tmplBoundary(w, k) {
+		return 0
+	}
+	return k - i
+}
+
+// tmplTLDs are the top-level domains that make a dotted name a host name: the
+// generic ones with one dot or more, the country codes (a few that read like
+// words or file types, as in mapred.job.id or x.sh, left out) with two or more.
+var tmplTLDs = func() map[string]int {
+	m := map[string]int{}
+	for _, t := range strings.Fields("com net org edu gov mil int info biz io local " +
+		"internal lan corp cloud dev app localdomain arpa") {
+		m[t] = 1
+	}
+	for _, t := range strings.Fields("ae ar au be bg br ca ch cl cn co cz de dk ee es eu fi " +
+		"fr gr hk hr hu ie il in jp kr kz lt lv mx my nl nz om ph pk pl pt ro rs ru sa se " +
+		"sg si sk th tr tw ua uk us uz vn za") {
+		m[t] = 2
+	}
+	return m
+}()
+
+// tmplMatchHost matches host:port (the host dotted, holding a digit or a
+// hyphen, or "localhost") and host names whose last label is a top-level
+// domain.
+func tmplMatchHost(w string, i int) int {
+	k := i
+	dots, digits, hyph, lastDot := 0, false, false, -1
+	for k < len(w) && tmplIs(w[k], tmplCHost|tmplCUpper) {
+		switch {
+		case w[k] == '.':
+			if k == i || w[k-1] == '.' {
+				return 0
+			}
+			dots++
+			lastDot = k
+		case w[k] == '-':
+			hyph = true
+		case tmplIsDigit(w[k]):
+			digits = true
+		}
+		k++
+	}
+	end := k
+	for end > i && w[end-1] == '.' {
+		end--
+		dots--
+	}
+	if end == i {
+		return 0
+	}
+	if lastDot >= end {
+		lastDot = -1
+		for p := end - 1; p > i; p-- {
+			if w[p] == '.' {
+				lastDot = p
+				break
+			}
+		}
+	}
+	// host:port
+	if k == end && k < len(w) && w[k] == ':' {
+		if n := tmplDigitRun(w, k+1); n > 0 && n <= 5 && tmplBoundary(w, k+1+n) {
+			if dots > 0 || digits || hyph || w[i:k] == "localhost" {
+				return k + 1 + n - i
+			}
+		}
+	}
+	if dots == 0 || lastDot < 0 {
+		return 0
+	}
+	need, ok := tmplTLDs[w[lastDot+1:end]]
+	if !ok || dots < need || !tmplBoundary(w, end) {
+		return 0
+	}
+	return end - i
+}
+
+// tmplMatchDateTime matches clock times (h:mm, hh:mm:ss[.frac]) and ISO dates
+// with an optional time part (2017-05-16, 2017-05-16T05:00:00.123Z,
+// 2017/05/16 05:00), with an optional zone.
+func tmplMatchDateTime(w string, i int) int {
+	k := i
+	n := tmplDigitRun(w, k)
+	if n == 4 && k+n < len(w) && (w[k+n] == '-' || w[k+n] == '/') {
+		sep := w[k+n]
+		k += n + 1
+		if tmplDigitRun(w, k) != 2 || k+2 >= len(w) || w[k+2] != sep {
+			return 0
+		}
+		k += 3
+		if tmplDigitRun(w, k) != 2 {
+			return 0
+		}
+		k += 2
+		if k < len(w) && (w[k] == 'T' || w[k] == '_') {
+			if m := tmplMatchClock(w, k+1); m > 0 {
+				k += 1 + m
+			}
+		}
+		if tmplBoundary(w, k) {
+			return k - i
+		}
+		return 0
+	}
+	if m := tmplMatchClock(w, i); m > 0 && tmplBoundary(w, i+m) {
+		return m
+	}
+	return 0
+}
+
+// tmplMatchClock matches h:mm or hh:mm:ss with optional fraction and zone.
+func tmplMatchClock(w string, i int) int {
+	k := i
+	n := tmplDigitRun(w, k)
+	if n < 1 || n > 2 || k+n >= len(w) || w[k+n] != ':' {
+		return 0
+	}
+	k += n + 1
+	if tmplDigitRun(w, k) != 2 {
+		return 0
+	}
+	k += 2
+	if k+2 < len(w) && w[k] == ':' && tmplDigitRun(w, k+1) == 2 {
+		k += 3
+		if k+1 < len(w) && (w[k] == '.' || w[k] == ',') && tmplIsDigit(w[k+1]) {
+			k++
+			k += tmplDigitRun(w, k)
+		}
+	}
+	if k < len(w) && w[k] == 'Z' {
+		k++
+	} else if k+2 < len(w) && (w[k] == '+' || w[k] == '-') && tmplDigitRun(w, k+1) >= 2 {
+		m := tmplDigitRun(w, k+1)
+		if m == 2 && k+5 < len(w)+0 && k+3 < len(w) && w[k+3] == ':' && tmplDigitRun(w, k+4) == 2 {
+			k += 6
+		} else if m == 2 || m == 4 {
+			k += 1 + m
+		}
+	}
+	return k - i
+}
+
+// tmplMaskSegment appends the masked form of a separator-free segment: a
+// segment that starts with a digit (or a sign and a digit) is one value, a
+// hex id is one value, a 'v' followed by a number is a version, and otherwise
+// digit runs not preceded by a letter are values.
+func tmplMaskSegment(dst []byte, s string) []byte {
+	if s == "" {
+		return dst
+	}
+	// trailing sentence punctuation stays text
+	e := len(s)
+	for e > 0 && (s[e-1] == '.' || s[e-1] == '!' || s[e-1] == '?') {
+		e--
+	}
+	core, tail := s[:e], s[e:]
+	if core == "" {
+		return append(dst, s...)
+	}
+	c := core[0]
+	if tmplIsDigit(c) ||
+		(c == '-' || c == '+' || c == '.' || c == '#') && len(core) > 1 && tmplIsDigit(core[1]) {
+		dst = append(dst, tmplWild...)
+		return append(dst, tail...)
+	}
+	if (c == 'v' || c == 'V') && len(core) > 1 && tmplIsDigit(core[1]) {
+		k := 1
+		for k < len(core) && (tmplIsDigit(core[k]) || core[k] == '.') {
+			k++
+		}
+		if k == len(core) || !tmplIsAlnum(core[k]) {
+			dst = append(dst, c)
+			dst = append(dst, tmplWild...)
+			dst = append(dst, core[k:]...)
+			return append(dst, tail...)
+		}
+	}
+	hex, digit := true, false
+	for k := 0; k < len(core); k++ {
+		if !tmplIs(core[k], tmplCHex) {
+			hex = false
+		}
+		if tmplIsDigit(core[k]) {
+			digit = true
+		}
+	}
+	if !digit {
+		return append(dst, s...)
+	}
+	if hex && len(core) >= 8 {
+		dst = append(dst, tmplWild...)
+		return append(dst, tail...)
+	}
+	// digit runs after a non-letter: blk_-123, CPU#0, part-00012; after
+	// "_" or "-" the rest is the id (attempt_1445_0020_m_000004_0)
+	k := 0
+	for k < len(core) {
+		b := core[k]
+		if tmplIsDigit(b) && k > 0 && tmplIsLetter(core[k-1]) {
+			// a numbered name (node01, bglio716, U11): two or more
+			// digits end the segment
+			if n := tmplDigitRun(core, k); n >= 2 && k+n == len(core) {
+				dst = append(dst, tmplWild...)
+				break
+			}
+		}
+		if tmplIsDigit(b) && k > 0 && !tmplIsLetter(core[k-1]) && !tmplIsDigit(core[k-1]) {
+			p := core[k-1]
+			// absorb a sign: blk_-123
+			if p == '-' && (k < 2 || !tmplIsAlnum(core[k-2])) {
+				dst = dst[:len(dst)-1]
+				if k >= 2 {
+					p = core[k-2]
+				}
+			}
+			dst = append(dst, tmplWild...)
+			if p == '_' || p == '-' {
+				k = len(core)
+				break
+			}
+			// take the run and what follows it up to the next
+			// non-alphanumeric (1f2e -> <*>, 1.5 -> <*>)
+			for k < len(core) && (tmplIsAlnum(core[k]) || core[k] == '.' && k+1 < len(core) && tmplIsDigit(core[k+1])) {
+				k++
+			}
+			continue
+		}
+		dst = append(dst, b)
+		k++
+	}
+	return append(dst, tail...)
+}
