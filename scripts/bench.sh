@@ -46,7 +46,8 @@ run() {
   for _ in $(seq "$RUNS"); do
     local out
     if [ -x /usr/bin/time ]; then
-      out=$( { /usr/bin/time -f '%e %M' bash -c "$*" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+      /usr/bin/time -f '%e %M' -o "$WORK/time.out" bash -c "$*" >/dev/null 2>&1 || true
+      out=$(tail -1 "$WORK/time.out")
     else
       local s e; s=$(date +%s.%N); bash -c "$*" >/dev/null 2>&1; e=$(date +%s.%N)
       out="$(echo "$e - $s" | bc) 0"
