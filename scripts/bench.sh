@@ -40,22 +40,25 @@ echo "bench: $FILES files, $BYTES bytes, $EVENTS events" >&2
 
 # run NAME CMD...: RUNS timed runs; records median seconds and max RSS.
 declare -A MED RSS
+NAMES=()
 run() {
   local name=$1; shift
   local times=() rss=0
   for _ in $(seq "$RUNS"); do
-    local out
+    local secs kib=0
     if [ -x /usr/bin/time ]; then
-      out=$( { /usr/bin/time -f '%e %M' bash -c "$*" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+      /usr/bin/time -f 'TIME %e %M' -o "$WORK/time.out" bash -c "$*" >/dev/null 2>&1 || true
+      read -r secs kib < <(awk '$1 == "TIME" {print $2, $3}' "$WORK/time.out")
     else
-      local s e; s=$(date +%s.%N); bash -c "$*" >/dev/null 2>&1; e=$(date +%s.%N)
-      out="$(echo "$e - $s" | bc) 0"
+      local s e; s=$(date +%s.%N); bash -c "$*" >/dev/null 2>&1 || true; e=$(date +%s.%N)
+      secs=$(awk -v s="$s" -v e="$e" 'BEGIN {print e - s}')
     fi
-    times+=("${out% *}")
-    local r=${out#* }; [ "$r" -gt "$rss" ] && rss=$r
+    times+=("$secs")
+    [ "${kib:-0}" -gt "$rss" ] && rss=$kib
   done
   MED[$name]=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   RSS[$name]=$rss
+  NAMES+=("$name")
   echo "bench: $name: runs ${times[*]} s" >&2
 }
 
@@ -66,12 +69,11 @@ if [ -n "${EXTRA:-}" ]; then # EXTRA='name=command;name2=command2'
   for x in "${extras[@]}"; do run "${x%%=*}" "${x#*=}"; done
 fi
 
-printf '\n%-22s %10s %10s %12s %10s %10s\n' "command" "median s" "MB/s" "events/s" "peak MiB" "x grep"
+printf '\n%-26s %10s %10s %12s %10s %10s\n' "command" "median s" "MB/s" "events/s" "peak MiB" "x grep"
 base=${MED["grep -c ERROR"]}
-for name in "grep -c ERROR" "rca parse" ${EXTRA:+$(echo "$EXTRA" | tr ';' '\n' | cut -d= -f1)}; do
-  s=${MED[$name]}
-  awk -v n="$name" -v s="$s" -v b="$BYTES" -v e="$EVENTS" -v r="${RSS[$name]}" -v g="$base" \
-    'BEGIN {printf "%-22s %10.2f %10.0f %12.0f %10.0f %10.2f\n", n, s, b/1e6/s, (n ~ /^rca/ ? e/s : 0), r/1024, s/g}'
+for name in "${NAMES[@]}"; do
+  awk -v n="$name" -v s="${MED[$name]}" -v b="$BYTES" -v e="$EVENTS" -v r="${RSS[$name]}" -v g="$base" \
+    'BEGIN {printf "%-26s %10.2f %10.0f %12s %10.0f %10.2f\n", n, s, b/1e6/s, (n ~ /^rca/ ? sprintf("%.0f", e/s) : "-"), r/1024, s/g}'
 done
 echo
-echo "bundle: $BUNDLE ($FILES files, $(awk -v b="$BYTES" 'BEGIN{printf "%.0f", b/1e6}') MB), runs: $RUNS, median of each"
+echo "bundle: $BUNDLE ($FILES files, $(awk -v b="$BYTES" 'BEGIN{printf "%.0f", b/1e6}') MB, $EVENTS events), runs: $RUNS, median of each"

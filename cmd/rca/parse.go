@@ -104,9 +104,9 @@ func runParse(ctx context.Context, opts *parseOptions, stdout, stderr io.Writer)
 	w := bufio.NewWriterSize(stdout, 256<<10)
 	var buf []byte
 	cls := correlate.NewClassifier()
+	po.Transform = func(ev *event.Event) { cls.Classify(ev) } // in parallel, before the merge
 	start := time.Now()
 	stats, err := plan.Run(ctx, po, func(ev *event.Event) error {
-		cls.Classify(ev)
 		buf = buf[:0]
 		if opts.output == "tsv" {
 			buf = appendTSV(buf, ev)

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 )
@@ -12,6 +15,7 @@ var version = "0.1.0-dev"
 // globalOptions are the flags every command shares.
 type globalOptions struct {
 	formatsFiles []string
+	cpuProfile   string
 }
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -29,6 +33,26 @@ timestamp in UTC and merges them into one timeline.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.PersistentFlags().StringArrayVar(&g.formatsFiles, "formats-file", nil, "load user-defined formats from a YAML/JSON `FILE` (repeatable)")
+	root.PersistentFlags().StringVar(&g.cpuProfile, "cpuprofile", "", "write a CPU profile to `FILE` (for developers)")
+	_ = root.PersistentFlags().MarkHidden("cpuprofile")
+	var prof *os.File
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if g.cpuProfile == "" {
+			return nil
+		}
+		f, err := os.Create(g.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		prof = f
+		return pprof.StartCPUProfile(f)
+	}
+	root.PersistentPostRun = func(cmd *cobra.Command, args []string) {
+		if prof != nil {
+			pprof.StopCPUProfile()
+			prof.Close()
+		}
+	}
 	root.AddCommand(newParseCmd(g, stdout, stderr))
 	root.AddCommand(newFormatsCmd(g, stdout, stderr))
 	root.AddCommand(newAnalyzeCmd(g, stdout, stderr))

@@ -3,6 +3,7 @@ package correlate
 import (
 	"fmt"
 	"math/bits"
+	"net"
 	"regexp"
 	"strings"
 
@@ -497,6 +498,29 @@ func (c *Classifier) upstreamTarget(ev *event.Event) {
 	}
 	up, ok := ev.Get("upstream")
 	if !ok {
+		// A client's own record of a failed call names the URL it called:
+		// a url-like field, else an absolute URL in the message. Access
+		// lines are left out: a URL in their text is the referrer.
+		if c.gateway[ev.Format] {
+			return
+		}
+		for _, k := range []string{"url", "request_url", "endpoint", "uri", "http_url"} {
+			if v, ok := ev.Get(k); ok && strings.Contains(v, "://") {
+				if t := urlTarget(v); t != "" {
+					ev.Set(factTarget, t)
+					return
+				}
+			}
+		}
+		if i := strings.Index(ev.Message, "://"); i > 0 {
+			j := i
+			for j > 0 && isSchemeByte(ev.Message[j-1]) {
+				j--
+			}
+			if t := urlTarget(ev.Message[j:]); t != "" {
+				ev.Set(factTarget, t)
+			}
+		}
 		return
 	}
 	if i := strings.LastIndexAny(up, ", "); i >= 0 {
@@ -512,6 +536,34 @@ func (c *Classifier) upstreamTarget(ev *event.Event) {
 		return
 	}
 	ev.Set(factTarget, up)
+}
+
+func isSchemeByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '+' || b == '.' || b == '-'
+}
+
+// urlTarget is the host:port an absolute http(s) URL points at, with the
+// scheme's default port when none is written; "" for anything else.
+func urlTarget(u string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	port, known := defaultPorts[strings.ToLower(scheme)]
+	if !ok || !known {
+		return ""
+	}
+	end := strings.IndexAny(rest, "/?#\"' \t)")
+	if end >= 0 {
+		rest = rest[:end]
+	}
+	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	if rest == "" {
+		return ""
+	}
+	if _, _, err := net.SplitHostPort(rest); err == nil {
+		return rest // the URL names its port
+	}
+	return rest + ":" + port
 }
 
 // cut fills w.segs with the window of text.

@@ -1153,3 +1153,23 @@ func TestClassifyRegressions(t *testing.T) {
 		t.Errorf("unparsed line classified as %q, want none", k)
 	}
 }
+
+func TestClassifyTargetFromURL(t *testing.T) {
+	c := NewClassifier()
+	tests := []struct {
+		ev   event.Event
+		want string
+	}{
+		{event.Event{Format: "json", Level: event.LevelError, Message: "tax authority request failed",
+			Fields: []event.Field{{Key: "status", Value: "503"}, {Key: "url", Value: "https://api.tax.example.gov/v2/invoices/verify"}}}, "api.tax.example.gov:443"},
+		{event.Event{Format: "pipe-service", Level: event.LevelError, Message: "POST https://api.tax.example.gov/v2/invoices/verify: HTTP 503 - Service Unavailable"}, "api.tax.example.gov:443"},
+		{event.Event{Format: "json", Level: event.LevelError, Message: `Post "http://payments:8080/charge": context deadline exceeded`}, "payments:8080"},
+	}
+	for _, tt := range tests {
+		ev := tt.ev
+		kind := c.Classify(&ev)
+		if got, _ := ev.Get("target"); got != tt.want {
+			t.Errorf("Classify(%q) = %s, target %q, want %q", ev.Message, kind, got, tt.want)
+		}
+	}
+}

@@ -25,6 +25,11 @@ type Options struct {
 	// Progress, when set, is called with the bytes read so far (from
 	// several goroutines; it must be safe for that).
 	Progress func(bytes int64)
+	// Transform, when set, is called on every event in the goroutine that
+	// read it, before the merge: per-event work that does not depend on
+	// order (classification) runs in parallel there. It must be safe for
+	// concurrent use and must not change the event's time.
+	Transform func(*event.Event)
 }
 
 const defaultReorder = 256
@@ -124,7 +129,7 @@ func (p *Plan) Run(ctx context.Context, opts Options, emit func(*event.Event) er
 		}
 		s := &stream{idx: i, ch: make(chan []item, 2)}
 		streams = append(streams, s)
-		go s.produce(ctx, in, p.specs[i], &stats[i], batch, reorder, opts.Progress)
+		go s.produce(ctx, in, p.specs[i], &stats[i], batch, reorder, opts)
 	}
 	err := merge(ctx, streams, emit)
 	cancel()
@@ -149,7 +154,8 @@ type stream struct {
 	head []item
 }
 
-func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, batch, reorder int, progress func(int64)) {
+func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, batch, reorder int, opts Options) {
+	progress, transform := opts.Progress, opts.Transform
 	defer close(s.ch)
 	rc, err := in.Open()
 	if err != nil {
@@ -182,6 +188,9 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	st2, rerr := ReadInput(r, spec, func(ev *event.Event) {
 		if stop {
 			return
+		}
+		if transform != nil {
+			transform(ev)
 		}
 		key := ev.Time
 		if ev.Unparsed {
