@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"gopkg.in/yaml.v3"
 	"io"
 	"os"
 	"path/filepath"
@@ -99,21 +100,19 @@ func readZones(t *testing.T, path string) map[string]*time.Location {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var cfg struct {
+		Timezones map[string]string `yaml:"timezones"`
+	}
+	if err := yaml.Unmarshal(b, &cfg); err != nil {
+		t.Fatalf("rca.yaml: %v", err)
+	}
 	zones := map[string]*time.Location{}
-	for _, l := range strings.Split(string(b), "\n") {
-		if !strings.HasPrefix(l, "  ") {
-			continue
-		}
-		l, _, _ = strings.Cut(l, "#")
-		k, v, ok := strings.Cut(strings.TrimSpace(l), ":")
-		if !ok {
-			continue
-		}
-		loc, err := time.LoadLocation(strings.TrimSpace(v))
+	for k, v := range cfg.Timezones {
+		loc, err := time.LoadLocation(v)
 		if err != nil {
 			t.Fatalf("rca.yaml: %v", err)
 		}
-		zones[strings.TrimSpace(k)] = loc
+		zones[k] = loc
 	}
 	return zones
 }

@@ -265,6 +265,17 @@ timezones:
   tax-adapter: Asia/Shanghai    # tax-adapter.log (client.jsonl carries Z)
   kafka: UTC                    # server.log, controller.log (broker JVMs run in UTC)
   mysql: Asia/Kolkata           # binlog text: mysqlbinlog printed the DB host's zone (error/slow logs carry Z)
+
+# what the collector knew of the system: addresses the logs use, and who calls whom
+topology:
+  services:
+    gateway:
+      depends_on: [order-service]
+    order-service:
+      addresses: ["10.0.2.5:8080", "10.0.2.5"]
+      depends_on: [tax-adapter, mysql, kafka]
+    tax-adapter:
+      depends_on: [api.tax.example.gov]
 `
 
 // renderSlow writes the slow log: header, then entries in completion order.

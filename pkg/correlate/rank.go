@@ -36,7 +36,7 @@ func blamedKind(failure, svcType string) string {
 		return "kafka_broker_unavailable"
 	case failure == "timeout":
 		return "timeout"
-	case failure == "tls_error", failure == "http_5xx":
+	case failure == "tls_error":
 		return failure
 	}
 	return "upstream_unavailable"
@@ -57,6 +57,7 @@ type candidate struct {
 	blame   []int           // records of other services failing against it
 	blamers map[string]bool // services whose failures target it
 	first   time.Time       // first own or blaming record
+	logged  bool            // the service is one of the bundle's sources
 	minP    float64         // best significance of its own series
 	novel   float64         // share of own records from templates new in the incident
 	score   float64
@@ -99,6 +100,20 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 		if !a.relevant(d, w, from, r) {
 			continue
 		}
+		if blamingKinds[r.kind] && r.target != "" {
+			// A failed call that names its target is evidence about the
+			// target: it blames the callee, not the caller that logs it.
+			if svc, _ := res.service(r.target); svc != "" && svc != src {
+				bc := get(svc, blamedKind(r.kind, res.serviceType(svc)))
+				bc.blame = append(bc.blame, i)
+				bc.blamers[src] = true
+				if fails[src] == nil {
+					fails[src] = map[string]bool{}
+				}
+				fails[src][svc] = true
+				continue
+			}
+		}
 		c := get(src, r.kind)
 		c.own = append(c.own, i)
 		k := seriesKey{src: r.src, kind: r.kind}
@@ -107,18 +122,6 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 		}
 		if p, ok := minP[k]; ok && p < c.minP {
 			c.minP = p
-		}
-		if blamingKinds[r.kind] && r.target != "" {
-			svc, _ := res.service(r.target)
-			if svc != "" && svc != src {
-				bc := get(svc, blamedKind(r.kind, res.serviceType(svc)))
-				bc.blame = append(bc.blame, i)
-				bc.blamers[src] = true
-				if fails[src] == nil {
-					fails[src] = map[string]bool{}
-				}
-				fails[src][svc] = true
-			}
 		}
 	}
 	for src, t := range silentFirst {
@@ -131,6 +134,7 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 		if len(c.own) == 0 && len(c.blame) == 0 && c.kind != "silence" {
 			continue
 		}
+		c.logged = res.isSource(c.service)
 		for _, i := range c.own {
 			if c.first.IsZero() || a.recs[i].t.Before(c.first) {
 				c.first = a.recs[i].t
@@ -185,7 +189,7 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 		p["prior"] = prior
 		// a service failing against another failing service is downstream
 		for callee := range fails[c.service] {
-			if callee != c.service && failingOnItsOwn(cands, callee, c.service) {
+			if callee != c.service && (!res.isSource(callee) || failingOnItsOwn(cands, callee, c.service)) {
 				p["downstream"] = 1
 			}
 		}
@@ -195,6 +199,20 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 		c.score = 0.30*p["earliness"] + 0.25*p["blame"] + 0.15*p["novelty"] + 0.10*p["significance"] +
 			0.25*p["prior"] - 0.30*p["downstream"] + 0.05*p["volume"]
 	}
+	sortCandidates(out)
+	// One hypothesis per service: its best-scoring kind.
+	seen := map[string]bool{}
+	kept := out[:0]
+	for _, c := range out {
+		if !seen[c.service] {
+			seen[c.service] = true
+			kept = append(kept, c)
+		}
+	}
+	return kept
+}
+
+func sortCandidates(out []*candidate) {
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].score != out[j].score {
 			return out[i].score > out[j].score
@@ -207,7 +225,6 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 		}
 		return out[i].kind < out[j].kind
 	})
-	return out
 }
 
 // failingOnItsOwn reports whether a service shows trouble besides what
@@ -265,9 +282,12 @@ func (a *Analyzer) summarize(c *candidate) string {
 	}
 	when := c.first.UTC().Format("15:04:05")
 	var b strings.Builder
-	if len(c.own) == 0 && len(c.blame) > 0 {
-		fmt.Fprintf(&b, "%s %s at %sZ (seen from its clients; it left no logs of its own here)", c.service, phrase, when)
-	} else {
+	switch {
+	case len(c.own) == 0 && len(c.blame) > 0 && !c.logged:
+		fmt.Fprintf(&b, "%s %s at %sZ (seen from its clients; the bundle has no logs of it)", c.service, phrase, when)
+	case len(c.own) == 0 && len(c.blame) > 0:
+		fmt.Fprintf(&b, "%s %s at %sZ (seen from its clients)", c.service, phrase, when)
+	default:
 		fmt.Fprintf(&b, "%s %s at %sZ", c.service, phrase, when)
 	}
 	if n := len(c.blamers); n > 0 {
