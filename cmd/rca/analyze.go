@@ -177,6 +177,9 @@ func failOn(rep *event.Report, rank int, name string) error {
 func inputSummaries(stats []parse.Stats) []event.InputSummary {
 	out := make([]event.InputSummary, 0, len(stats))
 	for _, s := range stats {
+		if s.Ignored {
+			continue // the bundle's rca.yaml and notes are not inputs
+		}
 		out = append(out, event.InputSummary{
 			Path: s.Path, Source: s.Source, Format: event.Ptr(s.Format), Timezone: s.Timezone,
 			Lines: s.Lines, Events: s.Events, Continuation: s.Continuation, Unparsed: s.Unparsed, Empty: s.Empty,
