@@ -13,10 +13,11 @@ import (
 //     with a digit (versions 2.6.9-42, sizes 4096kB, durations 30s 1.5ms 3m,
 //     percentages, ratios 3/4, dates 2017-05-16), with a comparison sign
 //     glued to them (<1, >=3);
-//   - ids: after "_" or "-" a digit starts the id's variable part, which runs
-//     to the end of the segment (blk_-1608 -> blk_<*>, attempt_1445_0020_m_04
-//     -> attempt_<*>, part-00012 -> part-<*>); after other punctuation only
-//     the number goes (CPU#0 -> CPU#<*>); a zero-padded number that ends a
+//   - ids: after "_" a digit starts the id's variable part, which runs to the
+//     end of the segment (blk_-1608 -> blk_<*>, attempt_1445_0020_m_04 ->
+//     attempt_<*>); after other punctuation only the number goes (CPU#0 ->
+//     CPU#<*>, part-00012 -> part-<*>, Reaper-1-Fetch -> Reaper-<*>-Fetch);
+//     a zero-padded number that ends a
 //     name numbers it (node01 -> node<*>), other digits after letters stay
 //     (ssh2, tty2, amd64, e820); v1.2 -> v<*>; hex strings of 8+ characters
 //     holding a digit; UUIDs;
@@ -1005,7 +1006,7 @@ func tmplMaskSegment(dst []byte, s string) []byte {
 		return append(dst, tail...)
 	}
 	// digit runs after a non-letter: blk_-123, CPU#0, part-00012; after
-	// "_" or "-" the rest is the id (attempt_1445_0020_m_000004_0)
+	// "_" the rest is the id (attempt_1445_0020_m_000004_0)
 	k := 0
 	for k < len(core) {
 		b := core[k]
@@ -1027,7 +1028,7 @@ func tmplMaskSegment(dst []byte, s string) []byte {
 				}
 			}
 			dst = append(dst, tmplWild...)
-			if p == '_' || p == '-' {
+			if p == '_' {
 				k = len(core)
 				break
 			}
