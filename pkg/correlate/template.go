@@ -38,7 +38,8 @@ import (
 // (a longer line ends in one "<*>" for the rest), at most MaxLineBytes bytes
 // of the first line, at most MaxChildren branches per tree node (further
 // tokens share the wildcard branch), at most MaxVariants+1 words per position
-// of a family.
+// of a family, and a cache of at most 4096 recent masked lines (of at most 512
+// bytes) that maps a repeated line straight to its template.
 
 // MinerConfig tunes a Miner. The zero value selects the defaults.
 type MinerConfig struct {
@@ -215,7 +216,7 @@ func (m *Miner) Add(message string) *Template {
 		return t
 	}
 	t := m.add(l)
-	if t != m.overflow {
+	if t != m.overflow && len(m.key) <= tmplCacheKeyMax {
 		if len(m.cache) >= tmplCacheSize {
 			clear(m.cache)
 		}
@@ -224,8 +225,12 @@ func (m *Miner) Add(message string) *Template {
 	return t
 }
 
-// tmplCacheSize caps the masked lines a miner remembers the template of.
-const tmplCacheSize = 8192
+// The masked lines a miner remembers the template of: at most tmplCacheSize
+// lines of at most tmplCacheKeyMax bytes.
+const (
+	tmplCacheSize   = 4096
+	tmplCacheKeyMax = 512
+)
 
 // cached returns the template the masked line in m.key joined before, if
 // remembered: the same line joins the same template again (it still fits:
@@ -271,7 +276,7 @@ func (m *Miner) add(l *tmplLine) *Template {
 		case len(m.all) >= m.cfg.MaxTemplates:
 			return m.overflowTemplate(true)
 		}
-		// a sibling: c's tokens with l's words where they differ
+		// a sibling of c: l's tokens, with the family's variables
 		t := m.newTemplate(l, c)
 		t.Count = 1
 		t.fam = c.fam
