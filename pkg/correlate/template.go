@@ -3,6 +3,7 @@ package correlate
 import (
 	"bytes"
 	"hash/fnv"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,10 +35,11 @@ import (
 // Memory is bounded: at most MaxTemplates templates are ever created by a
 // miner (folded ones included; a message that would need one more joins the
 // overflow template, see OverflowText), at most MaxTokens tokens per message
-// (the rest of a longer line is one trailing "<*>"), at most MaxLineBytes bytes
+// (a longer line ends in one "<*>" for the rest), at most MaxLineBytes bytes
 // of the first line, at most MaxChildren branches per tree node (further
 // tokens share the wildcard branch), at most MaxVariants+1 words per position
-// of a family.
+// of a family, and a cache of at most 4096 recent masked lines (of at most 512
+// bytes) that maps a repeated line straight to its template.
 
 // MinerConfig tunes a Miner. The zero value selects the defaults.
 type MinerConfig struct {
@@ -58,8 +60,9 @@ type MinerConfig struct {
 	MaxChildren int
 	// MaxTemplates caps the templates a miner creates. Default 20000.
 	MaxTemplates int
-	// MaxTokens caps the tokens of a message; the rest of a longer line
-	// becomes one trailing "<*>". Default 64.
+	// MaxTokens caps the tokens of a message (after masking): a longer line
+	// keeps its first MaxTokens-1 tokens and one "<*>" for the rest.
+	// Default 64.
 	MaxTokens int
 	// MaxLineBytes caps the bytes of the first line that are mined.
 	// Default 4096.
@@ -105,6 +108,7 @@ type Template struct {
 
 	toks   []tmplTok
 	nConst int // constant tokens
+	need   int // constant tokens a message must repeat: Similarity of nConst
 	seq    int // creation order: ties go to the older template
 	leaf   *tmplNode
 	fam    *tmplFamily
@@ -152,6 +156,8 @@ type Miner struct {
 	overflow *Template
 	line     tmplLine
 	leaves   []*tmplNode // search results, reused
+	key      []byte      // the masked line, see mask
+	cache    map[string]*Template
 }
 
 type tmplNode struct {
@@ -183,12 +189,18 @@ func NewMiner(cfg MinerConfig) *Miner {
 	if cfg.MaxLineBytes <= 0 {
 		cfg.MaxLineBytes = DefaultMaxLineBytes
 	}
-	return &Miner{cfg: cfg, roots: make(map[int]*tmplNode)}
+	return &Miner{cfg: cfg, roots: make(map[int]*tmplNode), cache: make(map[string]*Template)}
 }
 
+// mask masks message into m.line, and its tokens joined by spaces into m.key.
 func (m *Miner) mask(message string) *tmplLine {
 	l := &m.line
 	tmplMask(l, tmplFirstLine(message, m.cfg.MaxLineBytes), m.cfg.MaxTokens, m.cfg.MaskQuoted)
+	m.key = m.key[:0]
+	for i := 0; i < l.n(); i++ {
+		m.key = append(m.key, l.tok(i)...)
+		m.key = append(m.key, ' ')
+	}
 	return l
 }
 
@@ -199,6 +211,42 @@ func (m *Miner) mask(message string) *tmplLine {
 // Template.
 func (m *Miner) Add(message string) *Template {
 	l := m.mask(message)
+	if t := m.cached(); t != nil {
+		t.Count++
+		return t
+	}
+	t := m.add(l)
+	if t != m.overflow && len(m.key) <= tmplCacheKeyMax {
+		if len(m.cache) >= tmplCacheSize {
+			clear(m.cache)
+		}
+		m.cache[string(m.key)] = t
+	}
+	return t
+}
+
+// The masked lines a miner remembers the template of: at most tmplCacheSize
+// lines of at most tmplCacheKeyMax bytes.
+const (
+	tmplCacheSize   = 4096
+	tmplCacheKeyMax = 512
+)
+
+// cached returns the template the masked line in m.key joined before, if
+// remembered: the same line joins the same template again (it still fits:
+// templates only generalize, and a folded one leads to the one it joined).
+func (m *Miner) cached() *Template {
+	t := m.cache[string(m.key)]
+	if t == nil {
+		return nil
+	}
+	for t.into != nil {
+		t = t.into
+	}
+	return t
+}
+
+func (m *Miner) add(l *tmplLine) *Template {
 	for {
 		c, fits := m.best(m.search(l), l, false)
 		switch {
@@ -228,7 +276,7 @@ func (m *Miner) Add(message string) *Template {
 		case len(m.all) >= m.cfg.MaxTemplates:
 			return m.overflowTemplate(true)
 		}
-		// a sibling: c's tokens with l's words where they differ
+		// a sibling of c: l's tokens, with the family's variables
 		t := m.newTemplate(l, c)
 		t.Count = 1
 		t.fam = c.fam
@@ -247,6 +295,9 @@ func (m *Miner) Add(message string) *Template {
 // Match gives every message its final template.
 func (m *Miner) Match(message string) *Template {
 	l := m.mask(message)
+	if t := m.cached(); t != nil {
+		return t
+	}
 	if t, _ := m.best(m.search(l), l, true); t != nil {
 		return t
 	}
@@ -380,9 +431,14 @@ func (m *Miner) insert(t *Template, l *tmplLine) {
 
 // score compares template t with the masked message l (same token count): sim
 // is the share of t's constant tokens l repeats, fits reports whether l is an
-// instance of t, and ok is false when a differing word in capitals rules t out.
-func (m *Miner) score(t *Template, l *tmplLine) (sim float64, fits, ok bool) {
-	exact := 0
+// instance of t, and ok whether t is a candidate at all: l fits it, or (unless
+// match) repeats at least t.need of its constants, and no word in capitals
+// differs. It stops at the first mismatch that rules t out.
+func (m *Miner) score(t *Template, l *tmplLine, match bool) (sim float64, fits, ok bool) {
+	miss, maxMiss := 0, t.nConst-t.need
+	if match {
+		maxMiss = 0
+	}
 	fits = true
 	for i := range t.toks {
 		tt := &t.toks[i]
@@ -390,19 +446,24 @@ func (m *Miner) score(t *Template, l *tmplLine) (sim float64, fits, ok bool) {
 		switch tt.kind {
 		case tmplConst:
 			if tt.text == string(w) {
-				exact++
 				continue
 			}
 			fits = false
-			if tt.block || tmplBlocks(w) {
+			if miss++; miss > maxMiss || tt.block || tmplBlocks(w) {
 				return 0, false, false
 			}
 		case tmplValue:
 			if fits && tt.text != string(w) {
+				if match {
+					return 0, false, false
+				}
 				fits = false
 			}
 		default:
 			if fits && !tmplFitsParam(tt, w) {
+				if match {
+					return 0, false, false
+				}
 				fits = false
 			}
 		}
@@ -410,7 +471,7 @@ func (m *Miner) score(t *Template, l *tmplLine) (sim float64, fits, ok bool) {
 	if t.nConst == 0 {
 		return 1, fits, true
 	}
-	return float64(exact) / float64(t.nConst), fits, true
+	return float64(t.nConst-miss) / float64(t.nConst), fits, true
 }
 
 // tmplBlocks reports whether a constant token may not become a variable
@@ -444,8 +505,8 @@ func (m *Miner) best(leaves []*tmplNode, l *tmplLine, match bool) (best *Templat
 	bestSim := -1.0
 	for _, leaf := range leaves {
 		for _, t := range leaf.leaf {
-			sim, f, ok := m.score(t, l)
-			if !ok || !f && (match || sim < m.cfg.Similarity) {
+			sim, f, ok := m.score(t, l, match)
+			if !ok {
 				continue
 			}
 			if sim > bestSim || sim == bestSim && t.seq < best.seq {
@@ -546,21 +607,16 @@ func (m *Miner) generalize(fam *tmplFamily) {
 			m.retext(t)
 		}
 	}
-	// fold duplicates: members are oldest first
+	// fold duplicates into the oldest (members are oldest first)
+	seen := make(map[string]*Template, len(fam.members))
 	kept := fam.members[:0]
 	for _, t := range fam.members {
-		var into *Template
-		for _, k := range kept {
-			if k.Text == t.Text {
-				into = k
-				break
-			}
-		}
-		if into == nil {
-			kept = append(kept, t)
+		if into := seen[t.Text]; into != nil {
+			m.fold(t, into)
 			continue
 		}
-		m.fold(t, into)
+		seen[t.Text] = t
+		kept = append(kept, t)
 	}
 	for i := len(kept); i < len(fam.members); i++ {
 		fam.members[i] = nil
@@ -604,34 +660,20 @@ func (m *Miner) fold(t, into *Template) {
 	m.sync(into)
 }
 
-// newTemplate builds a template for l: from l alone (c == nil), or as a
-// sibling of c, keeping c's variables and its family's variable positions.
+// newTemplate builds a template for l, from l's tokens; as a sibling of c,
+// it takes c's parameters at the positions that are variables of c's family.
 func (m *Miner) newTemplate(l *tmplLine, c *Template) *Template {
 	t := &Template{seq: len(m.all), toks: make([]tmplTok, l.n())}
 	for i := range t.toks {
 		w := l.tok(i)
-		if c != nil {
-			ct := c.toks[i]
-			switch {
-			case ct.kind == tmplParam:
-				if !tmplFitsParam(&ct, w) {
-					ct.pre, ct.suf = tmplShrink(ct.pre, ct.suf, w)
-					ct.text = ct.pre + tmplWild + ct.suf
-				}
-				t.toks[i] = ct
-				continue
-			case ct.text == string(w):
-				t.toks[i] = ct
-				continue
-			case ct.kind == tmplValue || c.fam != nil && c.fam.pos[i].variable:
-				ct.pre, ct.suf = tmplCommon(ct.text, w)
-				ct.kind, ct.block = tmplParam, false
-				ct.text = ct.pre + tmplWild + ct.suf
-				t.toks[i] = ct
-				continue
-			}
-		}
 		switch {
+		case c != nil && c.fam != nil && c.fam.pos[i].variable && c.toks[i].kind == tmplParam:
+			tt := c.toks[i]
+			if !tmplFitsParam(&tt, w) {
+				tt.pre, tt.suf = tmplShrink(tt.pre, tt.suf, w)
+				tt.text = tt.pre + tmplWild + tt.suf
+			}
+			t.toks[i] = tt
 		case string(w) == tmplWild:
 			t.toks[i] = tmplTok{text: tmplWild, kind: tmplParam}
 		case l.isValue(i):
@@ -722,6 +764,7 @@ func (m *Miner) retext(t *Template) {
 			t.nConst++
 		}
 	}
+	t.need = int(math.Ceil(m.cfg.Similarity*float64(t.nConst) - 1e-9))
 	t.Text = sb.String()
 	t.ID = tmplID(t.Text)
 	m.sync(t)

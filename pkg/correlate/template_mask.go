@@ -11,25 +11,35 @@ import (
 //
 //   - numbers: integers, decimals, signed, hex (0x1f), and anything that starts
 //     with a digit (versions 2.6.9-42, sizes 4096kB, durations 30s 1.5ms 3m,
-//     ordinals, dates 2017-05-16), also after a comparison sign (<1, >=3);
-//   - digit runs inside identifiers after a non-letter (blk_-1608 -> blk_<*>,
-//     CPU#0 -> CPU#<*>, attempt_1445_0020_m_04 -> attempt_<*>_<*>_m_<*>),
-//     but not after a letter (ssh2, tty2, x86 stay);
-//   - IPv4 with optional :port or /prefix, IPv6 and MAC addresses, host:port,
-//     host names ending in a known top-level domain, URLs, e-mail addresses,
-//     paths (/var/lib/x, ./x, ~/x, C:\x), UUIDs, hex ids of 8+ characters that
-//     hold a digit, clock times (04:47:44.123) and ISO date-times;
+//     percentages, ratios 3/4, dates 2017-05-16), with a comparison sign
+//     glued to them (<1, >=3);
+//   - ids: after "_" a digit starts the id's variable part, which runs to the
+//     end of the segment (blk_-1608 -> blk_<*>, attempt_1445_0020_m_04 ->
+//     attempt_<*>); after other punctuation only the number goes (CPU#0 ->
+//     CPU#<*>, part-00012 -> part-<*>, Reaper-1-Fetch -> Reaper-<*>-Fetch);
+//     a zero-padded number that ends a
+//     name numbers it (node01 -> node<*>), other digits after letters stay
+//     (ssh2, tty2, amd64, e820); v1.2 -> v<*>; hex strings of 8+ characters
+//     holding a digit; UUIDs;
+//   - IPv4 with optional :port or /prefix, IPv6 (also [::1]:80, %zone) and MAC
+//     addresses, host:port, host names ending in a known top-level domain
+//     (not java.io.File or mapred.job.id), URLs, e-mail addresses, paths
+//     (/var/lib/x, ./x, ../x, ~/x, C:\x), clock times (04:47:44.123) and ISO
+//     date-times with zones;
 //   - values of key=value and key:value pairs when the value is one of the
-//     above (uid=0 -> uid=<*>; tty=ssh stays);
-//   - quoted strings, only when MinerConfig.MaskQuoted is set.
+//     above (uid=0 -> uid=<*>; tty=ssh stays a word);
+//   - quoted strings as a whole, only when MinerConfig.MaskQuoted is set.
 //
-// Words are also split (for masking only; the separators stay in the text) at
+// Words are split for masking (the separators stay in the text) at
 // = , ; : ( ) [ ] { } < > | " ' so that "(uid=0)" becomes "(uid=<*>)".
-// After masking, a unit word right after a masked number is folded into it
-// (64172 MB, <1 sec, 18.4 KB) and runs of words that hold nothing but masked
-// values and punctuation collapse into one "<*>" (so "18846 bytes (18.4 KB)"
-// and "0 bytes" both become "<*>"). This keeps variable-length values from
-// changing the number of tokens, which Drain's tree is keyed on.
+// Then a unit word right after a masked number joins it (64172 MB, 18.4 KB,
+// 3 seconds), a month or weekday name before a value joins it (Fri Jun 17
+// 07:07:00 2005), an empty "()" or "[]" counts as a value, and a run of words
+// that hold nothing but values and punctuation collapses into one token
+// ("18846 bytes (18.4 KB)" and "0 bytes" are both "<*>"; "10.0.0.1: 11:" is
+// "<*>:"); a repeated id collapses too ("blk_<*> blk_<*> blk_<*>" is
+// "blk_<*>"). This keeps variable-length values from changing the number of
+// tokens, which templates are keyed on.
 
 // tmplWild is the wildcard that stands for a variable part of a message.
 const tmplWild = "<*>"
@@ -172,10 +182,17 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 			}
 		}
 		if j == i {
+			var f uint8
 			for j < len(msg) && !tmplIs(msg[j], tmplCSpace) {
+				f |= tmplFast[msg[j]]
 				j++
 			}
-			l.raw = tmplMaskWord(l.raw, msg[i:j])
+			if f&tmplFSlow == 0 && (f&tmplFDash == 0 || j-i < 36) {
+				// no digit and nothing a value could start with
+				l.raw = append(l.raw, msg[i:j]...)
+			} else {
+				l.raw = tmplMaskWord(l.raw, msg[i:j])
+			}
 		}
 		i = j
 		l.rawEnd = append(l.rawEnd, int32(len(l.raw)))
@@ -550,6 +567,25 @@ func tmplMatchValue(w string, i int, f uint8) int {
 	}
 	return 0
 }
+
+// tmplFast marks the bytes that make a word need masking (tmplFSlow: digits
+// and the characters paths, hosts, URLs, addresses and e-mails hold) and the
+// dash (a UUID can be all letters).
+var tmplFast = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = tmplFSlow
+	}
+	for _, c := range "./:~@\\" {
+		t[c] = tmplFSlow
+	}
+	t['-'] = tmplFDash
+	return t
+}()
+
+const (
+	tmplFSlow = 1 << iota
+	tmplFDash
+)
 
 // Features of a word that gate the value recognizers.
 const (
@@ -970,14 +1006,14 @@ func tmplMaskSegment(dst []byte, s string) []byte {
 		return append(dst, tail...)
 	}
 	// digit runs after a non-letter: blk_-123, CPU#0, part-00012; after
-	// "_" or "-" the rest is the id (attempt_1445_0020_m_000004_0)
+	// "_" the rest is the id (attempt_1445_0020_m_000004_0)
 	k := 0
 	for k < len(core) {
 		b := core[k]
 		if tmplIsDigit(b) && k > 0 && tmplIsLetter(core[k-1]) {
-			// a numbered name (node01, bglio716, U11): two or more
-			// digits end the segment
-			if n := tmplDigitRun(core, k); n >= 2 && k+n == len(core) {
+			// a zero-padded number ends a name: node01, web003 (not
+			// amd64, e820, sha256)
+			if n := tmplDigitRun(core, k); n >= 2 && core[k] == '0' && k+n == len(core) {
 				dst = append(dst, tmplWild...)
 				break
 			}
@@ -992,7 +1028,7 @@ func tmplMaskSegment(dst []byte, s string) []byte {
 				}
 			}
 			dst = append(dst, tmplWild...)
-			if p == '_' || p == '-' {
+			if p == '_' {
 				k = len(core)
 				break
 			}

@@ -53,8 +53,8 @@ func TestTemplateMask(t *testing.T) {
 		// ids
 		{"request 3fa85f64-5717-4562-b3fc-2c963f66afa6 done", "request <*> done"},
 		{"commit a489c868f0c37da93b76227c91bb03908ac0e742 deadbeef cafe", "commit <*> deadbeef cafe"},
-		{"blk_-1608999687919862906 attempt_1445144423722_0020_m_000004_0 CPU#0 node01 U11", "blk_<*> attempt_<*> CPU#<*> node<*> U<*>"},
-		{"ssh2 tty2 x86_64 jk2_init() log4j", "ssh2 tty2 x86_<*> jk2_init() log4j"},
+		{"blk_-1608999687919862906 attempt_1445144423722_0020_m_000004_0 CPU#0 node01 U011", "blk_<*> attempt_<*> CPU#<*> node<*> U<*>"},
+		{"ssh2 tty2 x86_64 amd64 BIOS-e820: jk2_init() log4j sha256", "ssh2 tty2 x86_<*> amd64 BIOS-e820: jk2_init() log4j sha256"},
 		{"BLOCK* ask 10.250.17.177:50010 to delete  blk_-8570780307468499817 blk_-9122557405432088649 blk_4393063808227796056", "BLOCK* ask <*> to delete blk_<*>"},
 		{"v2.4.1 and V10 and version 1.2.3-rc1", "v<*> and V<*> and version <*>"},
 		// times and dates
