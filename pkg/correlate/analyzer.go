@@ -67,6 +67,7 @@ type sourceState struct {
 	last      time.Time
 	formats   map[string]int64
 	tmplFirst map[*Template]time.Time
+	firstByID map[string]time.Time // by final template id, set by settleTemplates
 }
 
 // record is a notable event: a warning or worse, or one with a kind.
@@ -201,4 +202,26 @@ func capMessage(s string) string {
 		s = s[:cut] + "…"
 	}
 	return strings.Clone(s)
+}
+
+// settleTemplates maps each source's templates to their final ids. The
+// miner folds related templates as it learns (a pointer it returned then
+// shows the survivor's id), so series, novelty and timeline rows are keyed
+// by the final id, and a template's first sighting is the earliest of all
+// that folded into it.
+func (a *Analyzer) settleTemplates() {
+	for _, s := range a.sources {
+		s.firstByID = make(map[string]time.Time, len(s.tmplFirst))
+		for t, first := range s.tmplFirst {
+			if f, ok := s.firstByID[t.ID]; !ok || first.Before(f) {
+				s.firstByID[t.ID] = first
+			}
+		}
+	}
+}
+
+// firstSeen is when a record's (final) template was first seen.
+func (a *Analyzer) firstSeen(r *record) (time.Time, bool) {
+	t, ok := a.sources[r.src].firstByID[r.tmpl.ID]
+	return t, ok
 }

@@ -38,6 +38,7 @@ func (a *Analyzer) Finish(inputs []event.InputSummary, tool event.Tool) *event.R
 	if a.events == 0 {
 		return rep
 	}
+	a.settleTemplates()
 	res := newResolver(a.cfg.Topology, a.sources)
 	d := a.detect()
 	if !a.cfg.NoSkew {
@@ -207,12 +208,12 @@ func (a *Analyzer) evidence(c *candidate) []event.Evidence {
 		r := &a.recs[i]
 		out = append(out, event.Evidence{Time: event.Time{Time: r.t}, Source: a.sources[r.src].name, File: r.file, Line: r.line, Message: r.msg})
 	}
-	seenTmpl := map[*Template]bool{}
+	seenTmpl := map[string]bool{}
 	for _, i := range c.own {
 		if len(out) >= maxEvidence/2+1 {
 			break
 		}
-		if t := a.recs[i].tmpl; !seenTmpl[t] {
+		if t := a.recs[i].tmpl.ID; !seenTmpl[t] {
 			seenTmpl[t] = true
 			add(i)
 		}
@@ -240,13 +241,13 @@ func (a *Analyzer) timeline(idx []int) []event.TimelineRow {
 	rows := []event.TimelineRow{}
 	type key struct {
 		src   int32
-		tmpl  *Template
+		tmpl  string
 		level event.Level
 	}
 	live := map[key]*open{}
 	for _, i := range idx {
 		r := &a.recs[i]
-		k := key{r.src, r.tmpl, r.level}
+		k := key{r.src, r.tmpl.ID, r.level}
 		if o := live[k]; o != nil && r.t.Sub(o.last) <= timelineGap {
 			rows[o.row].Count++
 			o.last = r.t
@@ -272,12 +273,12 @@ func (a *Analyzer) relevant(d *detection, w spanWin, from time.Time, r *record) 
 	if kindPrior[r.kind] >= 0.7 {
 		return true
 	}
-	if ft, ok := a.sources[r.src].tmplFirst[r.tmpl]; ok && !ft.Before(from) {
+	if ft, ok := a.firstSeen(r); ok && !ft.Before(from) {
 		return true
 	}
 	k := seriesKey{src: r.src, kind: r.kind}
 	if r.kind == "" {
-		k.tmpl = r.tmpl
+		k.tmpl = r.tmpl.ID
 	}
 	return w.significant[k]
 }

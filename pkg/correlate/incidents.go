@@ -10,8 +10,8 @@ import (
 // (for warnings and errors without a kind) of one template.
 type seriesKey struct {
 	src  int32
-	kind string    // "" for a template series
-	tmpl *Template // nil for a kind series
+	kind string // "" for a template series
+	tmpl string // final template id; "" for a kind series
 }
 
 type series struct {
@@ -84,7 +84,7 @@ func (a *Analyzer) detect() *detection {
 		r := &a.recs[i]
 		k := seriesKey{src: r.src, kind: r.kind}
 		if r.kind == "" {
-			k.tmpl = r.tmpl
+			k.tmpl = r.tmpl.ID
 		}
 		s := d.series[k]
 		if s == nil {

@@ -118,7 +118,7 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 		c.own = append(c.own, i)
 		k := seriesKey{src: r.src, kind: r.kind}
 		if r.kind == "" {
-			k.tmpl = r.tmpl
+			k.tmpl = r.tmpl.ID
 		}
 		if p, ok := minP[k]; ok && p < c.minP {
 			c.minP = p
@@ -148,7 +148,7 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 		novel := 0
 		for _, i := range c.own {
 			r := &a.recs[i]
-			if ft, ok := a.sources[r.src].tmplFirst[r.tmpl]; ok && !ft.Before(from) {
+			if ft, ok := a.firstSeen(r); ok && !ft.Before(from) {
 				novel++
 			}
 		}
