@@ -53,11 +53,12 @@ func (f *ingestFlags) options() (parse.Options, error) {
 }
 
 type parseOptions struct {
-	paths  []string
-	ingest ingestFlags
-	output string
-	stats  bool
-	quiet  bool
+	paths     []string
+	ingest    ingestFlags
+	output    string
+	stats     bool
+	quiet     bool
+	templates bool
 }
 
 func newParseCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -85,6 +86,7 @@ empty lines. A summary of the inputs goes to stderr.`,
 	opts.ingest.register(cmd, "format")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "jsonl", "output `FORMAT`: jsonl or tsv (time, source, level, message)")
 	cmd.Flags().BoolVar(&opts.stats, "stats", false, "write a JSON summary of every input to stderr at the end")
+	cmd.Flags().BoolVar(&opts.templates, "templates", false, "add template_id and template (the mined message template, <*> for variables) to each event")
 	cmd.Flags().BoolVarP(&opts.quiet, "quiet", "q", false, "no summary on stderr (warnings still go there)")
 	return cmd
 }
@@ -105,8 +107,15 @@ func runParse(ctx context.Context, opts *parseOptions, stdout, stderr io.Writer)
 	var buf []byte
 	cls := correlate.NewClassifier()
 	po.Transform = func(ev *event.Event) { cls.Classify(ev) } // in parallel, before the merge
+	var pats *correlate.Patterns
+	if opts.templates {
+		pats = correlate.NewPatterns()
+	}
 	start := time.Now()
 	stats, err := plan.Run(ctx, po, func(ev *event.Event) error {
+		if pats != nil {
+			pats.Observe(ev) // sets the template as it stands when the event is seen
+		}
 		buf = buf[:0]
 		if opts.output == "tsv" {
 			buf = appendTSV(buf, ev)

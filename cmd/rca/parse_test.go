@@ -158,3 +158,44 @@ func TestFormatsDetectDemo(t *testing.T) {
 		t.Errorf("%s missing from `rca formats detect`", p)
 	}
 }
+
+func TestPatternsAndTemplates(t *testing.T) {
+	stdout, _, code := run(t, "patterns", "--level", "error", demoBundle)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) < 5 || !strings.HasPrefix(lines[0], "LEVEL") {
+		t.Fatalf("patterns output:\n%s", stdout)
+	}
+	if !strings.Contains(stdout, "Lock wait timeout exceeded") || !strings.Contains(stdout, "<*>") {
+		t.Errorf("expected the lock-wait template with masked variables:\n%s", stdout)
+	}
+	for _, l := range lines[1:] {
+		if !strings.HasPrefix(l, "error") && !strings.HasPrefix(l, "fatal") {
+			t.Errorf("--level error listed %q", l)
+		}
+	}
+	out, _, code := run(t, "parse", "-q", "--templates", demoBundle+"/tax-adapter/tax-adapter.log")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	ids := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatal(err)
+		}
+		if m["unparsed"] == true {
+			continue
+		}
+		id, _ := m["template_id"].(string)
+		if len(id) != 16 || m["template"] == nil {
+			t.Fatalf("event without template_id/template: %s", l)
+		}
+		ids[id] = true
+	}
+	if len(ids) < 3 || len(ids) > 200 {
+		t.Errorf("%d distinct templates in tax-adapter.log: want a handful", len(ids))
+	}
+}

@@ -56,5 +56,6 @@ timestamp in UTC and merges them into one timeline.`,
 	root.AddCommand(newParseCmd(g, stdout, stderr))
 	root.AddCommand(newFormatsCmd(g, stdout, stderr))
 	root.AddCommand(newAnalyzeCmd(g, stdout, stderr))
+	root.AddCommand(newPatternsCmd(g, stdout, stderr))
 	return root
 }

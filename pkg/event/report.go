@@ -146,3 +146,20 @@ func Ptr(s string) *string {
 	}
 	return &s
 }
+
+// Pattern is one mined message template of one source, as `rca patterns`
+// lists it.
+type Pattern struct {
+	Source     string  `json:"source"`
+	TemplateID string  `json:"template_id"`
+	Template   string  `json:"template"`
+	Count      int64   `json:"count"`
+	First      Time    `json:"first"`
+	Last       Time    `json:"last"`
+	Level      *string `json:"level"` // the most severe level seen
+	Kind       *string `json:"kind"`  // the kind most of its events had, if any
+	Rate       []int64 `json:"rate"`  // events per equal slice of the bundle's span
+	Example    string  `json:"example"`
+	File       string  `json:"file"` // where the first one is
+	Line       int64   `json:"line"`
+}
