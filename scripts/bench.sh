@@ -64,6 +64,7 @@ run() {
 
 run "grep -c ERROR" "find '$BUNDLE' -type f -print0 | xargs -0 grep -c ERROR"
 run "rca parse" "'$RCA' parse -q '$BUNDLE'"
+run "rca analyze" "'$RCA' analyze --format json '$BUNDLE'"
 if [ -n "${EXTRA:-}" ]; then # EXTRA='name=command;name2=command2'
   IFS=';' read -ra extras <<< "$EXTRA"
   for x in "${extras[@]}"; do run "${x%%=*}" "${x#*=}"; done

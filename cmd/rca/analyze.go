@@ -97,7 +97,7 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	cfg := correlate.Config{NoSkew: opts.noSkew, Bucket: opts.bucket}
+	cfg := correlate.Config{NoSkew: opts.noSkew, Bucket: opts.bucket, Classified: true}
 	if cfg.Since, err = parseTimeFlag("since", opts.since); err != nil {
 		return err
 	}
@@ -112,6 +112,7 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 		return err
 	}
 	an := correlate.NewAnalyzer(cfg)
+	po.Transform = an.Classify // in the parallel readers
 	stats, err := plan.Run(ctx, po, func(ev *event.Event) error {
 		an.Observe(ev)
 		return nil

@@ -27,6 +27,9 @@ type Config struct {
 	MaxRecords int
 	// Now stamps the report; zero means time.Now.
 	Now time.Time
+	// Classified says events reach Observe already classified (by
+	// Analyzer.Classify, run where they are read, in parallel).
+	Classified bool
 }
 
 const (
@@ -130,14 +133,12 @@ func (a *Analyzer) Observe(ev *event.Event) {
 	if (!a.cfg.Since.IsZero() && ev.Time.Before(a.cfg.Since)) || (!a.cfg.Until.IsZero() && !ev.Time.Before(a.cfg.Until)) {
 		return
 	}
-	kind := a.cls.Classify(ev)
+	kind := ev.Kind
+	if !a.cfg.Classified {
+		kind = a.cls.Classify(ev)
+	}
 	si := a.source(ev.Source)
 	s := a.sources[si]
-	tmpl := s.miner.Add(firstLine(ev.Message))
-	if _, seen := s.tmplFirst[tmpl]; !seen {
-		s.tmplFirst[tmpl] = ev.Time
-	}
-	ev.TemplateID, ev.Template = tmpl.ID, tmpl.Text
 	s.volume[ev.Time.Unix()/int64(volumeBucket/time.Second)]++
 	s.events++
 	s.formats[ev.Format]++
@@ -167,6 +168,15 @@ func (a *Analyzer) Observe(ev *event.Event) {
 	if kind == "" && rank < event.LevelWarn.Rank() {
 		return
 	}
+	// Only notable events are mined: templates serve the tests of warnings
+	// and errors and their novelty ("new among this source's warnings and
+	// errors"), and mining every info line would cost a serial pass over
+	// the whole bundle.
+	tmpl := s.miner.Add(firstLine(ev.Message))
+	if _, seen := s.tmplFirst[tmpl]; !seen {
+		s.tmplFirst[tmpl] = ev.Time
+	}
+	ev.TemplateID, ev.Template = tmpl.ID, tmpl.Text
 	if len(a.recs) >= a.cfg.MaxRecords {
 		a.dropped++
 		return
@@ -181,6 +191,10 @@ func (a *Analyzer) Observe(ev *event.Event) {
 		file: a.intern(ev.File), line: ev.Line, target: target, msg: capMessage(ev.Message),
 	})
 }
+
+// Classify sets an event's kind and facts. Unlike Observe it is safe for
+// concurrent use: run it where events are read, and set Config.Classified.
+func (a *Analyzer) Classify(ev *event.Event) { a.cls.Classify(ev) }
 
 // firstLine is a message's first line: templates are mined on it alone.
 func firstLine(s string) string {
