@@ -73,15 +73,19 @@ const (
 // current, skew-corrected times) and groups significant buckets into windows.
 func (a *Analyzer) detect() *detection {
 	d := &detection{series: map[seriesKey]*series{}}
-	span := a.last.Sub(a.first)
+	first, last := a.coreSpan()
+	span := last.Sub(first)
 	d.bucket = a.cfg.Bucket
 	if d.bucket <= 0 {
 		d.bucket = bucketFor(span)
 	}
-	d.origin = a.first.Truncate(d.bucket)
-	d.n = int64(a.last.Sub(d.origin)/d.bucket) + 1
+	d.origin = first.Truncate(d.bucket)
+	d.n = int64(last.Sub(d.origin)/d.bucket) + 1
 	for i := range a.recs {
 		r := &a.recs[i]
+		if r.t.Before(d.origin) || r.t.After(last) {
+			continue // a stray timestamp far outside the bundle's span
+		}
 		k := seriesKey{src: r.src, kind: r.kind}
 		if r.kind == "" {
 			k.tmpl = r.tmpl.ID
@@ -147,7 +151,7 @@ func (a *Analyzer) silenceCells(d *detection) (cells []cell, ps []float64, m int
 	}
 	for si, s := range a.sources {
 		v := vols[si]
-		firstB, lastB := d.bucketOf(s.first), d.bucketOf(s.last)
+		firstB, lastB := max(d.bucketOf(s.first), 0), min(d.bucketOf(s.last), d.n-1)
 		n := lastB - firstB + 1
 		if n < 12 {
 			continue // too short a history to call anything silence
@@ -216,4 +220,55 @@ func groupCells(cells []cell, d *detection) []spanWin {
 		}
 	}
 	return kept
+}
+
+// coreSpan is the time range that holds all but the outermost 0.05% of
+// events at each end, from the per-source volume counters. One line stamped
+// in 1970 or 2200 (a broken clock, a bad parse) must not stretch the span:
+// that would coarsen every bucket and slow every test.
+func (a *Analyzer) coreSpan() (time.Time, time.Time) {
+	vol := map[int64]int64{}
+	var total int64
+	for _, s := range a.sources {
+		for b, c := range s.volume {
+			vol[b] += c
+			total += c
+		}
+	}
+	if total == 0 {
+		return a.first, a.last
+	}
+	keys := make([]int64, 0, len(vol))
+	for b := range vol {
+		keys = append(keys, b)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	trim := total / 2000
+	lo, hi := keys[0], keys[len(keys)-1]
+	var acc int64
+	for _, b := range keys {
+		if acc+vol[b] > trim {
+			lo = b
+			break
+		}
+		acc += vol[b]
+	}
+	acc = 0
+	for i := len(keys) - 1; i >= 0; i-- {
+		if acc+vol[keys[i]] > trim {
+			hi = keys[i]
+			break
+		}
+		acc += vol[keys[i]]
+	}
+	sec := int64(volumeBucket / time.Second)
+	first := time.Unix(lo*sec, 0).UTC()
+	last := time.Unix((hi+1)*sec, 0).UTC().Add(-time.Nanosecond)
+	if first.Before(a.first) {
+		first = a.first
+	}
+	if last.After(a.last) {
+		last = a.last
+	}
+	return first, last
 }

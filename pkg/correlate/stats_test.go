@@ -3,6 +3,9 @@ package correlate
 import (
 	"math"
 	"testing"
+	"time"
+
+	"github.com/rca-dev/rca/pkg/event"
 )
 
 func TestPoissonTails(t *testing.T) {
@@ -54,5 +57,29 @@ func TestRobustRateIgnoresTheBurst(t *testing.T) {
 	got := robustRate(counts, 720, 1e-3)
 	if got > 0.1 {
 		t.Errorf("robustRate = %g, want about 40/720 = 0.056: the burst must not count as normal", got)
+	}
+}
+
+// TestStrayTimestampsDoNotStretchTheSpan: one line stamped in 2200 among a
+// bundle of one day keeps buckets fine and the analysis quick.
+func TestStrayTimestampsDoNotStretchTheSpan(t *testing.T) {
+	a := NewAnalyzer(Config{})
+	base := time.Date(2023, 8, 15, 6, 0, 0, 0, time.UTC)
+	for i := 0; i < 20000; i++ {
+		a.Observe(&event.Event{Time: base.Add(time.Duration(i) * 300 * time.Millisecond), Source: "app", Level: event.LevelInfo, Message: "ok"})
+	}
+	a.Observe(&event.Event{Time: time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC), Source: "app", Level: event.LevelError, Message: "clock went mad"})
+	a.Observe(&event.Event{Time: time.Date(1971, 1, 1, 0, 0, 0, 0, time.UTC), Source: "app", Level: event.LevelError, Message: "so did this one"})
+	start := time.Now()
+	rep := a.Finish(nil, event.Tool{Name: "rca"})
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("Finish took %v with two stray timestamps", took)
+	}
+	d := a.detect()
+	if d.bucket > time.Minute {
+		t.Errorf("bucket = %v: the stray stamps stretched the span", d.bucket)
+	}
+	if len(rep.Incidents) != 0 {
+		t.Errorf("%d incidents from two stray lines", len(rep.Incidents))
 	}
 }
