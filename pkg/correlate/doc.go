@@ -1,11 +1,22 @@
 // Package correlate turns events into incidents and ranked causes.
 //
-// For now it holds the first stage, the event classifier: Classifier maps an
-// event.Event to a kind from the report vocabulary (report-v1.md, "Kinds")
-// and extracts the facts correlation needs (target, target_host, status,
-// error_code, host) as fields of the event.
+// The stages, each in its own files:
+//   - classify.go, rules.go: Classifier maps an event.Event to a kind from
+//     the report vocabulary (report-v1.md, "Kinds") and extracts the facts
+//     correlation needs (target, target_host, status, error_code, host);
+//   - template*.go: Miner clusters messages into templates (Drain-style,
+//     masked variables, ids stable across runs);
+//   - analyzer.go: Analyzer takes the event stream (Observe) into bounded
+//     per-source state and compact records of notable events;
+//   - stats.go, incidents.go: baselines from quiet periods, Poisson burst
+//     and silence tests with a Benjamini–Hochberg correction, windows;
+//   - deps.go, skew.go, rank.go: dependency resolution (topology, host
+//     names, well-known ports), clock skew from cause/effect pairs, and the
+//     ranking of (service, kind) causes;
+//   - finish.go: the report (event.Report) with incidents, causes,
+//     evidence and timelines; patterns.go: template statistics.
 //
-// It promises:
+// The classifier promises:
 //   - a kind is one of Kinds() or "" (none), never anything else;
 //   - the same event always gets the same kind and facts (no state is kept
 //     between calls), and a Classifier is safe for concurrent use;
