@@ -1,8 +1,8 @@
 package gen
 
 import (
+	"github.com/rca-dev/rca/pkg/event"
 	"time"
-	"unicode/utf8"
 )
 
 // JSONLog writes JSON lines in zap's production layout with an ISO 8601
@@ -49,67 +49,24 @@ func (w *JSONLog) Append(b []byte, t time.Time, level, logger, caller, msg strin
 	b = append(b, '"')
 	if logger != "" {
 		b = append(b, `,"logger":`...)
-		b = appendJSONString(b, logger)
+		b = event.AppendString(b, logger)
 	}
 	if caller != "" {
 		b = append(b, `,"caller":`...)
-		b = appendJSONString(b, caller)
+		b = event.AppendString(b, caller)
 	}
 	b = append(b, `,"msg":`...)
-	b = appendJSONString(b, msg)
+	b = event.AppendString(b, msg)
 	for i := range fields {
 		f := &fields[i]
 		b = append(b, ',')
-		b = appendJSONString(b, f.Key)
+		b = event.AppendString(b, f.Key)
 		b = append(b, ':')
 		if f.IsNum {
 			b = appendInt(b, f.Int)
 		} else {
-			b = appendJSONString(b, f.Str)
+			b = event.AppendString(b, f.Str)
 		}
 	}
 	return append(b, "}\n"...)
-}
-
-// appendJSONString appends s as a JSON string literal.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\t':
-				b = append(b, '\\', 't')
-			case '\r':
-				b = append(b, '\\', 'r')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

@@ -105,9 +105,10 @@ func fastStamp(b []byte, loc *time.Location, years *yearInfer) (stamp, bool) {
 	return parseSyslogStamp(b, loc, years)
 }
 
-// parseEpochPrefix reads a 10-, 13-, 16- or 19-digit epoch number (with an
-// optional fraction) followed by a space.
-func parseEpochPrefix(b []byte) (stamp, bool) {
+// epochNumber reads a 10-, 13-, 16- or 19-digit epoch number with an
+// optional fraction at the start of b (seconds, ms, µs or ns by its
+// length); n is the bytes it used.
+func epochNumber(b []byte) (stamp, bool) {
 	i := 0
 	var v int64
 	for i < len(b) && isDigit(b[i]) && i < 19 {
@@ -118,17 +119,14 @@ func parseEpochPrefix(b []byte) (stamp, bool) {
 		return stamp{}, false
 	}
 	j := i
-	if j < len(b) && b[j] == '.' {
+	if j+1 < len(b) && b[j] == '.' && isDigit(b[j+1]) {
 		j++
 		for j < len(b) && isDigit(b[j]) {
 			j++
 		}
 	}
-	if j >= len(b) || (b[j] != ' ' && b[j] != '\t') {
-		return stamp{}, false
-	}
 	var frac []byte
-	if j > i+1 {
+	if j > i {
 		frac = b[i+1 : j]
 	}
 	t, prec, ok := epochTime(v, frac)
@@ -136,6 +134,15 @@ func parseEpochPrefix(b []byte) (stamp, bool) {
 		return stamp{}, false
 	}
 	return stamp{t: t, n: j, prec: prec, zoned: true}, true
+}
+
+// parseEpochPrefix reads an epoch number followed by a space or tab.
+func parseEpochPrefix(b []byte) (stamp, bool) {
+	st, ok := epochNumber(b)
+	if !ok || st.n >= len(b) || (b[st.n] != ' ' && b[st.n] != '\t') {
+		return stamp{}, false
+	}
+	return st, true
 }
 
 // learned parses with the cached layout, guessing a new one when there is

@@ -339,27 +339,11 @@ func (d *userDecoder) readTime(raw string, line []byte, s, e int) (stamp, bool) 
 // optional fraction, as an epoch number in s, ms, us or ns by its length,
 // as the generic format does with a leading epoch.
 func userEpochAuto(b []byte) (stamp, bool) {
-	i := 0
-	var v int64
-	for i < len(b) && isDigit(b[i]) && i < 19 {
-		v = v*10 + int64(b[i]-'0')
-		i++
-	}
-	if i != 10 && i != 13 && i != 16 && i != 19 {
+	st, ok := epochNumber(b)
+	if !ok || st.n != len(b) {
 		return stamp{}, false
 	}
-	var frac []byte
-	if i < len(b) {
-		if b[i] != '.' || i+1 == len(b) {
-			return stamp{}, false
-		}
-		frac = b[i+1:]
-	}
-	t, prec, ok := epochTime(v, frac)
-	if !ok {
-		return stamp{}, false
-	}
-	return stamp{t: t, n: len(b), prec: prec, zoned: true}, true
+	return st, true
 }
 
 func (d *userDecoder) layoutTime(v string) (stamp, bool) {
