@@ -93,10 +93,6 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	po, err := opts.ingest.options()
-	if err != nil {
-		return err
-	}
 	cfg := correlate.Config{NoSkew: opts.noSkew, Bucket: opts.bucket, Classified: true}
 	if cfg.Since, err = parseTimeFlag("since", opts.since); err != nil {
 		return err
@@ -107,7 +103,7 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	if cfg.Topology, err = loadTopology(opts.topology, opts.paths); err != nil {
 		return err
 	}
-	plan, err := parse.NewPlan(opts.paths, po)
+	plan, po, err := opts.ingest.plan(opts.paths)
 	if err != nil {
 		return err
 	}

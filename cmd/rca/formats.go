@@ -41,11 +41,7 @@ func newFormatsCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 			if err := loadUserFormats(g); err != nil {
 				return err
 			}
-			po, err := ingest.options()
-			if err != nil {
-				return err
-			}
-			plan, err := parse.NewPlan(args, po)
+			plan, _, err := ingest.plan(args)
 			if err != nil {
 				return err
 			}

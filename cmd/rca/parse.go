@@ -52,6 +52,17 @@ func (f *ingestFlags) options() (parse.Options, error) {
 	return o, nil
 }
 
+// plan reads the flags and expands the paths: what every command that reads
+// a bundle does first.
+func (f *ingestFlags) plan(paths []string) (*parse.Plan, parse.Options, error) {
+	po, err := f.options()
+	if err != nil {
+		return nil, po, err
+	}
+	plan, err := parse.NewPlan(paths, po)
+	return plan, po, err
+}
+
 type parseOptions struct {
 	paths     []string
 	ingest    ingestFlags
@@ -95,11 +106,7 @@ func runParse(ctx context.Context, opts *parseOptions, stdout, stderr io.Writer)
 	if opts.output != "jsonl" && opts.output != "tsv" {
 		return fmt.Errorf("--output %q: want jsonl or tsv", opts.output)
 	}
-	po, err := opts.ingest.options()
-	if err != nil {
-		return err
-	}
-	plan, err := parse.NewPlan(opts.paths, po)
+	plan, po, err := opts.ingest.plan(opts.paths)
 	if err != nil {
 		return err
 	}

@@ -65,11 +65,7 @@ func runPatterns(ctx context.Context, opts *patternsOptions, stdout, stderr io.W
 		}
 		minRank = l.Rank()
 	}
-	po, err := opts.ingest.options()
-	if err != nil {
-		return err
-	}
-	plan, err := parse.NewPlan(opts.paths, po)
+	plan, po, err := opts.ingest.plan(opts.paths)
 	if err != nil {
 		return err
 	}
