@@ -2,6 +2,7 @@
 //
 //	go run ./scripts/gen demo DIR                      # the invoice-outage demo bundle
 //	go run ./scripts/gen large [-size 1GB] [-seed 1] DIR # a large realistic bundle
+//	go run ./scripts/gen scenario [-seed 1] NAME|all DIR # scenario bundles (DIR/NAME when all)
 package main
 
 import (
@@ -23,7 +24,7 @@ func main() {
 }
 
 func usage() error {
-	return fmt.Errorf("usage: gen demo DIR | gen large [-size 1GB] [-seed N] DIR")
+	return fmt.Errorf("usage: gen demo DIR | gen large [-size 1GB] [-seed N] DIR | gen scenario [-seed N] NAME|all DIR")
 }
 
 func run(args []string) error {
@@ -36,6 +37,33 @@ func run(args []string) error {
 			return usage()
 		}
 		return gen.WriteDemo(args[1])
+	case "scenario":
+		fs := flag.NewFlagSet("scenario", flag.ContinueOnError)
+		seed := fs.Int64("seed", 1, "random seed; the same seed writes the same bytes")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		if fs.NArg() != 2 {
+			return usage()
+		}
+		name, dir := fs.Arg(0), fs.Arg(1)
+		if name == "all" {
+			for _, s := range gen.Scenarios() {
+				if err := s.Write(dir+"/"+s.Name, *seed); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		s, ok := gen.ScenarioByName(name)
+		if !ok {
+			var names []string
+			for _, s := range gen.Scenarios() {
+				names = append(names, s.Name)
+			}
+			return fmt.Errorf("unknown scenario %q (have: %s)", name, strings.Join(names, ", "))
+		}
+		return s.Write(dir, *seed)
 	case "large":
 		fs := flag.NewFlagSet("large", flag.ContinueOnError)
 		size := fs.String("size", "1GB", "approximate bundle size (e.g. 200MB, 1GB, 1.5GiB, 5000000)")
