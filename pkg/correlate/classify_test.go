@@ -1145,8 +1145,8 @@ func TestClassifyRegressions(t *testing.T) {
 	c := NewClassifier()
 	ev := &event.Event{Format: "mysql-error", Level: event.LevelWarn, Message: "IP address '10.0.7.31' could not be resolved: Name or service not known"}
 	c.Classify(ev)
-	if h, _ := ev.Get("host"); h != "10.0.7.31" {
-		t.Errorf("MySQL reverse lookup: host = %q, want 10.0.7.31", h)
+	if ev.Kind != "" {
+		t.Errorf("MySQL's reverse lookup of a client classified as %q, want none: it fails nothing", ev.Kind)
 	}
 	un := &event.Event{Format: "mysql-slow", Unparsed: true, Message: "Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock"}
 	if k := c.Classify(un); k != "" || un.Kind != "" {

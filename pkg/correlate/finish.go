@@ -3,6 +3,7 @@ package correlate
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -11,11 +12,13 @@ import (
 
 // Limits on what one incident carries into the report.
 const (
-	maxCauses        = 5
-	maxEvidence      = 6
-	maxTimelineRows  = 2000
-	timelineGap      = time.Minute // repeats further apart start a new row
-	maxSignalsPerInc = 200
+	rareSeriesEvents  = 8                // a cause kind this rare in the bundle is relevant without a burst
+	newSeriesLookback = 30 * time.Minute // a cause kind unseen this long before an incident is new
+	maxCauses         = 5
+	maxEvidence       = 6
+	maxTimelineRows   = 2000
+	timelineGap       = time.Minute // repeats further apart start a new row
+	maxSignalsPerInc  = 200
 )
 
 // Finish runs the tests, estimates clock skew, ranks causes and returns the
@@ -95,9 +98,24 @@ func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incid
 	seen := map[string]bool{}
 	errorsAt := map[string]bool{}
 	fatal := false
-	var weight float64
+	// Weight: significance summed per service and capped, so one service's
+	// long burst (a red herring) does not outweigh several services failing
+	// together. Classified failures (a timeout, a refused connection) weigh
+	// twice what unclassified new errors do.
+	perSvc := map[int32]float64{}
 	for _, c := range w.cells {
-		weight += math.Min(50, -math.Log10(math.Max(c.p, 1e-300)))
+		if c.silence && !c.runHead {
+			continue // a silent run weighs once
+		}
+		sig := math.Min(50, -math.Log10(math.Max(c.p, 1e-300)))
+		if !c.silence && c.s.key.kind == "" {
+			sig /= 2
+		}
+		perSvc[c.src] += sig
+	}
+	var weight float64
+	for _, v := range perSvc {
+		weight += math.Min(v, 150)
 	}
 	for _, i := range idx {
 		r := &a.recs[i]
@@ -144,7 +162,24 @@ func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incid
 		}
 	}
 	inc.Timeline = a.timeline(rel)
-	return inc, weight * (1 + 0.5*float64(max(len(errorsAt)-1, 0)))
+	// Breadth: services with significant series, and services failing
+	// against one another (a dependency chain is how outages spread).
+	edges := 0
+	for _, c := range cands {
+		edges += len(c.blamers)
+	}
+	score := weight * (1 + 0.5*float64(max(len(perSvc)-1, 0))) * (1 + 0.25*float64(min(edges, 4)))
+	// Impact and explanation: an incident users saw (the entry point
+	// answering 5xx or failing upstream) outranks trouble behind the scenes,
+	// and one explained by a cause (a full disk, a duplicated transaction)
+	// outranks a burst of symptoms nobody can explain.
+	if a.userFacing(idx, d, w, from) {
+		score *= 1.5
+	}
+	if len(cands) > 0 {
+		score *= 0.5 + kindPrior[cands[0].kind]
+	}
+	return inc, score
 }
 
 // orKind names a candidate without a kind (new errors of one template).
@@ -271,7 +306,14 @@ func (a *Analyzer) timeline(idx []int) []event.TimelineRow {
 // kind is a cause a single line can carry (a shutdown, an OOM kill).
 func (a *Analyzer) relevant(d *detection, w spanWin, from time.Time, r *record) bool {
 	if kindPrior[r.kind] >= 0.7 {
-		return true
+		// a cause a single line can carry (a shutdown, an OOM kill) counts
+		// when it is rare in the bundle; one that recurs all day (MySQL's
+		// reverse-lookup warning) must be significant like any other
+		// ... or when the series is new: nothing of it in the half hour
+		// before the incident (a disk that starts filling up).
+		if s := d.series[seriesKey{src: r.src, kind: r.kind}]; s != nil && (s.total <= rareSeriesEvents || !s.first.Before(from.Add(-newSeriesLookback))) {
+			return true
+		}
 	}
 	if ft, ok := a.firstSeen(r); ok && !ft.Before(from) {
 		return true
@@ -281,4 +323,26 @@ func (a *Analyzer) relevant(d *detection, w spanWin, from time.Time, r *record) 
 		k.tmpl = r.tmpl.ID
 	}
 	return w.significant[k]
+}
+
+// userFacing reports an incident in which an entry point (a source that
+// logs in a gateway format) answered users with errors: its 5xx or
+// upstream-failure series is significant in the window.
+func (a *Analyzer) userFacing(idx []int, d *detection, w spanWin, from time.Time) bool {
+	for _, i := range idx {
+		r := &a.recs[i]
+		if r.kind != "http_5xx" && r.kind != "upstream_unavailable" && r.kind != "timeout" {
+			continue
+		}
+		if !w.significant[seriesKey{src: r.src, kind: r.kind}] {
+			continue
+		}
+		s := a.sources[r.src]
+		for f, n := range s.formats {
+			if slices.Contains(gatewayFormats, f) && n*2 > s.events {
+				return true
+			}
+		}
+	}
+	return false
 }

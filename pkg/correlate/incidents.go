@@ -20,6 +20,7 @@ type series struct {
 	recs   []int           // indexes into Analyzer.recs, in time order
 	rate   float64         // normal per-bucket rate, from quiet periods
 	total  int64
+	first  time.Time // the series' first event
 }
 
 // cell is one significant bucket of one series (or one source's silence).
@@ -30,6 +31,7 @@ type cell struct {
 	count   int64
 	p       float64
 	silence bool
+	runHead bool // the first bucket of a silent run (weighed once)
 }
 
 // window is a time range of significant cells: an incident in the making.
@@ -61,6 +63,9 @@ type detection struct {
 
 func (d *detection) bucketOf(t time.Time) int64 { return int64(t.Sub(d.origin) / d.bucket) }
 func (d *detection) timeOf(b int64) time.Time   { return d.origin.Add(time.Duration(b) * d.bucket) }
+
+// mergeGap joins significant buckets into one incident.
+const mergeGap = 5 * time.Minute
 
 // Minimum evidence: a series needs this many events in a window to count,
 // and a window this many anomalous events, so one-off noise stays out.
@@ -98,6 +103,9 @@ func (a *Analyzer) detect() *detection {
 		b := d.bucketOf(r.t)
 		s.counts[b]++
 		s.total++
+		if s.first.IsZero() || r.t.Before(s.first) {
+			s.first = r.t
+		}
 		s.recs = append(s.recs, i)
 	}
 	floor := 0.5 / float64(d.n)
@@ -129,20 +137,22 @@ func (a *Analyzer) detect() *detection {
 	return d
 }
 
-// silenceCells tests each steadily logging source for buckets where it
-// went (nearly) quiet while the bundle went on.
+// silenceCells tests each source that logs steadily enough for its quiet
+// runs: a run of k buckets with (almost) nothing, where lambda per bucket
+// are normal, has probability about exp(-lambda*k) (Poisson lower tail of
+// the run's total). One test per run; every bucket of a significant run
+// becomes a cell, so the window covers the whole silence. Sparse sources
+// (a MySQL error log) are tested too: their silences are just longer.
 func (a *Analyzer) silenceCells(d *detection) (cells []cell, ps []float64, m int) {
-	per := int64(d.bucket / volumeBucket)
-	if per < 1 {
-		per = 1
-	}
 	active := map[int64]int{} // sources logging in each bucket
 	vols := make([]map[int64]int64, len(a.sources))
 	for si, s := range a.sources {
 		v := map[int64]int64{}
 		for vb, c := range s.volume {
 			b := d.bucketOf(time.Unix(vb*int64(volumeBucket/time.Second), 0))
-			v[b] += c
+			if b >= 0 && b < d.n {
+				v[b] += c
+			}
 		}
 		for b := range v {
 			active[b]++
@@ -157,21 +167,32 @@ func (a *Analyzer) silenceCells(d *detection) (cells []cell, ps []float64, m int
 			continue // too short a history to call anything silence
 		}
 		lambda := robustRate(v, n, 0)
-		if lambda < 3 {
-			continue // a sparse source is often quiet: no test
+		if lambda < 0.2 {
+			continue // logs too rarely for a silence to mean anything
 		}
-		m += int(d.n)
-		for b := firstB + 1; b < d.n; b++ {
-			if b > lastB && active[b] == 0 {
-				break // the whole bundle ended here
-			}
-			c := v[b]
-			if float64(c) >= lambda/4 {
+		quiet := func(b int64) bool { return float64(v[b]) < lambda/4 }
+		for b := firstB + 1; b < d.n; {
+			if !quiet(b) {
+				b++
 				continue
 			}
-			p := poissonLower(c, lambda)
-			cells = append(cells, cell{bucket: b, src: int32(si), count: c, p: p, silence: true})
+			start := b
+			var seen int64
+			for b < d.n && quiet(b) && (b <= lastB || active[b] > 0) {
+				seen += v[b]
+				b++
+			}
+			k := b - start
+			if k == 0 {
+				b++
+				continue
+			}
+			m++
+			p := poissonLower(seen, lambda*float64(k))
 			ps = append(ps, p)
+			for x := start; x < start+k; x++ {
+				cells = append(cells, cell{bucket: x, src: int32(si), count: v[x], p: p, silence: true, runHead: x == start})
+			}
 		}
 	}
 	return cells, ps, m
@@ -181,7 +202,10 @@ func (a *Analyzer) silenceCells(d *detection) (cells []cell, ps []float64, m int
 // drops windows with too little evidence.
 func groupCells(cells []cell, d *detection) []spanWin {
 	sort.Slice(cells, func(i, j int) bool { return cells[i].bucket < cells[j].bucket })
-	gap := max(int64(2), int64(math.Ceil(float64(time.Minute)/float64(d.bucket))))
+	// An outage errs intermittently (retries back off, a disk frees a little
+	// and fills again): significant buckets up to mergeGap apart belong to
+	// one incident. Unrelated trouble tens of minutes apart stays apart.
+	gap := max(int64(3), int64(math.Ceil(float64(mergeGap)/float64(d.bucket))))
 	var out []spanWin
 	for _, c := range cells {
 		if n := len(out); n > 0 && c.bucket-out[n-1].last <= gap {

@@ -3,6 +3,7 @@ package correlate
 import (
 	"fmt"
 	"math"
+	"net"
 	"sort"
 	"strings"
 	"time"
@@ -15,7 +16,7 @@ import (
 // failure of something else looks like from outside; causes are a
 // component's own account of what went wrong.
 var kindPrior = map[string]float64{
-	"database_unavailable": 1, "resource_exhausted": 1, "process_restart": 0.8, "config_error": 1,
+	"database_unavailable": 1, "resource_exhausted": 1, "process_restart": 0.5, "config_error": 1,
 	"tls_error": 0.9, "dns_failure": 0.9, "kafka_broker_unavailable": 0.8, "duplicate_transaction": 0.7,
 	"replication_error": 0.8, "database_lock": 0.8, "slow_query": 0.6, "silence": 0.7,
 	"database_connection_error": 0.55, "upstream_unavailable": 0.35, "timeout": 0.3,
@@ -58,10 +59,15 @@ type candidate struct {
 	blamers map[string]bool // services whose failures target it
 	first   time.Time       // first own or blaming record
 	logged  bool            // the service is one of the bundle's sources
-	minP    float64         // best significance of its own series
-	novel   float64         // share of own records from templates new in the incident
-	score   float64
-	parts   map[string]float64
+	// anonymous: an address no topology, host name or port resolved. Behind
+	// a bare internal IP there is usually one of the bundle's own services
+	// whose address the logs do not say, so such a candidate is discounted:
+	// the service's own logs speak for it.
+	anonymous bool
+	minP      float64 // best significance of its own series
+	novel     float64 // share of own records from templates new in the incident
+	score     float64
+	parts     map[string]float64
 }
 
 // rankCauses scores the candidates of one incident, best first.
@@ -100,10 +106,14 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 		if !a.relevant(d, w, from, r) {
 			continue
 		}
-		if blamingKinds[r.kind] && r.target != "" {
+		target := r.target
+		if target == "" {
+			target = a.impliedTarget(r, res)
+		}
+		if blamingKinds[r.kind] && target != "" {
 			// A failed call that names its target is evidence about the
 			// target: it blames the callee, not the caller that logs it.
-			if svc, _ := res.service(r.target); svc != "" && svc != src {
+			if svc, _ := res.service(target); svc != "" && svc != src {
 				bc := get(svc, blamedKind(r.kind, res.serviceType(svc)))
 				bc.blame = append(bc.blame, i)
 				bc.blamers[src] = true
@@ -157,6 +167,7 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 		} else if len(c.blame) > 0 {
 			c.novel = 1 // a component with no logs: its failure is new by definition
 		}
+		c.anonymous = isBareAddress(c.service)
 		out = append(out, c)
 	}
 	if len(out) == 0 {
@@ -195,20 +206,50 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 		}
 		n := len(c.own) + len(c.blame)
 		p["volume"] = math.Min(1, math.Log10(1+float64(n))/4)
+		if c.anonymous {
+			p["anonymous"] = 1
+		}
 		c.parts = p
 		c.score = 0.30*p["earliness"] + 0.25*p["blame"] + 0.15*p["novelty"] + 0.10*p["significance"] +
-			0.25*p["prior"] - 0.30*p["downstream"] + 0.05*p["volume"]
+			0.25*p["prior"] - 0.30*p["downstream"] + 0.05*p["volume"] - 0.35*p["anonymous"]
 	}
 	sortCandidates(out)
-	// One hypothesis per service: its best-scoring kind.
-	seen := map[string]bool{}
-	kept := out[:0]
+	// One hypothesis per service, from all its evidence: it scores as its
+	// strongest kind scores without the kind's prior, plus the prior of the
+	// kind it is shown with — the most cause-like of its kinds that has
+	// some substance (three lines, or a cause a single line can carry).
+	// Callers timing out against a service whose own log says it cannot
+	// resolve a name make one hypothesis: that service, dns_failure.
+	groups := map[string][]*candidate{}
+	var order []string
 	for _, c := range out {
-		if !seen[c.service] {
-			seen[c.service] = true
-			kept = append(kept, c)
+		if _, ok := groups[c.service]; !ok {
+			order = append(order, c.service)
 		}
+		groups[c.service] = append(groups[c.service], c)
 	}
+	kept := make([]*candidate, 0, len(order))
+	for _, svc := range order {
+		g := groups[svc] // best score first
+		base := g[0].score - 0.25*g[0].parts["prior"]
+		chosen := g[0]
+		for _, c := range g[1:] {
+			substantial := len(c.own)+len(c.blame) >= 3 || kindPrior[c.kind] >= 0.7
+			if substantial && kindPrior[c.kind] > kindPrior[chosen.kind] {
+				chosen = c
+			}
+		}
+		if chosen != g[0] {
+			chosen.score = base + 0.25*kindPrior[chosen.kind]
+			for _, c := range g {
+				for b := range c.blamers {
+					chosen.blamers[b] = true
+				}
+			}
+		}
+		kept = append(kept, chosen)
+	}
+	sortCandidates(kept)
 	return kept
 }
 
@@ -308,4 +349,49 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// isBareAddress reports a service named by an IP address (with or without
+// a port): one that nothing resolved to a name.
+func isBareAddress(s string) bool {
+	host := s
+	if h, _, err := net.SplitHostPort(s); err == nil {
+		host = h
+	}
+	return net.ParseIP(strings.Trim(host, "[]")) != nil
+}
+
+// dbLinkFailures are phrases of a client that cannot reach its database at
+// all (as opposed to a full pool in front of a healthy one: Hikari's
+// "total=10, active=10").
+var dbLinkFailures = []string{
+	"Communications link failure", "total=0, active=0", "Could not open JDBC Connection", "Unable to acquire JDBC Connection",
+	"Could not create connection to database server", "Can't connect to MySQL server", "Connection to the database failed",
+	"the database system is shutting down", "terminating connection due to administrator command",
+}
+
+// impliedTarget names the database a client's link failure is about when
+// the message names no address and the bundle holds exactly one database.
+func (a *Analyzer) impliedTarget(r *record, res *resolver) string {
+	if r.kind != "database_connection_error" && r.kind != "connection_refused" && r.kind != "connection_reset" && r.kind != "timeout" {
+		return ""
+	}
+	link := false
+	for _, p := range dbLinkFailures {
+		if strings.Contains(r.msg, p) {
+			link = true
+			break
+		}
+	}
+	if !link {
+		return ""
+	}
+	var dbs []string
+	for _, typ := range []string{"mysql", "postgresql", "mongodb", "oracle", "mssql"} {
+		dbs = append(dbs, res.byType[typ]...)
+	}
+	if len(dbs) != 1 {
+		return ""
+	}
+	return dbs[0]
 }

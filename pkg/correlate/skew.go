@@ -102,9 +102,15 @@ func (a *Analyzer) applySkew(skew map[int32]time.Duration) {
 	sort.SliceStable(a.recs, func(i, j int) bool { return a.recs[i].t.Before(a.recs[j].t) })
 }
 
+// causeLead is how long before its first significant bucket an incident's
+// causes are looked for: a cause often starts quietly (a disk filling up, a
+// first refused connection) minutes before the symptoms burst. Lines there
+// count only when they are relevant (significant, new, or a rare cause).
+const causeLead = 10 * time.Minute
+
 // windowRange is the time range of a window, widened backwards by the
 // lead-up in which causes are looked for.
 func (a *Analyzer) windowRange(d *detection, w spanWin) (time.Time, time.Time) {
-	lead := max(2*d.bucket, 2*time.Minute)
+	lead := max(2*d.bucket, causeLead)
 	return d.timeOf(w.first).Add(-lead), d.timeOf(w.last + 1)
 }
