@@ -371,6 +371,15 @@ func (c *Classifier) classify(ev *event.Event) (string, int) {
 	if text == "" {
 		text = ev.Raw
 	}
+	// Structured logs (zap, logrus, slog) keep the failure itself in a
+	// field: {"msg":"query failed","error":"dial tcp 10.0.3.7:3306: connect:
+	// connection refused"}. It is read as the message's last line.
+	for _, k := range errorFieldKeys {
+		if v, ok := ev.Get(k); ok && v != "" && !strings.Contains(text, v) {
+			text += "\n" + v
+			break
+		}
+	}
 	switch ev.Format {
 	case formatMySQLSlow:
 		return KindSlowQuery, -1
@@ -788,6 +797,9 @@ func setIfAbsent(ev *event.Event, key, val string) {
 		ev.Set(key, val)
 	}
 }
+
+// errorFieldKeys are the fields structured loggers put an error in.
+var errorFieldKeys = []string{"error", "err", "exception", "error_message", "error.message", "exc_info"}
 
 // build assembles an extractor's value from its named groups. For target
 // it returns the host:port and, when the address was the resolved IP, the

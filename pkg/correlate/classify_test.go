@@ -1173,3 +1173,18 @@ func TestClassifyTargetFromURL(t *testing.T) {
 		}
 	}
 }
+
+func TestClassifyReadsErrorFields(t *testing.T) {
+	c := NewClassifier()
+	ev := &event.Event{Format: "json", Level: event.LevelError, Message: "query failed",
+		Fields: []event.Field{{Key: "error", Value: "dial tcp 10.0.3.7:3306: connect: connection refused"}}}
+	if k := c.Classify(ev); k != KindConnectionRefused {
+		t.Errorf("Classify(zap line with error field) = %q, want %s", k, KindConnectionRefused)
+	}
+	if tg, _ := ev.Get("target"); tg != "10.0.3.7:3306" {
+		t.Errorf("target = %q, want 10.0.3.7:3306", tg)
+	}
+	if ev.Message != "query failed" {
+		t.Errorf("message changed to %q", ev.Message)
+	}
+}
