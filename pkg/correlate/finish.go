@@ -147,14 +147,6 @@ func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incid
 			Summary: a.summarize(c), Evidence: a.evidence(c),
 		})
 	}
-	switch {
-	case fatal || len(errorsAt) >= 2:
-		inc.Severity = event.SeverityCritical
-	case len(errorsAt) == 1:
-		inc.Severity = event.SeverityWarning
-	default:
-		inc.Severity = event.SeverityInfo
-	}
 	var rel []int
 	for _, i := range idx {
 		if a.relevant(d, w, from, &a.recs[i]) {
@@ -173,8 +165,22 @@ func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incid
 	// answering 5xx or failing upstream) outranks trouble behind the scenes,
 	// and one explained by a cause (a full disk, a duplicated transaction)
 	// outranks a burst of symptoms nobody can explain.
-	if a.userFacing(idx, d, w, from) {
+	users := a.userFacing(idx, d, w, from)
+	if users {
 		score *= 1.5
+	}
+	// Severity, what --fail-on compares: critical when several services are
+	// in trouble together and users saw it or a real cause is behind it (or
+	// something logged fatal); warning when errors are part of it; info for
+	// warnings only.
+	causeLike := len(cands) > 0 && kindPrior[cands[0].kind] >= 0.7
+	switch {
+	case fatal || (len(perSvc) >= 2 && len(errorsAt) >= 1 && (users || causeLike)):
+		inc.Severity = event.SeverityCritical
+	case len(errorsAt) >= 1:
+		inc.Severity = event.SeverityWarning
+	default:
+		inc.Severity = event.SeverityInfo
 	}
 	if len(cands) > 0 {
 		score *= 0.5 + kindPrior[cands[0].kind]
