@@ -120,10 +120,15 @@ func runDiff(ctx context.Context, opts *diffOptions, stdout, stderr io.Writer) e
 			return err
 		}
 		warnSkipped(stderr, stats)
+		ins := inputSummaries(stats)
 		if i == d.Target() {
-			targetIn = inputSummaries(stats)
+			targetIn = ins
 		} else {
-			baseIn = append(baseIn, inputSummaries(stats)...)
+			// the runs' inputs have the same relative paths: say which run
+			for k := range ins {
+				ins[k].Path = paths[0] + ": " + ins[k].Path
+			}
+			baseIn = append(baseIn, ins...)
 		}
 	}
 	diff := d.Finish(baseIn, targetIn, event.Tool{Name: "rca", Version: version})
