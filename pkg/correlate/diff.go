@@ -402,7 +402,8 @@ func (d *Differ) Finish(baseline, target []event.InputSummary, tool event.Tool) 
 }
 
 // diffLess ranks findings: errors, warnings, the rest; then the change;
-// then the level (fatal before error); then p-value, effect size, count.
+// then the level (fatal before error); new templates by first occurrence;
+// then p-value, effect size, count.
 func diffLess(a, b *event.DiffFinding) bool {
 	if la, lb := levelClass(a.Level), levelClass(b.Level); la != lb {
 		return la > lb
@@ -412,6 +413,12 @@ func diffLess(a, b *event.DiffFinding) bool {
 	}
 	if ra, rb := levelRank(a.Level), levelRank(b.Level); ra != rb {
 		return ra > rb // fatal before error
+	}
+	// Among new templates, time decides: the first new error of a failing
+	// run is the likeliest cause; the later ones are its consequences (a
+	// count would rank the loudest consequence first).
+	if a.Change == "new" && b.Change == "new" && a.First != nil && b.First != nil && !a.First.Time.Equal(b.First.Time.Time) {
+		return a.First.Time.Before(b.First.Time.Time)
 	}
 	if a.P != b.P {
 		return a.P < b.P

@@ -959,6 +959,12 @@ func tmplMatchClock(w string, i int) int {
 // hex id is one value, a 'v' followed by a number is a version, and otherwise
 // digit runs not preceded by a letter are values.
 func tmplMaskSegment(dst []byte, s string) []byte {
+	// Java's default toString, Class@hashcode ("ConnectionImpl@bb70e692"):
+	// the identity hash is a value whether it starts with a digit or not.
+	if at := strings.LastIndexByte(s, '@'); at > 0 && len(s)-at-1 >= 6 && tmplAllHex(s[at+1:]) {
+		dst = append(dst, s[:at+1]...)
+		return append(dst, tmplWild...)
+	}
 	if s == "" {
 		return dst
 	}
@@ -1043,4 +1049,14 @@ func tmplMaskSegment(dst []byte, s string) []byte {
 		k++
 	}
 	return append(dst, tail...)
+}
+
+// tmplAllHex reports a string made only of hex digits.
+func tmplAllHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !tmplIs(s[i], tmplCHex) {
+			return false
+		}
+	}
+	return s != ""
 }

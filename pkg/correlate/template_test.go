@@ -472,3 +472,12 @@ func FuzzMiner(f *testing.F) {
 		}
 	})
 }
+
+func TestMinerMasksJavaIdentityHashes(t *testing.T) {
+	m := NewMiner(MinerConfig{})
+	a := m.Add("HikariPool-1 - Added connection com.mysql.cj.jdbc.ConnectionImpl@8877ee91")
+	b := m.Add("HikariPool-1 - Added connection com.mysql.cj.jdbc.ConnectionImpl@bb70e692")
+	if a.ID != b.ID {
+		t.Errorf("identity hashes split a template: %q vs %q", a.Text, b.Text)
+	}
+}
