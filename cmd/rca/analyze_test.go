@@ -93,7 +93,7 @@ func checkNoNullArrays(t *testing.T, path string, v any) {
 	case map[string]any:
 		for k, e := range x {
 			switch k {
-			case "inputs", "incidents", "services", "signals", "causes", "evidence", "timeline":
+			case "inputs", "incidents", "services", "signals", "causes", "evidence", "timeline", "series", "events", "warnings", "errors":
 				if e == nil {
 					t.Errorf("%s.%s is null, want []", path, k)
 				}

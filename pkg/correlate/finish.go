@@ -75,6 +75,7 @@ func (a *Analyzer) Finish(inputs []event.InputSummary, tool event.Tool) *event.R
 		rep.Incidents = append(rep.Incidents, inc)
 	}
 	rep.Summary.Incidents = len(rep.Incidents)
+	a.addSeries(rep)
 	return rep
 }
 
