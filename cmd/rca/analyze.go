@@ -129,13 +129,13 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	case "json":
 		err = report.WriteJSON(stdout, rep)
 	case "markdown", "md":
-		err = report.WriteMarkdown(stdout, rep)
+		err = report.WriteMarkdown(stdout, rep, report.Options{})
 	default:
 		color, cerr := useColor(opts.color, stdout)
 		if cerr != nil {
 			return cerr
 		}
-		err = report.WriteText(stdout, rep, report.TextOptions{Color: color, Width: opts.width})
+		err = report.WriteText(stdout, rep, report.Options{Color: color, Width: opts.width})
 	}
 	if err != nil {
 		return err

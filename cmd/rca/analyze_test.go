@@ -130,7 +130,7 @@ func TestAnalyzeFailOnAndFormats(t *testing.T) {
 		want string
 	}{
 		{[]string{"analyze", "--fail-on", "critical", demoBundle}, 3, "INC-1"},
-		{[]string{"analyze", "--fail-on", "none", demoBundle}, 0, "likely causes"},
+		{[]string{"analyze", "--fail-on", "none", demoBundle}, 0, "api.tax.example.gov — upstream_unavailable"},
 		{[]string{"analyze", "--fail-on", "critical", "--until", "2023-08-15T05:15:00Z", demoBundle}, 0, "No incident"},
 		{[]string{"analyze", "--fail-on", "sometimes", demoBundle}, 1, ""},
 		{[]string{"analyze", "--format", "yaml", demoBundle}, 1, ""},
