@@ -148,6 +148,9 @@ func TestGoldenDemo(t *testing.T) {
 		"invoice-outage.md": func(b *bytes.Buffer) error {
 			return WriteMarkdown(b, rep, Options{Title: "invoice-outage"})
 		},
+		"invoice-outage.html": func(b *bytes.Buffer) error {
+			return WriteHTML(b, rep, Options{Title: "invoice-outage"})
+		},
 		"invoice-outage.json": func(b *bytes.Buffer) error { return WriteJSON(b, rep) },
 	}
 	for name, f := range render {

@@ -31,9 +31,9 @@ func WriteMarkdown(w io.Writer, r *event.Report, o Options) error {
 	}
 	ew.printf("# %s\n\n", title)
 	if h := headline(r); h != nil {
-		ew.printf("**Most likely cause:** %s — %s (%.0f%% confidence) · %s · %s · %s\n\n", MarkdownCell(h.cause.Service), mdCode(h.cause.Kind),
-			h.cause.Confidence*100, h.inc.ID, h.inc.Severity, span(h.inc.Start, h.inc.End))
-		ew.printf("> %s\n\n", MarkdownCell(h.cause.Summary))
+		ew.printf("**Most likely cause:** %s — %s (%.0f%% confidence) · %s · %s · %s\n\n", MarkdownCell(h.Cause.Service), mdCode(h.Cause.Kind),
+			h.Cause.Confidence*100, h.Inc.ID, h.Inc.Severity, span(h.Inc.Start, h.Inc.End))
+		ew.printf("> %s\n\n", MarkdownCell(h.Cause.Summary))
 	} else {
 		ew.printf("**No incident:** nothing deviates from the bundle's normal behaviour.\n\n")
 	}
@@ -123,15 +123,15 @@ func timelineNote(n int) string {
 
 // top is the report's headline: the best cause of the top incident.
 type top struct {
-	inc   *event.Incident
-	cause *event.Cause
+	Inc   *event.Incident
+	Cause *event.Cause
 }
 
 func headline(r *event.Report) *top {
 	if len(r.Incidents) == 0 || len(r.Incidents[0].Causes) == 0 {
 		return nil
 	}
-	return &top{inc: &r.Incidents[0], cause: &r.Incidents[0].Causes[0]}
+	return &top{Inc: &r.Incidents[0], Cause: &r.Incidents[0].Causes[0]}
 }
 
 // mdCode shows a kind as code when it is a plain identifier, else escaped.
