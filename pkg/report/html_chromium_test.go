@@ -227,7 +227,9 @@ func chartPixels(img image.Image) pixelStats {
 		return int(r >> 8), int(g >> 8), int(bl >> 8)
 	}
 	// the incident shade: #fb8f44 at 18% over white or the lane stripe
-	isShade := func(r, g, bl int) bool { return r >= 240 && g >= 215 && g <= 240 && bl >= 195 && bl <= 228 && r-bl >= 20 }
+	isShade := func(r, g, bl int) bool {
+		return r >= 240 && g >= 215 && g <= 240 && bl >= 195 && bl <= 228 && r-bl >= 20
+	}
 	isRed := func(r, g, bl int) bool { return r >= 150 && g <= 90 && bl <= 100 }
 	// The plot is the longest run of rows crossed by incident shading
 	// (at least 10 shaded pixels each, gaps of a few rows allowed where a
