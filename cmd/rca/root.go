@@ -57,5 +57,7 @@ timestamp in UTC and merges them into one timeline.`,
 	root.AddCommand(newFormatsCmd(g, stdout, stderr))
 	root.AddCommand(newAnalyzeCmd(g, stdout, stderr))
 	root.AddCommand(newPatternsCmd(g, stdout, stderr))
+	root.AddCommand(newTimelineCmd(g, stdout, stderr))
+	root.AddCommand(newManCmd(root))
 	return root
 }
