@@ -35,6 +35,7 @@ type analyzeOptions struct {
 	rows     int
 	output   string
 	quiet    bool
+	noPager  bool
 }
 
 func newAnalyzeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -52,7 +53,9 @@ Output: text for a terminal (colour on a terminal only; --color always for
 less -R), json (the report-v1 contract), markdown (for a ticket) or html (one
 self-contained page with a timeline chart). --output FILE writes it to a file,
 in the format its extension names (.txt, .json, .md, .html) unless --format
-says; the file appears whole or not at all.
+says; the file appears whole or not at all. On a terminal, a report longer
+than the screen opens in $PAGER (less -R by default), like git; --no-pager
+turns that off.
 
 Exit codes: 0 analysis done; 1 analysis failed; 3 --fail-on threshold met.`,
 		Example: `  rca analyze testdata/bundles/invoice-outage
@@ -77,6 +80,7 @@ Exit codes: 0 analysis done; 1 analysis failed; 3 --fail-on threshold met.`,
 	fl.StringVarP(&opts.format, "format", "f", "text", "output `FORMAT`: text, json, markdown or html (default: from --output's extension, else text)")
 	fl.StringVar(&opts.output, "output", "", "write the report to `FILE` (atomically: a temporary file in the same folder, renamed when complete)")
 	fl.BoolVarP(&opts.quiet, "quiet", "q", false, "no progress line on stderr")
+	fl.BoolVar(&opts.noPager, "no-pager", false, "do not page the report on a terminal")
 	fl.IntVar(&opts.rows, "rows", 0, "timeline rows per incident in text output (0: 15; -1: all)")
 	fl.StringVar(&opts.since, "since", "", "only events at or after `TIME` (RFC 3339, or a date/time read in UTC)")
 	fl.StringVar(&opts.until, "until", "", "only events before `TIME`")
@@ -163,7 +167,12 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 			return writeReport(w, format, rep, ro, opts)
 		})
 	} else {
-		err = writeReport(stdout, format, rep, ro, opts)
+		// on a terminal, a report longer than the screen opens in $PAGER
+		out := newPager(stdout, opts.noPager || !isTerminal(stdout))
+		err = writeReport(out, format, rep, ro, opts)
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
 	}
 	if err != nil {
 		return err
@@ -209,14 +218,18 @@ func writeReport(w io.Writer, format string, rep *event.Report, o report.Options
 	case "html":
 		return report.WriteHTML(w, rep, o)
 	}
-	color, err := useColor(opts.color, w)
+	tw := w
+	if p, ok := w.(*pager); ok {
+		tw = p.out // the terminal behind the pager decides colour and width
+	}
+	color, err := useColor(opts.color, tw)
 	if err != nil {
 		return err
 	}
 	o.Color = color
 	o.Width = opts.width
 	if o.Width <= 0 {
-		o.Width, _ = termSize(w) // 0 (no limit) when not a terminal
+		o.Width, _ = termSize(tw) // 0 (no limit) when not a terminal
 	}
 	return report.WriteText(w, rep, o)
 }

@@ -133,9 +133,8 @@ func progressLine(phase string, bytes, total, events int64, elapsed time.Duratio
 		return fmt.Sprintf("%s… %s events (%s)", s, count(events), elapsed.Round(time.Second))
 	}
 	s += " " + size(bytes)
-	if total > 0 {
-		pct := min(99, int(100*bytes/total))
-		s += fmt.Sprintf(" of %s %3d%%", size(total), pct)
+	if total > 0 && bytes <= total { // compressed inputs can yield more than their size
+		s += fmt.Sprintf(" of %s %3d%%", size(total), min(99, int(100*bytes/total)))
 	}
 	if secs := elapsed.Seconds(); secs > 0 {
 		s += fmt.Sprintf(" · %s events/s", count(int64(float64(events)/secs)))
@@ -147,14 +146,15 @@ func progressLine(phase string, bytes, total, events int64, elapsed time.Duratio
 	return s
 }
 
+// size formats bytes in decimal units, as the parse summary does.
 func size(b int64) string {
 	switch {
-	case b >= 1<<30:
-		return fmt.Sprintf("%.1f GB", float64(b)/(1<<30))
-	case b >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(b)/(1<<20))
-	case b >= 1<<10:
-		return fmt.Sprintf("%.0f kB", float64(b)/(1<<10))
+	case b >= 1e9:
+		return fmt.Sprintf("%.1f GB", float64(b)/1e9)
+	case b >= 1e6:
+		return fmt.Sprintf("%.1f MB", float64(b)/1e6)
+	case b >= 1e3:
+		return fmt.Sprintf("%.0f kB", float64(b)/1e3)
 	}
 	return fmt.Sprintf("%d B", b)
 }

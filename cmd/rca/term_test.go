@@ -19,8 +19,9 @@ func TestProgressLine(t *testing.T) {
 		elapsed              time.Duration
 		want                 string
 	}{
-		{"reading", 50 << 20, 200 << 20, 300_000, 2 * time.Second, "rca: reading 50.0 MB of 200.0 MB  25% · 150k events/s · ETA 0:06"},
-		{"reading", 3 << 30, 2 << 30, 9_000_000, 3 * time.Second, "rca: reading 3.0 GB of 2.0 GB  99% · 3.0M events/s"}, // .gz: more read than on disk
+		{"reading", 50e6, 200e6, 300_000, 2 * time.Second, "rca: reading 50.0 MB of 200.0 MB  25% · 150k events/s · ETA 0:06"},
+		{"reading", 199.9e6, 200e6, 300_000, 2 * time.Second, "rca: reading 199.9 MB of 200.0 MB  99% · 150k events/s · ETA 0:00"},
+		{"reading", 3e9, 2e9, 9_000_000, 3 * time.Second, "rca: reading 3.0 GB · 3.0M events/s"}, // .gz: more read than on disk
 		{"reading", 512, 0, 10, time.Second, "rca: reading 512 B · 10 events/s"},
 		{"analysing", 0, 0, 1_234_567, 61 * time.Second, "rca: analysing… 1.2M events (1m1s)"},
 	}
@@ -55,7 +56,7 @@ func TestProgressDrawsAndClears(t *testing.T) {
 	p.finish()
 	p.finish()
 	got := errb.String()
-	if !strings.HasPrefix(got, "\r\x1b[Krca: reading 500 B of 1000 B  50%") || !strings.HasSuffix(got, "\r\x1b[K") {
+	if !strings.HasPrefix(got, "\r\x1b[Krca: reading 500 B of 1 kB  50%") || !strings.HasSuffix(got, "\r\x1b[K") {
 		t.Errorf("progress wrote %q", got)
 	}
 }

@@ -9,8 +9,9 @@ import (
 )
 
 // The timeline chart of the HTML report: one swim lane per service with
-// its error count per bucket (bars, scaled to the lane's peak) over its
-// event volume (a pale area), the incident windows shaded across all
+// its error count per bucket (bars, scaled to the lane's peak errors or a
+// tenth of its peak volume, whichever is more) over its event volume (a
+// pale area, scaled to its peak), the incident windows shaded across all
 // lanes and each cause's first evidence marked on the lane of the service
 // that logged it. It is computed here as plain geometry and drawn as
 // inline SVG by the template: no script, nothing loaded.
@@ -101,12 +102,16 @@ func newChart(r *event.Report) *chart {
 			}
 			cl.Area = path + fmt.Sprintf(" L%.1f %.1f Z", c.PlotX+c.PlotW, cl.Base)
 		}
+		// Errors are scaled to the lane's peak, but to no less than a tenth
+		// of its peak volume: a steady trickle of errors in a busy service
+		// stays low, a burst reaches the top.
+		scale := max(peakErr, (peakEv+9)/10, 1)
 		for b := 0; b < ls.n; b++ {
 			e := at(l.series.Errors, b)
 			if e == 0 {
 				continue
 			}
-			h := math.Max(1.5, inner*float64(e)/float64(peakErr))
+			h := math.Max(1.5, inner*float64(e)/float64(scale))
 			from := ls.start.Add(time.Duration(b) * ls.bucket)
 			cl.Bars = append(cl.Bars, chartBar{
 				X: round1(c.PlotX + float64(b)*bw), Y: round1(cl.Base - h), W: round1(math.Max(bw-0.3, 0.8)), H: round1(h),
