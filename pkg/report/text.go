@@ -236,7 +236,7 @@ func writeIncident(ew *errWriter, inc *event.Incident, o Options, st *styles) {
 			cs = st.confHi
 		}
 		name := Terminal(c.Service) + " — " + Terminal(c.Kind)
-		line(fmt.Sprintf("  %2d %s  %s", c.Rank, st.s(cs, conf), st.s(st.cause, fit(name, o.Width-10))))
+		line(fmt.Sprintf("  %2d %s  %s", c.Rank, st.s(cs, conf), st.s(st.cause, fit(name, o.Width-11))))
 		for _, l := range wrap(Terminal(c.Summary), o.Width-10) {
 			line(pad("", 10) + l)
 		}
