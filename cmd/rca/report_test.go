@@ -22,6 +22,11 @@ const goldenDir = "../../testdata/golden"
 
 func TestMain(m *testing.M) {
 	reportNow = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) // generated_at of every report in these tests
+	// The user's terminal settings must not change what the tests see;
+	// tests that need one set it with t.Setenv.
+	for _, k := range []string{"CLICOLOR_FORCE", "NO_COLOR", "COLUMNS", "LINES", "PAGER", "RCA_PAGER", "LESS"} {
+		os.Unsetenv(k)
+	}
 	os.Exit(m.Run())
 }
 
