@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -31,6 +32,10 @@ type analyzeOptions struct {
 	bucket   time.Duration
 	color    string
 	width    int
+	rows     int
+	output   string
+	quiet    bool
+	noPager  bool
 }
 
 func newAnalyzeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -44,22 +49,39 @@ source's silence deviate significantly, and ranks the likely causes of each
 incident by time order, position in the dependency chain and novelty — not by
 error counts. Each cause comes with its evidence (file:line).
 
+Output: text for a terminal (colour on a terminal only; --color always for
+less -R), json (the report-v1 contract), markdown (for a ticket) or html (one
+self-contained page with a timeline chart). --output FILE writes it to a file,
+in the format its extension names (.txt, .json, .md, .html) unless --format
+says; the file appears whole or not at all. On a terminal, a report longer
+than the screen opens in $PAGER (less -R by default), like git; --no-pager
+turns that off.
+
 Exit codes: 0 analysis done; 1 analysis failed; 3 --fail-on threshold met.`,
 		Example: `  rca analyze testdata/bundles/invoice-outage
+  rca analyze --color always ./bundle | less -R
   rca analyze --format json ./bundle > report.json
-  rca analyze --format markdown --fail-on critical logs.tar.gz > ticket.md`,
+  rca analyze --format markdown --fail-on critical logs.tar.gz > ticket.md
+  rca analyze --output report.html --fail-on critical ./bundle`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.paths = args
 			if err := loadUserFormats(g); err != nil {
 				return err
 			}
+			if !cmd.Flags().Changed("format") {
+				opts.format = ""
+			}
 			return runAnalyze(cmd.Context(), opts, stdout, stderr)
 		},
 	}
 	opts.ingest.register(cmd, "input-format")
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.format, "format", "f", "text", "output `FORMAT`: text, json or markdown")
+	fl.StringVarP(&opts.format, "format", "f", "text", "output `FORMAT`: text, json, markdown or html (default: from --output's extension, else text)")
+	fl.StringVar(&opts.output, "output", "", "write the report to `FILE` (atomically: a temporary file in the same folder, renamed when complete)")
+	fl.BoolVarP(&opts.quiet, "quiet", "q", false, "no progress line on stderr")
+	fl.BoolVar(&opts.noPager, "no-pager", false, "do not page the report on a terminal")
+	fl.IntVar(&opts.rows, "rows", 0, "timeline rows per incident in text output (0: 15; -1: all)")
 	fl.StringVar(&opts.since, "since", "", "only events at or after `TIME` (RFC 3339, or a date/time read in UTC)")
 	fl.StringVar(&opts.until, "until", "", "only events before `TIME`")
 	fl.IntVar(&opts.top, "top", 0, "show only the `N` highest-ranked incidents (0: all)")
@@ -68,7 +90,10 @@ Exit codes: 0 analysis done; 1 analysis failed; 3 --fail-on threshold met.`,
 	fl.StringVar(&opts.failOn, "fail-on", "none", "exit 3 when an incident reaches `SEVERITY`: none, warning, critical or any")
 	fl.DurationVar(&opts.bucket, "bucket", 0, "width of the time buckets the tests count in (0: chosen from the span)")
 	fl.StringVar(&opts.color, "color", "auto", "colour in text output: auto, always or never")
-	fl.IntVar(&opts.width, "width", 0, "text width in columns (0: the terminal's, or 100)")
+	fl.IntVar(&opts.width, "width", 0, "text width in columns (0: the terminal's; no limit when not a terminal)")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown", "html"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"none", "warning", "critical", "any"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("color", cobra.FixedCompletions([]string{"auto", "always", "never"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -83,17 +108,22 @@ func parseTimeFlag(name, v string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
+// reportNow pins the report's generated_at (tests); zero means now.
+var reportNow time.Time
+
 func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Writer) error {
-	switch opts.format {
-	case "text", "json", "markdown", "md":
-	default:
-		return fmt.Errorf("--format %q: want text, json or markdown", opts.format)
+	format, err := outputFormat(opts.format, opts.output)
+	if err != nil {
+		return err
 	}
 	failRank, err := severityRank(opts.failOn)
 	if err != nil {
 		return err
 	}
-	cfg := correlate.Config{NoSkew: opts.noSkew, Bucket: opts.bucket, Classified: true}
+	if _, err := useColor(opts.color, nil); err != nil {
+		return err
+	}
+	cfg := correlate.Config{NoSkew: opts.noSkew, Bucket: opts.bucket, Classified: true, Now: reportNow}
 	if cfg.Since, err = parseTimeFlag("since", opts.since); err != nil {
 		return err
 	}
@@ -107,36 +137,147 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
+	prog := newProgress(stdout, stderr, opts.quiet, false, plan)
+	defer prog.finish()
 	an := correlate.NewAnalyzer(cfg)
 	po.Transform = an.Classify // in the parallel readers
+	po.Progress = prog.hook()
 	stats, err := plan.Run(ctx, po, func(ev *event.Event) error {
+		prog.event()
 		an.Observe(ev)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	warnSkipped(stderr, stats)
+	prog.setPhase("analysing")
 	rep := an.Finish(inputSummaries(stats), event.Tool{Name: "rca", Version: version})
 	if opts.top > 0 && len(rep.Incidents) > opts.top {
 		rep.Incidents = rep.Incidents[:opts.top]
 	}
-	switch opts.format {
-	case "json":
-		err = report.WriteJSON(stdout, rep)
-	case "markdown", "md":
-		err = report.WriteMarkdown(stdout, rep)
-	default:
-		color, cerr := useColor(opts.color, stdout)
-		if cerr != nil {
-			return cerr
+	prog.finish() // the line is cleared before anything else is printed
+	warnSkipped(stderr, stats)
+	ro := report.Options{Title: bundleTitle(opts.paths), TimelineRows: opts.rows}
+	if opts.output != "" {
+		err = writeFileAtomic(opts.output, func(w io.Writer) error {
+			return writeReport(w, format, rep, ro, opts)
+		})
+	} else {
+		// on a terminal, a report longer than the screen opens in $PAGER
+		out := newPager(stdout, opts.noPager || !isTerminal(stdout))
+		err = writeReport(out, format, rep, ro, opts)
+		if cerr := out.Close(); err == nil {
+			err = cerr
 		}
-		err = report.WriteText(stdout, rep, report.TextOptions{Color: color, Width: opts.width})
 	}
 	if err != nil {
 		return err
 	}
 	return failOn(rep, failRank, opts.failOn)
+}
+
+// outputFormat settles the report format: --format when given, else the
+// extension of --output, else text.
+func outputFormat(flag, output string) (string, error) {
+	if flag == "" && output != "" {
+		switch strings.ToLower(filepath.Ext(output)) {
+		case ".json":
+			return "json", nil
+		case ".md", ".markdown":
+			return "markdown", nil
+		case ".html", ".htm":
+			return "html", nil
+		case ".txt", ".text", ".log", ".ans":
+			return "text", nil
+		}
+		return "", fmt.Errorf("--output %q: cannot tell the format from the extension; use .txt, .json, .md or .html, or give --format", output)
+	}
+	switch flag {
+	case "", "text":
+		return "text", nil
+	case "json", "html":
+		return flag, nil
+	case "markdown", "md":
+		return "markdown", nil
+	}
+	return "", fmt.Errorf("--format %q: want text, json, markdown or html", flag)
+}
+
+// writeReport renders rep in format to w; text takes its colour and width
+// from w (a terminal or not) and the flags.
+func writeReport(w io.Writer, format string, rep *event.Report, o report.Options, opts *analyzeOptions) error {
+	switch format {
+	case "json":
+		return report.WriteJSON(w, rep)
+	case "markdown":
+		return report.WriteMarkdown(w, rep, o)
+	case "html":
+		return report.WriteHTML(w, rep, o)
+	}
+	tw := w
+	if p, ok := w.(*pager); ok {
+		tw = p.out // the terminal behind the pager decides colour and width
+	}
+	color, err := useColor(opts.color, tw)
+	if err != nil {
+		return err
+	}
+	o.Color = color
+	o.Width = opts.width
+	if o.Width <= 0 {
+		o.Width, _ = termSize(tw) // 0 (no limit) when not a terminal
+	}
+	return report.WriteText(w, rep, o)
+}
+
+// writeFileAtomic writes a file through a temporary file in the same
+// folder, renamed over the target only once complete: a failed or
+// interrupted run never leaves half a report.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("--output: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 64<<10)
+	if err = write(bw); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// bundleTitle names what was analysed for headlines: the base names of
+// the paths given.
+func bundleTitle(paths []string) string {
+	names := make([]string, 0, len(paths))
+	for _, p := range paths {
+		if abs, err := filepath.Abs(p); err == nil {
+			p = abs
+		}
+		names = append(names, filepath.Base(p))
+	}
+	return strings.Join(names, ", ")
 }
 
 // severityRank orders --fail-on values: 0 never fails.
@@ -222,36 +363,4 @@ func loadTopology(file string, paths []string) (*correlate.Topology, error) {
 		return t, nil
 	}
 	return nil, nil
-}
-
-// useColor decides on ANSI colour: --color always/never, else colour only
-// when stdout is a terminal, NO_COLOR is unset and TERM is not dumb;
-// CLICOLOR_FORCE forces it like --color always.
-func useColor(flag string, stdout io.Writer) (bool, error) {
-	switch flag {
-	case "always":
-		return true, nil
-	case "never":
-		return false, nil
-	case "auto", "":
-	default:
-		return false, fmt.Errorf("--color %q: want auto, always or never", flag)
-	}
-	if v := os.Getenv("CLICOLOR_FORCE"); v != "" && v != "0" {
-		return true, nil
-	}
-	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
-		return false, nil
-	}
-	return isTerminal(stdout), nil
-}
-
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0 && !strings.EqualFold(os.Getenv("TERM"), "dumb")
 }

@@ -93,7 +93,7 @@ func checkNoNullArrays(t *testing.T, path string, v any) {
 	case map[string]any:
 		for k, e := range x {
 			switch k {
-			case "inputs", "incidents", "services", "signals", "causes", "evidence", "timeline":
+			case "inputs", "incidents", "services", "signals", "causes", "evidence", "timeline", "series", "events", "warnings", "errors":
 				if e == nil {
 					t.Errorf("%s.%s is null, want []", path, k)
 				}
@@ -130,7 +130,7 @@ func TestAnalyzeFailOnAndFormats(t *testing.T) {
 		want string
 	}{
 		{[]string{"analyze", "--fail-on", "critical", demoBundle}, 3, "INC-1"},
-		{[]string{"analyze", "--fail-on", "none", demoBundle}, 0, "likely causes"},
+		{[]string{"analyze", "--fail-on", "none", demoBundle}, 0, "api.tax.example.gov — upstream_unavailable"},
 		{[]string{"analyze", "--fail-on", "critical", "--until", "2023-08-15T05:15:00Z", demoBundle}, 0, "No incident"},
 		{[]string{"analyze", "--fail-on", "sometimes", demoBundle}, 1, ""},
 		{[]string{"analyze", "--format", "yaml", demoBundle}, 1, ""},

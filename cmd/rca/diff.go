@@ -147,7 +147,7 @@ func runDiff(ctx context.Context, opts *diffOptions, stdout, stderr io.Writer) e
 		if cerr != nil {
 			return cerr
 		}
-		err = report.WriteDiffText(stdout, diff, report.TextOptions{Color: color, Width: opts.width})
+		err = report.WriteDiffText(stdout, diff, report.Options{Color: color, Width: opts.width})
 	}
 	if err != nil {
 		return err

@@ -98,7 +98,7 @@ empty lines. A summary of the inputs goes to stderr.`,
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "jsonl", "output `FORMAT`: jsonl or tsv (time, source, level, message)")
 	cmd.Flags().BoolVar(&opts.stats, "stats", false, "write a JSON summary of every input to stderr at the end")
 	cmd.Flags().BoolVar(&opts.templates, "templates", false, "add template_id and template (the mined message template, <*> for variables) to each event")
-	cmd.Flags().BoolVarP(&opts.quiet, "quiet", "q", false, "no summary on stderr (warnings still go there)")
+	cmd.Flags().BoolVarP(&opts.quiet, "quiet", "q", false, "no summary or progress line on stderr (warnings still go there)")
 	return cmd
 }
 
@@ -118,8 +118,11 @@ func runParse(ctx context.Context, opts *parseOptions, stdout, stderr io.Writer)
 	if opts.templates {
 		pats = correlate.NewPatterns()
 	}
+	prog := newProgress(stdout, stderr, opts.quiet, true, plan)
+	po.Progress = prog.hook()
 	start := time.Now()
 	stats, err := plan.Run(ctx, po, func(ev *event.Event) error {
+		prog.event()
 		if pats != nil {
 			pats.Observe(ev) // sets the template as it stands when the event is seen
 		}
@@ -133,6 +136,7 @@ func runParse(ctx context.Context, opts *parseOptions, stdout, stderr io.Writer)
 		_, err := w.Write(buf)
 		return err
 	})
+	prog.finish()
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}

@@ -20,6 +20,7 @@ type patternsOptions struct {
 	level  string
 	top    int
 	width  int
+	quiet  bool
 }
 
 func newPatternsCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -50,6 +51,7 @@ of their rate over the bundle's span.`,
 	fl.StringVar(&opts.level, "level", "", "only templates whose most severe level is at least `LEVEL` (e.g. warn)")
 	fl.IntVar(&opts.top, "top", 0, "at most `N` templates (0: all)")
 	fl.IntVar(&opts.width, "width", 0, "text width in columns (0: 160)")
+	fl.BoolVarP(&opts.quiet, "quiet", "q", false, "no progress line on stderr")
 	return cmd
 }
 
@@ -72,12 +74,16 @@ func runPatterns(ctx context.Context, opts *patternsOptions, stdout, stderr io.W
 	cls := correlate.NewClassifier()
 	po.Transform = func(ev *event.Event) { cls.Classify(ev) }
 	pats := correlate.NewPatterns()
+	prog := newProgress(stdout, stderr, opts.quiet, false, plan)
+	po.Progress = prog.hook()
 	stats, err := plan.Run(ctx, po, func(ev *event.Event) error {
+		prog.event()
 		if opts.source == "" || ev.Source == opts.source {
 			pats.Observe(ev)
 		}
 		return nil
 	})
+	prog.finish()
 	if err != nil {
 		return err
 	}

@@ -58,5 +58,7 @@ timestamp in UTC and merges them into one timeline.`,
 	root.AddCommand(newAnalyzeCmd(g, stdout, stderr))
 	root.AddCommand(newPatternsCmd(g, stdout, stderr))
 	root.AddCommand(newDiffCmd(g, stdout, stderr))
+	root.AddCommand(newTimelineCmd(g, stdout, stderr))
+	root.AddCommand(newManCmd(root))
 	return root
 }

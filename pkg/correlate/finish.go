@@ -78,6 +78,7 @@ func (a *Analyzer) Finish(inputs []event.InputSummary, tool event.Tool) *event.R
 		rep.Incidents = append(rep.Incidents, inc)
 	}
 	rep.Summary.Incidents = len(rep.Incidents)
+	a.addSeries(rep)
 	return rep
 }
 
@@ -169,13 +170,12 @@ func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incid
 	if users {
 		score *= 1.5
 	}
-	// Severity, what --fail-on compares: critical when several services are
-	// in trouble together and users saw it or a real cause is behind it (or
-	// something logged fatal); warning when errors are part of it; info for
-	// warnings only.
-	causeLike := len(cands) > 0 && kindPrior[cands[0].kind] >= 0.7
+	// Severity, what --fail-on compares: critical when users saw errors
+	// while several services were in trouble together (or something logged
+	// fatal); warning when errors are part of it — trouble behind the scenes
+	// that clients weathered (a broker restart); info for warnings only.
 	switch {
-	case fatal || (len(perSvc) >= 2 && len(errorsAt) >= 1 && (users || causeLike)):
+	case fatal || (users && len(perSvc) >= 2 && len(errorsAt) >= 1):
 		inc.Severity = event.SeverityCritical
 	case len(errorsAt) >= 1:
 		inc.Severity = event.SeverityWarning

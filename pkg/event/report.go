@@ -17,6 +17,24 @@ type Report struct {
 	Inputs      []InputSummary `json:"inputs"`
 	Summary     Summary        `json:"summary"`
 	Incidents   []Incident     `json:"incidents"`
+	// Series is each service's activity over the bundle's span (added in
+	// v1, additive): what a chart of error rate over time draws.
+	Series []Series `json:"series"`
+}
+
+// Series counts one service's events in equal time buckets over the
+// bundle's span, on the common (skew-corrected) clock: bucket i covers
+// [Start + i*BucketSeconds, Start + (i+1)*BucketSeconds). All services of a
+// report share Start, BucketSeconds and the number of buckets. Errors
+// counts error and fatal events, Warnings warn events, Events all events
+// with a time (unparsed lines have none).
+type Series struct {
+	Service       string  `json:"service"`
+	BucketSeconds int64   `json:"bucket_seconds"`
+	Start         Time    `json:"start"`
+	Events        []int64 `json:"events"`
+	Warnings      []int64 `json:"warnings"`
+	Errors        []int64 `json:"errors"`
 }
 
 // Tool names the program that wrote a report.

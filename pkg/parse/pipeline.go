@@ -165,7 +165,7 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	defer rc.Close()
 	var r io.Reader = ctxReader{ctx: ctx, r: rc}
 	if progress != nil {
-		r = &progressReader{r: rc, f: progress}
+		r = &progressReader{r: r, f: progress} // wraps the cancellable reader: a closed pipe still stops reading
 	}
 	var (
 		w    window

@@ -104,13 +104,14 @@ func minutes(m float64) string {
 // WriteDiffText writes the diff for a person at a terminal: one row per
 // finding (level, change, counts per side, ratio, p-value, source,
 // template) and under it the first occurrence, file:line and message.
-func WriteDiffText(w io.Writer, d *event.Diff, o TextOptions) error {
+func WriteDiffText(w io.Writer, d *event.Diff, o Options) error {
 	if o.Width <= 0 {
-		o.Width = 120
+		o.Width = 160 // findings are cut to fit; the JSON has them whole
 	}
+	st := newStyles(o.Color)
 	ew := &errWriter{w: w}
 	head, sub := diffHead(d)
-	ew.printf("%s %s\n%s\n", o.style("1", "rca diff:"), head, sub)
+	ew.printf("%s %s\n%s\n", st.s(st.bold, "rca diff:"), head, sub)
 	if len(d.Findings) == 0 {
 		ew.printf("\nNo difference: the target's templates, rates and field values match the baseline.\n")
 		return ew.err
@@ -119,7 +120,7 @@ func WriteDiffText(w io.Writer, d *event.Diff, o TextOptions) error {
 	for _, r := range diffRows(d.Findings) {
 		f := r.f
 		lvl := deref(f.Level)
-		ew.printf("%s %-9s %8d %8d %7s %7s  %-14s %s\n", o.style(levelColor(lvl), fmt.Sprintf("%-5s", truncate(lvl, 5))), f.Change,
+		ew.printf("%s %-9s %8d %8d %7s %7s  %-14s %s\n", st.s(st.level[lvl], fmt.Sprintf("%-5s", truncate(lvl, 5))), f.Change,
 			f.BaselineCount, f.TargetCount, diffRatio(f), diffP(f.P), Terminal(truncate(f.Source, 14)),
 			Terminal(truncate(r.what(), max(20, o.Width-66))))
 		if f.First != nil {
@@ -128,7 +129,7 @@ func WriteDiffText(w io.Writer, d *event.Diff, o TextOptions) error {
 			if f.Change == event.ChangeGone {
 				label = "last seen in baseline"
 			}
-			ew.printf("      %s %s %s  %s\n", label, o.style("2", clock(f.First.Time)), o.style("36", Terminal(truncate(loc, 56))),
+			ew.printf("      %s %s %s  %s\n", label, st.s(st.faint, clock(f.First.Time)), st.s(st.loc, Terminal(truncate(loc, 56))),
 				Terminal(truncate(f.First.Message, max(20, o.Width-30-len(loc)))))
 		}
 	}

@@ -3,63 +3,148 @@ package report
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/rca-dev/rca/pkg/event"
 )
 
+// Limits of the Markdown (and HTML) report: a ticket should stay readable.
+const (
+	docTimelineShown = 25  // timeline rows shown before the "more" fold
+	docTimelineMax   = 200 // rows in the report at all; the rest are in the JSON
+	docMessageMax    = 240 // characters of a log message
+)
+
 // WriteMarkdown writes the report for a ticket (GitHub, GitLab, Jira's
-// Markdown): a headline, a causes table, evidence in collapsible details,
-// the timeline and the inputs. Every log-derived cell is escaped.
-func WriteMarkdown(w io.Writer, r *event.Report) error {
+// Markdown): a headline with the most likely cause, then per incident a
+// causes table, evidence in collapsible <details>, the timeline table,
+// then errors over time per service and the inputs. Every log-derived
+// cell is escaped (MarkdownCell), so log text cannot break a table or
+// inject markup, links or HTML.
+func WriteMarkdown(w io.Writer, r *event.Report, o Options) error {
 	ew := &errWriter{w: w}
 	s := r.Summary
-	ew.printf("# rca analysis\n\n")
-	if len(r.Incidents) > 0 {
-		top := r.Incidents[0]
-		if len(top.Causes) > 0 {
-			c := top.Causes[0]
-			ew.printf("**Most likely cause:** %s — `%s` (%.0f%% confidence, %s incident %s)\n\n",
-				MarkdownCell(c.Service), c.Kind, c.Confidence*100, top.Severity, top.ID)
-		}
+	title := "rca analysis"
+	if o.Title != "" {
+		title += " · " + MarkdownCell(o.Title)
+	}
+	ew.printf("# %s\n\n", title)
+	if h := headline(r); h != nil {
+		ew.printf("**Most likely cause:** %s — %s (%.0f%% confidence) · %s · %s · %s\n\n", MarkdownCell(h.Cause.Service), mdCode(h.Cause.Kind),
+			h.Cause.Confidence*100, h.Inc.ID, h.Inc.Severity, span(h.Inc.Start, h.Inc.End))
+		ew.printf("> %s\n\n", MarkdownCell(h.Cause.Summary))
 	} else {
 		ew.printf("**No incident:** nothing deviates from the bundle's normal behaviour.\n\n")
 	}
-	ew.printf("%d inputs · %d events · %d errors · %d warnings · %s → %s\n\n", len(r.Inputs), s.Events, s.Errors, s.Warnings, day(s.Start), day(s.End))
+	ew.printf("%d events in %d inputs · %d errors · %d warnings · %d %s · %s\n\n", s.Events, len(r.Inputs), s.Errors, s.Warnings,
+		s.Incidents, pluralS(s.Incidents, "incident", "incidents"), span(s.Start, s.End))
+	if sk := skewLine(r.Inputs); sk != "" {
+		ew.printf("Clock skew corrected: %s.\n\n", MarkdownCell(sk))
+	}
 	for _, inc := range r.Incidents {
-		ew.printf("## %s · %s · %s → %s (%s)\n\n", inc.ID, inc.Severity, day(inc.Start), clock(inc.End), inc.End.Sub(inc.Start.Time).Round(time.Second))
-		ew.printf("Services: %s\n\n", mdList(inc.Services))
-		ew.printf("| # | service | kind | confidence | summary |\n|---|---|---|---|---|\n")
+		ew.printf("## %s · %s · %s\n\n", inc.ID, inc.Severity, span(inc.Start, inc.End))
+		ew.printf("**Services:** %s\n\n", mdList(inc.Services))
+		ew.printf("### Likely causes\n\n| # | service | kind | confidence | summary | first evidence |\n|---:|---|---|---:|---|---|\n")
 		for _, c := range inc.Causes {
-			ew.printf("| %d | %s | %s | %.0f%% | %s |\n", c.Rank, MarkdownCell(c.Service), MarkdownCell(c.Kind), c.Confidence*100, MarkdownCell(c.Summary))
+			first := "-"
+			if len(c.Evidence) > 0 {
+				e := c.Evidence[0]
+				first = clock(e.Time) + " " + MarkdownCell(fmt.Sprintf("%s:%d", e.File, e.Line))
+			}
+			ew.printf("| %d | %s | %s | %.0f%% | %s | %s |\n", c.Rank, MarkdownCell(c.Service), mdCode(c.Kind), c.Confidence*100, MarkdownCell(c.Summary), first)
 		}
 		ew.printf("\n")
 		for _, c := range inc.Causes {
-			ew.printf("<details><summary>Evidence for %d. %s — %s</summary>\n\n", c.Rank, MarkdownCell(c.Service), MarkdownCell(c.Kind))
+			ew.printf("<details><summary>Evidence for %d. %s — %s (%d %s)</summary>\n\n", c.Rank, MarkdownCell(c.Service), MarkdownCell(c.Kind),
+				len(c.Evidence), pluralS(len(c.Evidence), "line", "lines"))
 			ew.printf("| time (UTC) | source | file:line | message |\n|---|---|---|---|\n")
 			for _, e := range c.Evidence {
-				ew.printf("| %s | %s | %s | %s |\n", clock(e.Time), MarkdownCell(e.Source), MarkdownCell(fmt.Sprintf("%s:%d", e.File, e.Line)), MarkdownCell(truncate(e.Message, 240)))
+				ew.printf("| %s | %s | %s | %s |\n", clock(e.Time), MarkdownCell(e.Source), MarkdownCell(fmt.Sprintf("%s:%d", e.File, e.Line)),
+					MarkdownCell(fit(e.Message, docMessageMax)))
 			}
 			ew.printf("\n</details>\n\n")
 		}
-		ew.printf("<details><summary>Timeline (%d rows)</summary>\n\n| time (UTC) | service | level | kind | count | message | file:line |\n|---|---|---|---|---|---|---|\n", len(inc.Timeline))
-		for i, t := range inc.Timeline {
-			if i == 200 {
-				ew.printf("\n%d more rows in the JSON report.\n", len(inc.Timeline)-200)
-				break
-			}
-			ew.printf("| %s | %s | %s | %s | %d | %s | %s |\n", clock(t.Time), MarkdownCell(t.Service), MarkdownCell(deref(t.Level)), MarkdownCell(deref(t.Kind)),
-				t.Count, MarkdownCell(truncate(t.Message, 200)), MarkdownCell(fmt.Sprintf("%s:%d", t.File, t.Line)))
+		ew.printf("### Timeline\n\n%s\n\n", timelineNote(len(inc.Timeline)))
+		rows := inc.Timeline[:min(len(inc.Timeline), docTimelineMax)]
+		writeMDTimeline(ew, rows[:min(len(rows), docTimelineShown)])
+		if len(rows) > docTimelineShown {
+			ew.printf("\n<details><summary>%d more rows</summary>\n\n", len(rows)-docTimelineShown)
+			writeMDTimeline(ew, rows[docTimelineShown:])
+			ew.printf("\n</details>\n")
 		}
-		ew.printf("\n</details>\n\n")
+		ew.printf("\n")
 	}
-	ew.printf("<details><summary>Inputs (%d)</summary>\n\n| path | source | format | zone | lines | events | cont. | unparsed | empty | skew s |\n|---|---|---|---|---|---|---|---|---|---|\n", len(r.Inputs))
+	if len(r.Series) > 0 {
+		lanes := lanes(r)
+		ew.printf("## Errors over time\n\n%s, one mark per %s\n\n| service | events | errors | errors over time |\n|---|---:|---:|---|\n",
+			span(lanes.start, lanes.end), time.Duration(lanes.perCell(mdSparkCells))*lanes.bucket)
+		for _, l := range lanes.list {
+			ew.printf("| %s | %d | %d | %s |\n", MarkdownCell(l.name), l.events, l.errors, mdSpark(Sparkline(l.cells(l.series.Errors, mdSparkCells))))
+		}
+		ew.printf("\n")
+	}
+	ew.printf("<details><summary>Inputs (%d)</summary>\n\n| path | source | format | zone | lines | events | cont. | unparsed | empty | skew s |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|\n", len(r.Inputs))
 	for _, in := range r.Inputs {
 		ew.printf("| %s | %s | %s | %s | %d | %d | %d | %d | %d | %.1f |\n", MarkdownCell(in.Path), MarkdownCell(in.Source), MarkdownCell(deref(in.Format)),
 			MarkdownCell(in.Timezone), in.Lines, in.Events, in.Continuation, in.Unparsed, in.Empty, in.SkewSeconds)
 	}
-	ew.printf("\n</details>\n")
+	ew.printf("\n</details>\n\n<sub>%s %s · generated %s · all times UTC</sub>\n", MarkdownCell(r.Tool.Name), MarkdownCell(r.Tool.Version), day(r.GeneratedAt))
 	return ew.err
+}
+
+const mdSparkCells = 48
+
+// mdSpark puts a sparkline in a code span so its spaces keep their width.
+func mdSpark(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "-"
+	}
+	return "`" + s + "`"
+}
+
+func writeMDTimeline(ew *errWriter, rows []event.TimelineRow) {
+	ew.printf("| time (UTC) | service | level | kind | × | message | file:line |\n|---|---|---|---|---:|---|---|\n")
+	for _, t := range rows {
+		ew.printf("| %s | %s | %s | %s | %d | %s | %s |\n", clock(t.Time), MarkdownCell(t.Service), MarkdownCell(deref(t.Level)), MarkdownCell(deref(t.Kind)),
+			t.Count, MarkdownCell(fit(t.Message, docMessageMax)), MarkdownCell(fmt.Sprintf("%s:%d", t.File, t.Line)))
+	}
+}
+
+func timelineNote(n int) string {
+	switch {
+	case n == 0:
+		return "No timeline rows."
+	case n > docTimelineMax:
+		return fmt.Sprintf("%d rows (repeats collapsed); the first %d here, all in the JSON report.", n, docTimelineMax)
+	}
+	return fmt.Sprintf("%d %s, repeats collapsed.", n, pluralS(n, "row", "rows"))
+}
+
+// top is the report's headline: the best cause of the top incident.
+type top struct {
+	Inc   *event.Incident
+	Cause *event.Cause
+}
+
+func headline(r *event.Report) *top {
+	if len(r.Incidents) == 0 || len(r.Incidents[0].Causes) == 0 {
+		return nil
+	}
+	return &top{Inc: &r.Incidents[0], Cause: &r.Incidents[0].Causes[0]}
+}
+
+// mdCode shows a kind as code when it is a plain identifier, else escaped.
+func mdCode(s string) string {
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return MarkdownCell(s)
+		}
+	}
+	if s == "" {
+		return "-"
+	}
+	return "`" + s + "`"
 }
 
 func deref(s *string) string {
@@ -70,12 +155,9 @@ func deref(s *string) string {
 }
 
 func mdList(ss []string) string {
-	out := ""
+	out := make([]string, len(ss))
 	for i, s := range ss {
-		if i > 0 {
-			out += ", "
-		}
-		out += MarkdownCell(s)
+		out[i] = MarkdownCell(s)
 	}
-	return out
+	return strings.Join(out, ", ")
 }
