@@ -2,6 +2,7 @@
 //
 //	go run ./scripts/gen demo DIR                      # the invoice-outage demo bundle
 //	go run ./scripts/gen large [-size 1GB] [-seed 1] DIR # a large realistic bundle
+//	go run ./scripts/gen hostile DIR                   # damaged and malicious inputs (testdata/hostile)
 package main
 
 import (
@@ -23,7 +24,7 @@ func main() {
 }
 
 func usage() error {
-	return fmt.Errorf("usage: gen demo DIR | gen large [-size 1GB] [-seed N] DIR")
+	return fmt.Errorf("usage: gen demo DIR | gen large [-size 1GB] [-seed N] DIR | gen hostile DIR")
 }
 
 func run(args []string) error {
@@ -36,6 +37,11 @@ func run(args []string) error {
 			return usage()
 		}
 		return gen.WriteDemo(args[1])
+	case "hostile":
+		if len(args) != 2 {
+			return usage()
+		}
+		return gen.WriteHostile(args[1])
 	case "large":
 		fs := flag.NewFlagSet("large", flag.ContinueOnError)
 		size := fs.String("size", "1GB", "approximate bundle size (e.g. 200MB, 1GB, 1.5GiB, 5000000)")
