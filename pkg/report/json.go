@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 
@@ -8,9 +9,16 @@ import (
 )
 
 // WriteJSON writes the report as one indented JSON object (report-v1).
+// Log text keeps its content; the runes that could act on a terminal are
+// \u-escaped (see inertJSON).
 func WriteJSON(w io.Writer, r *event.Report) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	if err := enc.Encode(r); err != nil {
+		return err
+	}
+	_, err := w.Write(inertJSON(buf.Bytes()))
+	return err
 }

@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/rca-dev/rca/pkg/event"
 )
@@ -27,7 +26,7 @@ func WriteMarkdown(w io.Writer, r *event.Report) error {
 	}
 	ew.printf("%d inputs · %d events · %d errors · %d warnings · %s → %s\n\n", len(r.Inputs), s.Events, s.Errors, s.Warnings, day(s.Start), day(s.End))
 	for _, inc := range r.Incidents {
-		ew.printf("## %s · %s · %s → %s (%s)\n\n", inc.ID, inc.Severity, day(inc.Start), clock(inc.End), inc.End.Sub(inc.Start.Time).Round(time.Second))
+		ew.printf("## %s · %s · %s → %s (%s)\n\n", inc.ID, inc.Severity, day(inc.Start), clock(inc.End), duration(inc.Start, inc.End))
 		ew.printf("Services: %s\n\n", mdList(inc.Services))
 		ew.printf("| # | service | kind | confidence | summary |\n|---|---|---|---|---|\n")
 		for _, c := range inc.Causes {

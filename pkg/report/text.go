@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -32,6 +33,17 @@ func clock(t event.Time) string {
 	return t.UTC().Format("15:04:05.000") + "Z"
 }
 
+// duration is the time from a to b, rounded to the second; spans too long
+// for a time.Duration (about 292 years: a log stamped in year 1 or 9999)
+// are counted in days instead of being shown saturated.
+func duration(a, b event.Time) string {
+	d := b.Sub(a.Time)
+	if d == math.MaxInt64 || d == math.MinInt64 {
+		return fmt.Sprintf("%d days", (b.Unix()-a.Unix())/86400)
+	}
+	return d.Round(time.Second).String()
+}
+
 func day(t event.Time) string {
 	if t.IsZero() {
 		return "-"
@@ -53,7 +65,7 @@ func WriteText(w io.Writer, r *event.Report, o TextOptions) error {
 	s := r.Summary
 	span := "-"
 	if !s.Start.IsZero() {
-		span = fmt.Sprintf("%s → %s (%s)", day(s.Start), day(s.End), s.End.Sub(s.Start.Time).Round(time.Second))
+		span = fmt.Sprintf("%s → %s (%s)", day(s.Start), day(s.End), duration(s.Start, s.End))
 	}
 	ew.printf("%s %s\n", o.style("1", "rca analysis:"), span)
 	ew.printf("%d inputs, %d events, %d errors, %d warnings, %d %s\n", len(r.Inputs), s.Events, s.Errors, s.Warnings,
@@ -68,7 +80,7 @@ func WriteText(w io.Writer, r *event.Report, o TextOptions) error {
 	}
 	for _, inc := range r.Incidents {
 		ew.printf("\n%s  %s  %s → %s (%s)\n", o.style("1", inc.ID), o.style(sevColor(inc.Severity), inc.Severity),
-			day(inc.Start), clock(inc.End), inc.End.Sub(inc.Start.Time).Round(time.Second))
+			day(inc.Start), clock(inc.End), duration(inc.Start, inc.End))
 		ew.printf("  services: %s\n", Terminal(strings.Join(inc.Services, ", ")))
 		ew.printf("  likely causes:\n")
 		for _, c := range inc.Causes {
