@@ -56,11 +56,11 @@ func TerminalLines(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-// inertJSON rewrites the runes of event.InertRune in encoded JSON as \u
+// InertJSON rewrites the runes of event.InertRune in encoded JSON as \u
 // escapes. encoding/json leaves C1 controls and bidi overrides raw; in JSON
 // such runes occur only inside strings, where the escape decodes to the
 // same string, so the document's content is unchanged.
-func inertJSON(b []byte) []byte {
+func InertJSON(b []byte) []byte {
 	clean := true
 	for i := 0; i < len(b); i++ {
 		if b[i] == 0xc2 || b[i] == 0xe2 {

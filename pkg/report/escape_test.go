@@ -61,7 +61,7 @@ func TestTerminalLinesKeepsLineBreaks(t *testing.T) {
 
 func TestInertJSON(t *testing.T) {
 	in := []byte("{\"m\":\"\u009b31m é \u202eevil ‐ ok\"}") // raw C1 CSI and RLO, as encoding/json leaves them
-	got := string(inertJSON(in))
+	got := string(InertJSON(in))
 	if want := `{"m":"\u009b31m é \u202eevil ‐ ok"}`; got != want {
 		t.Errorf("inertJSON = %s, want %s", got, want)
 	}

@@ -10,7 +10,7 @@ import (
 
 // WriteJSON writes the report as one indented JSON object (report-v1).
 // Log text keeps its content; the runes that could act on a terminal are
-// \u-escaped (see inertJSON).
+// \u-escaped (see InertJSON).
 func WriteJSON(w io.Writer, r *event.Report) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -19,6 +19,6 @@ func WriteJSON(w io.Writer, r *event.Report) error {
 	if err := enc.Encode(r); err != nil {
 		return err
 	}
-	_, err := w.Write(inertJSON(buf.Bytes()))
+	_, err := w.Write(InertJSON(buf.Bytes()))
 	return err
 }

@@ -52,7 +52,7 @@ func WritePatterns(w io.Writer, ps []event.Pattern, width int) error {
 }
 
 // WritePatternsJSON writes one JSON object per pattern per line (the runes
-// that could act on a terminal \u-escaped, see inertJSON).
+// that could act on a terminal \u-escaped, see InertJSON).
 func WritePatternsJSON(w io.Writer, ps []event.Pattern) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -62,7 +62,7 @@ func WritePatternsJSON(w io.Writer, ps []event.Pattern) error {
 		if err := enc.Encode(p); err != nil {
 			return fmt.Errorf("write patterns: %w", err)
 		}
-		if _, err := w.Write(inertJSON(buf.Bytes())); err != nil {
+		if _, err := w.Write(InertJSON(buf.Bytes())); err != nil {
 			return err
 		}
 	}
