@@ -15,8 +15,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rca-dev/rca/internal/gen"
+	"github.com/rca-dev/rca/pkg/event"
 	"github.com/rca-dev/rca/pkg/parse"
 	"github.com/rca-dev/rca/pkg/report"
 )
@@ -846,4 +848,25 @@ func TestHostileOutlierStampsKeepRootCause(t *testing.T) {
 	if !strings.Contains(out, "1.  90%  api.tax.example.gov") && !strings.Contains(out, "1. 100%  api.tax.example.gov") {
 		t.Errorf("top cause changed by two outlier stamps:\n%s", out)
 	}
+}
+
+// FuzzAppendTSV checks that a TSV line holds exactly its four columns and
+// nothing that acts on a terminal, whatever the message and source.
+func FuzzAppendTSV(f *testing.F) {
+	for _, p := range gen.HostilePayloads {
+		f.Add("web", p)
+	}
+	f.Add("\x1b[2Jsrc\t", "a\xffb\xc2\x9bc\u202e\n\r\t\\")
+	f.Fuzz(func(t *testing.T, source, msg string) {
+		ev := &event.Event{Source: source, Message: msg}
+		line := string(appendTSV(nil, ev))
+		if n := strings.Count(line, "\t"); n != 3 || strings.Contains(line, "\n") {
+			t.Fatalf("TSV line %q has %d tabs", line, n)
+		}
+		for i, r := range line {
+			if (r < 0x20 && r != '\t') || r == 0x7f || event.InertRune(r) || (r == utf8.RuneError && !strings.Contains(msg+source, "\ufffd")) {
+				t.Fatalf("TSV line %q keeps %U at %d", line, r, i)
+			}
+		}
+	})
 }
