@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/rca-dev/rca/pkg/parse"
+	"github.com/rca-dev/rca/pkg/report"
 	"github.com/spf13/cobra"
 )
 
@@ -49,6 +50,8 @@ func newFormatsCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 			tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "INPUT\tSOURCE\tFORMAT\tCONFIDENCE\tRUNNER-UP\tCONFIDENCE\tZONE")
 			for _, d := range dets {
+				// Paths and reasons come from the bundle: escaped.
+				d.Path, d.Source, d.Skipped, d.Zone = report.Terminal(d.Path), report.Terminal(d.Source), report.Terminal(d.Skipped), report.Terminal(d.Zone)
 				if d.Skipped != "" {
 					fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\t-\t(skipped: %s)\n", d.Path, d.Source, d.Skipped)
 					continue

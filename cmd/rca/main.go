@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/rca-dev/rca/pkg/report"
 )
 
 func main() {
@@ -31,10 +33,12 @@ func exitCode(err error, stderr interface{ Write([]byte) (int, error) }) int {
 	if err == nil {
 		return 0
 	}
+	// Messages may quote the bundle (an rca.yaml key, an archive name):
+	// escaped, line breaks kept.
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
-			fmt.Fprintf(stderr, "rca: %s\n", ee.msg)
+			fmt.Fprintf(stderr, "rca: %s\n", report.TerminalLines(ee.msg))
 		}
 		return ee.code
 	}
@@ -45,6 +49,6 @@ func exitCode(err error, stderr interface{ Write([]byte) (int, error) }) int {
 	if errors.Is(err, syscall.EPIPE) {
 		return 0 // the reader of our output went away (| head): not a failure
 	}
-	fmt.Fprintf(stderr, "rca: %v\n", err)
+	fmt.Fprintf(stderr, "rca: %s\n", report.TerminalLines(err.Error()))
 	return 1
 }

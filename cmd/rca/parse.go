@@ -2,15 +2,18 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rca-dev/rca/pkg/correlate"
 	"github.com/rca-dev/rca/pkg/event"
 	"github.com/rca-dev/rca/pkg/parse"
+	"github.com/rca-dev/rca/pkg/report"
 	"github.com/spf13/cobra"
 )
 
@@ -49,6 +52,7 @@ func (f *ingestFlags) options() (parse.Options, error) {
 		return o, fmt.Errorf("--max-line %d: want at least 256", f.maxLine)
 	}
 	o.MaxLine = f.maxLine
+	o.Limits = expandLimits
 	return o, nil
 }
 
@@ -62,6 +66,11 @@ func (f *ingestFlags) plan(paths []string) (*parse.Plan, parse.Options, error) {
 	plan, err := parse.NewPlan(paths, po)
 	return plan, po, err
 }
+
+// expandLimits bound decompression; the zero value is parse's defaults
+// (1 GiB at a ratio over 200). Tests lower them to trip the bomb guard
+// with a small bomb.
+var expandLimits parse.Limits
 
 type parseOptions struct {
 	paths     []string
@@ -162,7 +171,7 @@ func appendTSV(b []byte, ev *event.Event) []byte {
 		b = event.AppendTime(b, ev.Time, ev.Precision)
 	}
 	b = append(b, '\t')
-	b = append(b, ev.Source...)
+	b = appendEscapedLine(b, ev.Source)
 	b = append(b, '\t')
 	if ev.Level == "" {
 		b = append(b, '-')
@@ -174,10 +183,26 @@ func appendTSV(b []byte, ev *event.Event) []byte {
 }
 
 // appendEscapedLine appends s on one line: \n, \r, \t and other control
-// bytes (terminal escapes included) are written as visible escapes.
+// bytes (terminal escapes included) are written as visible escapes, as are
+// invalid UTF-8 bytes (\xff) and the runes of event.InertRune (\u009b: C1
+// controls, line separators, bidi overrides), so nothing in a log acts on
+// the terminal the TSV is printed to.
 func appendEscapedLine(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == utf8.RuneError && size == 1:
+				b = fmt.Appendf(b, "\\x%02x", c)
+			case event.InertRune(r):
+				b = fmt.Appendf(b, "\\u%04x", r)
+			default:
+				b = append(b, s[i:i+size]...)
+			}
+			i += size
+			continue
+		}
 		switch {
 		case c == '\n':
 			b = append(b, '\\', 'n')
@@ -188,10 +213,11 @@ func appendEscapedLine(b []byte, s string) []byte {
 		case c == '\\':
 			b = append(b, '\\', '\\')
 		case c < 0x20 || c == 0x7f:
-			b = append(b, fmt.Sprintf("\\x%02x", c)...)
+			b = fmt.Appendf(b, "\\x%02x", c)
 		default:
 			b = append(b, c)
 		}
+		i++
 	}
 	return b
 }
@@ -217,6 +243,7 @@ type inputStatsJSON struct {
 	Empty           int64            `json:"empty"`
 	Bytes           int64            `json:"bytes"`
 	CutLines        int64            `json:"cut_lines"`
+	NULBytes        int64            `json:"nul_bytes"`
 	First           *string          `json:"first"`
 	Last            *string          `json:"last"`
 	Skipped         bool             `json:"skipped"`
@@ -258,7 +285,7 @@ func writeStatsJSON(w io.Writer, stats []parse.Stats) error {
 			Path: s.Path, Source: s.Source, Format: strPtr(s.Format), Confidence: s.Confidence,
 			RunnerUp: strPtr(s.RunnerUp), Timezone: s.Timezone, Encoding: strPtr(s.Encoding),
 			Lines: s.Lines, Events: s.Events, Continuation: s.Continuation, Unparsed: s.Unparsed, Empty: s.Empty,
-			Bytes: s.Bytes, CutLines: s.CutLines, First: timePtr(s.First), Last: timePtr(s.Last),
+			Bytes: s.Bytes, CutLines: s.CutLines, NULBytes: s.NULBytes, First: timePtr(s.First), Last: timePtr(s.Last),
 			Skipped: s.Skipped != "", Ignored: s.Ignored, SkipReason: strPtr(s.Skipped), FallbackFormats: s.Formats,
 		})
 		t := &doc.Totals
@@ -273,7 +300,12 @@ func writeStatsJSON(w io.Writer, stats []parse.Stats) error {
 		t.Empty += s.Empty
 		t.Bytes += s.Bytes
 	}
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := w.Write(report.InertJSON(buf.Bytes())) // paths from the bundle: inert on the terminal
+	return err
 }

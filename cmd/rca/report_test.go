@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // Regenerate the goldens after a deliberate change (ranking, layout):
@@ -19,16 +18,6 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 const goldenDir = "../../testdata/golden"
-
-func TestMain(m *testing.M) {
-	reportNow = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) // generated_at of every report in these tests
-	// The user's terminal settings must not change what the tests see;
-	// tests that need one set it with t.Setenv.
-	for _, k := range []string{"CLICOLOR_FORCE", "NO_COLOR", "COLUMNS", "LINES", "PAGER", "RCA_PAGER", "LESS"} {
-		os.Unsetenv(k)
-	}
-	os.Exit(m.Run())
-}
 
 // checkGolden compares got with testdata/golden/name, or rewrites it with
 // -update. The whole file is compared.

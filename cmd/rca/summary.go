@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rca-dev/rca/pkg/parse"
+	"github.com/rca-dev/rca/pkg/report"
 )
 
 // writeSummary prints the inputs' formats, zones and line accounting, for a
@@ -19,7 +20,7 @@ func writeSummary(w io.Writer, stats []parse.Stats, took time.Duration) {
 		if s.Skipped != "" && s.Lines == 0 {
 			continue // listed by warnSkipped
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%s\t%d\t%d\t%d\t%d\t%d\n", s.Path, s.Source, s.Format, s.Confidence, s.Timezone,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%s\t%d\t%d\t%d\t%d\t%d\n", report.Terminal(s.Path), report.Terminal(s.Source), report.Terminal(s.Format), s.Confidence, report.Terminal(s.Timezone),
 			s.Lines, s.Events, s.Continuation, s.Unparsed, s.Empty)
 		lines += s.Lines
 		events += s.Events
@@ -35,11 +36,12 @@ func writeSummary(w io.Writer, stats []parse.Stats, took time.Duration) {
 }
 
 // warnSkipped names every input that was skipped or stopped early, and why
-// (bundle files that are not logs by design are not warned about).
+// (bundle files that are not logs by design are not warned about). Paths
+// come from the bundle (archive member names, file names): escaped.
 func warnSkipped(w io.Writer, stats []parse.Stats) {
 	for _, s := range stats {
 		if s.Skipped != "" && !s.Ignored {
-			fmt.Fprintf(w, "rca: warning: %s: %s\n", s.Path, s.Skipped)
+			fmt.Fprintf(w, "rca: warning: %s: %s\n", report.Terminal(s.Path), report.Terminal(s.Skipped))
 		}
 	}
 }

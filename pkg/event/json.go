@@ -85,7 +85,8 @@ func AppendTime(b []byte, t time.Time, prec int) []byte {
 const hexDigits = "0123456789abcdef"
 
 // AppendString appends s as a JSON string. Control characters (including
-// ESC, so terminal escapes in logs stay inert) are escaped; invalid UTF-8
+// ESC, so terminal escapes in logs stay inert, and the C1 controls, line
+// separators and bidi overrides of InertRune) are escaped; invalid UTF-8
 // becomes U+FFFD.
 func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
@@ -122,10 +123,12 @@ func AppendString(b []byte, s string) []byte {
 			start = i
 			continue
 		}
-		if r == '\u2028' || r == '\u2029' {
+		if InertRune(r) {
+			// C1 controls (U+009B is a one-rune CSI to some terminals),
+			// line separators and bidi overrides: escaped, so JSON piped
+			// to a terminal stays inert; the decoded string is unchanged.
 			b = append(b, s[start:i]...)
-			b = append(b, `\u202`...)
-			b = append(b, hexDigits[r&0xf])
+			b = append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
 			i += size
 			start = i
 			continue
@@ -134,4 +137,21 @@ func AppendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// InertRune reports the non-ASCII runes that must not reach a terminal or a
+// viewer raw: the C1 controls U+0080–U+009F (U+009B is a one-rune CSI and
+// U+009D an OSC to some terminals), the line and paragraph separators, and
+// the bidirectional overrides and isolates that reorder displayed text
+// ("Trojan source").
+func InertRune(r rune) bool {
+	switch {
+	case r >= 0x80 && r < 0xa0:
+		return true
+	case r == '\u2028' || r == '\u2029':
+		return true
+	case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+		return true
+	}
+	return false
 }

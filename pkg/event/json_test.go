@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestAppendJSON(t *testing.T) {
@@ -39,13 +40,38 @@ func TestAppendTimePrecision(t *testing.T) {
 	}
 }
 
+// The runes that act on terminals without ESC (C1 controls, bidi
+// overrides, line separators) are escaped; the decoded string is unchanged.
+func TestAppendStringInertRunes(t *testing.T) {
+	in := "csi \u009b31m osc \u009d0;t\u009c rtl \u202eevil\u202c iso \u2066x\u2069 ls \u2028 ok é 世界"
+	got := string(AppendString(nil, in))
+	want := `"csi \u009b31m osc \u009d0;t\u009c rtl \u202eevil\u202c iso \u2066x\u2069 ls \u2028 ok é 世界"`
+	if got != want {
+		t.Errorf("AppendString = %s\nwant          %s", got, want)
+	}
+	var back string
+	if err := json.Unmarshal([]byte(got), &back); err != nil || back != in {
+		t.Errorf("round trip = %q, %v", back, err)
+	}
+}
+
 func FuzzAppendString(f *testing.F) {
 	f.Add("plain")
 	f.Add("\x1b]8;;http://x\x07link\x1b]8;;\x07 \xff\xfe \u2028")
+	f.Add("\u009b31m \u202e")
 	f.Fuzz(func(t *testing.T, s string) {
+		b := AppendString(nil, s)
 		var out string
-		if err := json.Unmarshal(AppendString(nil, s), &out); err != nil {
+		if err := json.Unmarshal(b, &out); err != nil {
 			t.Fatalf("AppendString(%q) is not valid JSON: %v", s, err)
+		}
+		if utf8.ValidString(s) && out != s {
+			t.Fatalf("AppendString(%q) decodes to %q", s, out)
+		}
+		for _, r := range string(b) {
+			if r < 0x20 || r == 0x7f || InertRune(r) {
+				t.Fatalf("AppendString(%q) = %q keeps %U raw", s, b, r)
+			}
 		}
 	})
 }

@@ -37,6 +37,7 @@ type Stats struct {
 	RunnerUpConfidence float64 `json:"runner_up_confidence,omitempty"`
 
 	CutLines int64            `json:"cut_lines"`          // lines longer than the maximum, kept cut
+	NULBytes int64            `json:"nul_bytes"`          // NUL bytes dropped from line starts (crash holes)
 	Encoding string           `json:"encoding,omitempty"` // "utf-16le" etc. when decoded
 	Skipped  string           `json:"skipped,omitempty"`  // why the input was not read, or stopped early
 	Ignored  bool             `json:"ignored,omitempty"`  // a bundle file that is not a log (rca.yaml, notes)
@@ -79,6 +80,16 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 	st.Lines++
 	if cut {
 		st.CutLines++
+	}
+	if len(b) > 0 && b[0] == 0 {
+		// A run of NULs before a line is the hole a crash leaves in a log
+		// file (allocated, never written); the line after it is text.
+		k := 1
+		for k < len(b) && b[k] == 0 {
+			k++
+		}
+		st.NULBytes += int64(k)
+		b, off = b[k:], off+int64(k)
 	}
 	if isBlank(b) {
 		st.Empty++

@@ -40,7 +40,11 @@ type Input struct {
 	// Root is the bundle root this input was found under (for the bundle's
 	// rca.yaml).
 	Root string
-	open func() (io.ReadCloser, error)
+	// diskPath is the file on disk when the input is one (not a member of
+	// an archive nor a decompressed stream): its size is checked again
+	// after reading, to report a file that grew or shrank meanwhile.
+	diskPath string
+	open     func() (io.ReadCloser, error)
 }
 
 // Open opens the input's (decompressed) byte stream.
@@ -52,23 +56,61 @@ func (in *Input) Open() (io.ReadCloser, error) {
 }
 
 // Archive limits. Nesting beyond maxDepth is reported, not followed; a
-// stream that expands past bombMinBytes at more than bombRatio times its
-// compressed size is stopped and reported as a decompression bomb.
+// stream that expands past Limits.BombBytes at more than Limits.BombRatio
+// times its compressed size is stopped and reported as a decompression
+// bomb. Archive members of at most cacheMemberMax bytes are read into
+// memory while the archive's index is read (one pass), up to
+// cacheTotalMax bytes in all; larger members are decompressed again from
+// the archive's start when they are read.
 const (
 	maxDepth         = 4
-	bombMinBytes     = 1 << 30
-	bombRatio        = 200
+	defaultBombBytes = 1 << 30
+	defaultBombRatio = 200
 	nestedZipMaxSize = 256 << 20
+	cacheMemberMax   = 1 << 20
+	cacheTotalMax    = 128 << 20
+	headBytes        = 512
 )
+
+// Limits bound the expansion of compressed inputs. The zero value means
+// the defaults (1 GiB at a ratio over 200).
+type Limits struct {
+	// BombBytes is how many bytes a decompressing stream may produce
+	// before its ratio is checked.
+	BombBytes int64
+	// BombRatio is the largest ratio of expanded to compressed bytes
+	// allowed past BombBytes.
+	BombRatio int64
+}
+
+func (l Limits) orDefault() Limits {
+	if l.BombBytes <= 0 {
+		l.BombBytes = defaultBombBytes
+	}
+	if l.BombRatio <= 0 {
+		l.BombRatio = defaultBombRatio
+	}
+	return l
+}
 
 // ErrBomb is returned by a decompressing reader that exceeded the limits.
 var ErrBomb = errors.New("decompression bomb: expanded size over limit")
+
+// expander lists the inputs of one run: its limits and what is left of the
+// budget for archive members held in memory.
+type expander struct {
+	lim       Limits
+	cacheLeft int64
+}
 
 // Expand lists the inputs of the given paths: files, folders (recursive,
 // in name order) and archives (.gz, .bz2, .tar, .tar.gz/.tgz, .zip, nested).
 // Paths that cannot be read at all are an error; unreadable or unsupported
 // entries inside them are returned with Skipped set.
-func Expand(paths []string) ([]Input, error) {
+func Expand(paths []string) ([]Input, error) { return expand(paths, Limits{}) }
+
+func expand(paths []string, lim Limits) ([]Input, error) {
+	x := &expander{lim: lim.orDefault(), cacheLeft: cacheTotalMax}
 	var out []Input
 	for _, p := range paths {
 		fi, err := os.Stat(p)
@@ -76,7 +118,7 @@ func Expand(paths []string) ([]Input, error) {
 			return nil, fmt.Errorf("open %s: %w", p, unwrapPathErr(err))
 		}
 		if fi.IsDir() {
-			ins, err := expandDir(p)
+			ins, err := x.expandDir(p)
 			if err != nil {
 				return nil, err
 			}
@@ -87,7 +129,7 @@ func Expand(paths []string) ([]Input, error) {
 			return nil, fmt.Errorf("open %s: not a regular file or folder", p)
 		}
 		base := filepath.Base(p)
-		out = append(out, expandNode(diskNode(p, base, base, fi, filepath.Dir(p)), 0)...)
+		out = append(out, x.expandNode(x.diskNode(p, base, base, fi, filepath.Dir(p)), 0)...)
 	}
 	return out, nil
 }
@@ -113,7 +155,7 @@ func ignoredName(rel string) string {
 	return ""
 }
 
-func expandDir(root string) ([]Input, error) {
+func (x *expander) expandDir(root string) ([]Input, error) {
 	var out []Input
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		rel, _ := filepath.Rel(root, p)
@@ -147,7 +189,7 @@ func expandDir(root string) ([]Input, error) {
 		case !fi.Mode().IsRegular():
 			out = append(out, Input{Path: rel, Root: root, Size: -1, Skipped: fmt.Sprintf("not a regular file (%s)", fileKind(fi.Mode()))})
 		default:
-			out = append(out, expandNode(diskNode(p, rel, rel, fi, root), 0)...)
+			out = append(out, x.expandNode(x.diskNode(p, rel, rel, fi, root), 0)...)
 		}
 		return nil
 	})
@@ -162,6 +204,8 @@ func fileKind(m fs.FileMode) string {
 		return "socket"
 	case m&fs.ModeDevice != 0:
 		return "device"
+	case m&fs.ModeSymlink != 0:
+		return "symbolic link"
 	}
 	return m.Type().String()
 }
@@ -175,15 +219,32 @@ type node struct {
 	size     int64
 	diskPath string // set when the node is a file on disk
 	open     func() (io.ReadCloser, error)
+	head     []byte // the stream's first bytes when already read; nil to read them
+	lim      Limits
 }
 
-func diskNode(p, display, rel string, fi fs.FileInfo, root string) node {
-	return node{display: display, rel: rel, root: root, modTime: fi.ModTime(), size: fi.Size(), diskPath: p,
-		open: func() (io.ReadCloser, error) { return os.Open(p) }}
+// diskNode is a file on disk. It is read up to the size it had when it was
+// listed, so that a log appended to while rca reads it (a live system)
+// cannot keep a run going; what was appended is reported.
+func (x *expander) diskNode(p, display, rel string, fi fs.FileInfo, root string) node {
+	size := fi.Size()
+	return node{display: display, rel: rel, root: root, modTime: fi.ModTime(), size: size, diskPath: p, lim: x.lim,
+		open: func() (io.ReadCloser, error) {
+			f, err := os.Open(p)
+			if err != nil || size <= 0 { // size 0: /proc-like files that do not know theirs
+				return f, err
+			}
+			return readCloser{io.LimitReader(f, size), f}, nil
+		}}
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 func (n node) input() Input {
-	return Input{Path: n.display, rel: n.rel, Root: n.root, ModTime: n.modTime, Size: n.size, open: n.open}
+	return Input{Path: n.display, rel: n.rel, Root: n.root, ModTime: n.modTime, Size: n.size, diskPath: n.diskPath, open: n.open}
 }
 
 func (n node) skipped(why string) Input {
@@ -192,17 +253,22 @@ func (n node) skipped(why string) Input {
 	return in
 }
 
-// head reads the first bytes of a node's stream to tell its kind.
-func (n node) head() ([]byte, error) {
+// readHead reads the first bytes of a node's stream to tell its kind. A
+// read error after some bytes is left for the reading proper to report
+// (with the lines before it): a damaged stream is still a log.
+func (n node) readHead() ([]byte, error) {
+	if n.head != nil {
+		return n.head, nil
+	}
 	rc, err := n.open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	buf := make([]byte, 512)
+	buf := make([]byte, headBytes)
 	k, err := io.ReadFull(rc, buf)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && err != io.EOF {
-		return buf[:k], err
+	if err != nil && k == 0 && err != io.EOF {
+		return nil, err
 	}
 	return buf[:k], nil
 }
@@ -211,8 +277,8 @@ func isTar(h []byte) bool {
 	return len(h) >= 262 && bytes.Equal(h[257:262], []byte("ustar"))
 }
 
-func expandNode(n node, depth int) []Input {
-	h, err := n.head()
+func (x *expander) expandNode(n node, depth int) []Input {
+	h, err := n.readHead()
 	if err != nil {
 		return []Input{n.skipped(fmt.Sprintf("unreadable: %v", unwrapPathErr(err)))}
 	}
@@ -239,11 +305,11 @@ func expandNode(n node, depth int) []Input {
 	}
 	switch kind {
 	case "gzip", "bzip2":
-		return expandNode(decompressed(n, kind), depth+1)
+		return x.expandNode(decompressed(n, kind), depth+1)
 	case "tar":
-		return expandTar(n, depth)
+		return x.expandTar(n, depth)
 	default:
-		return expandZip(n, depth)
+		return x.expandZip(n, depth)
 	}
 }
 
@@ -264,7 +330,7 @@ func decompressed(n node, kind string) node {
 	}
 	parent := n.open
 	c := n
-	c.rel, c.diskPath, c.size = rel, "", -1
+	c.rel, c.diskPath, c.size, c.head = rel, "", -1, nil
 	c.open = func() (io.ReadCloser, error) {
 		rc, err := parent()
 		if err != nil {
@@ -282,7 +348,7 @@ func decompressed(n node, kind string) node {
 		} else {
 			dr = bzip2.NewReader(in)
 		}
-		return &guardedReader{r: dr, in: in, c: rc}, nil
+		return &guardedReader{r: dr, in: in, c: rc, lim: n.lim}, nil
 	}
 	return c
 }
@@ -293,13 +359,14 @@ type guardedReader struct {
 	in  *countingReader
 	c   io.Closer
 	out int64
+	lim Limits
 }
 
 func (g *guardedReader) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
 	g.out += int64(n)
-	if g.out > bombMinBytes && g.out > bombRatio*max(g.in.n, 1) {
-		return n, fmt.Errorf("%w (%d bytes from %d compressed)", ErrBomb, g.out, g.in.n)
+	if lim := g.lim.orDefault(); g.out > lim.BombBytes && g.out > lim.BombRatio*max(g.in.n, 1) {
+		return n, fmt.Errorf("%w (%d bytes from %d compressed, over %d at a ratio over %d)", ErrBomb, g.out, g.in.n, lim.BombBytes, lim.BombRatio)
 	}
 	return n, err
 }
@@ -342,33 +409,123 @@ func childRel(archiveRel, member, wrapper string) string {
 	return dir + "/" + member
 }
 
-func expandTar(n node, depth int) []Input {
+// member is a regular file inside an archive, listed in one pass over the
+// archive: small members are read into memory there (data, with the read
+// error that ended them, if any), larger ones keep their first bytes.
+type member struct {
+	index   int
+	name    string
+	modTime time.Time
+	size    int64
+	cached  bool
+	data    []byte
+	rerr    error
+}
+
+// take reads a member's content during the listing pass: all of it when it
+// is small and the memory budget allows, else its head.
+func (x *expander) take(m *member, r io.Reader) {
+	if m.size >= 0 && m.size <= cacheMemberMax && m.size <= x.cacheLeft {
+		data, err := io.ReadAll(io.LimitReader(r, cacheMemberMax+1))
+		if len(data) <= cacheMemberMax {
+			m.cached, m.data, m.rerr = true, data, err
+			x.cacheLeft -= int64(len(data))
+			return
+		}
+		m.data = data[:headBytes]
+		return
+	}
+	buf := make([]byte, headBytes)
+	k, _ := io.ReadFull(r, buf)
+	m.data = buf[:k]
+}
+
+// memberNode is the node of an archive member; open reads it from memory
+// when it was cached, else with reopen.
+func (x *expander) memberNode(n node, m *member, wrapper string, reopen func() (io.ReadCloser, error)) node {
+	child := node{
+		display: n.display + "!/" + m.name,
+		rel:     childRel(n.rel, m.name, wrapper),
+		root:    n.root,
+		modTime: m.modTime,
+		size:    m.size,
+		lim:     n.lim,
+		open:    reopen,
+	}
+	if m.cached {
+		data, rerr := m.data, m.rerr
+		child.open = func() (io.ReadCloser, error) {
+			return io.NopCloser(&errAfter{r: bytes.NewReader(data), err: rerr}), nil
+		}
+		child.head = data[:min(len(data), headBytes)]
+	} else if len(m.data) > 0 {
+		child.head = m.data
+	}
+	return child
+}
+
+// errAfter reads r, then returns err instead of io.EOF (a member whose
+// read failed keeps what was read before the failure).
+type errAfter struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errAfter) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err == io.EOF && e.err != nil {
+		err = e.err
+	}
+	return n, err
+}
+
+// archiveEntryKind names an archive entry that is not a regular file, for
+// the skip reason; "" for folders and metadata, which are not reported.
+func archiveEntryKind(typ byte, link string) string {
+	switch typ {
+	case tar.TypeDir, tar.TypeXGlobalHeader, tar.TypeXHeader, tar.TypeGNULongName, tar.TypeGNULongLink:
+		return ""
+	case tar.TypeSymlink:
+		return fmt.Sprintf("symbolic link in an archive (to %s), not followed", link)
+	case tar.TypeLink:
+		return fmt.Sprintf("hard link in an archive (to %s), not followed", link)
+	case tar.TypeChar, tar.TypeBlock:
+		return "device in an archive, not a log"
+	case tar.TypeFifo:
+		return "named pipe in an archive, not a log"
+	}
+	return fmt.Sprintf("archive entry of type %q, not a regular file", typ)
+}
+
+func (x *expander) expandTar(n node, depth int) []Input {
 	rc, err := n.open()
 	if err != nil {
 		return []Input{n.skipped(fmt.Sprintf("unreadable: %v", err))}
 	}
 	defer rc.Close()
-	type member struct {
-		index int
-		name  string
-		hdr   *tar.Header
-	}
-	var members []member
-	var out []Input
+	var members []*member
+	var out, odd []Input
 	tr := tar.NewReader(rc)
 	for i := 0; ; i++ {
 		hdr, err := tr.Next()
 		if err == io.EOF {
 			break
 		}
-		if err != nil {
+		if err != nil && !(errors.Is(err, tar.ErrInsecurePath) && hdr != nil) { // names are cleaned below, never used to write
 			out = append(out, n.skipped(fmt.Sprintf("corrupt tar after %d entries: %v", i, err)))
 			break
 		}
+		name := memberPath(hdr.Name)
 		if hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeRegA {
-			continue // folders, links and devices inside archives are not logs
+			if why := archiveEntryKind(hdr.Typeflag, hdr.Linkname); why != "" {
+				c := node{display: n.display + "!/" + name, rel: childRel(n.rel, name, ""), root: n.root, modTime: hdr.ModTime, size: -1}
+				odd = append(odd, c.skipped(why))
+			}
+			continue
 		}
-		members = append(members, member{index: i, name: memberPath(hdr.Name), hdr: hdr})
+		m := &member{index: i, name: name, modTime: hdr.ModTime, size: hdr.Size}
+		x.take(m, tr)
+		members = append(members, m)
 	}
 	names := make([]string, len(members))
 	for i, m := range members {
@@ -376,149 +533,143 @@ func expandTar(n node, depth int) []Input {
 	}
 	wrapper := wrapperDir(names)
 	for _, m := range members {
-		m := m
-		parent := n.open
-		child := node{
-			display: n.display + "!/" + m.name,
-			rel:     childRel(n.rel, m.name, wrapper),
-			root:    n.root,
-			modTime: m.hdr.ModTime,
-			size:    m.hdr.Size,
-			open: func() (io.ReadCloser, error) {
-				rc, err := parent()
-				if err != nil {
-					return nil, err
+		parent, index := n.open, m.index
+		child := x.memberNode(n, m, wrapper, func() (io.ReadCloser, error) {
+			rc, err := parent()
+			if err != nil {
+				return nil, err
+			}
+			tr := tar.NewReader(rc)
+			for i := 0; i <= index; i++ {
+				if _, err := tr.Next(); err != nil && !errors.Is(err, tar.ErrInsecurePath) {
+					rc.Close()
+					return nil, fmt.Errorf("tar %s: %w", n.display, err)
 				}
-				tr := tar.NewReader(rc)
-				for i := 0; i <= m.index; i++ {
-					if _, err := tr.Next(); err != nil {
-						rc.Close()
-						return nil, fmt.Errorf("tar %s: %w", n.display, err)
-					}
-				}
-				return struct {
-					io.Reader
-					io.Closer
-				}{tr, rc}, nil
-			},
-		}
+			}
+			return readCloser{tr, rc}, nil
+		})
 		if why := ignoredName(child.rel); why != "" {
 			in := child.skipped(why)
 			in.Ignored = true
 			out = append(out, in)
 			continue
 		}
-		out = append(out, expandNode(child, depth+1)...)
+		out = append(out, x.expandNode(child, depth+1)...)
 	}
-	return out
+	return append(out, odd...)
 }
 
-func expandZip(n node, depth int) []Input {
-	var zr *zip.Reader
-	var closer io.Closer
+// openZip opens a zip node: from disk, or (nested in another archive) read
+// into memory, capped. A zip whose names are insecure ("../x", "/x") is
+// read all the same: names are cleaned and never used to write.
+func openZip(n node) (*zip.Reader, io.Closer, error) {
 	if n.diskPath != "" {
 		r, err := zip.OpenReader(n.diskPath)
-		if err != nil {
-			return []Input{n.skipped(fmt.Sprintf("corrupt zip: %v", err))}
+		if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && r != nil) {
+			return nil, nil, fmt.Errorf("corrupt zip: %w", err)
 		}
-		zr, closer = &r.Reader, r
-	} else {
-		// A zip needs random access: a nested one is held in memory, capped.
-		rc, err := n.open()
-		if err != nil {
-			return []Input{n.skipped(fmt.Sprintf("unreadable: %v", err))}
-		}
-		data, err := io.ReadAll(io.LimitReader(rc, nestedZipMaxSize+1))
-		rc.Close()
-		if err != nil {
-			return []Input{n.skipped(fmt.Sprintf("unreadable: %v", err))}
-		}
-		if len(data) > nestedZipMaxSize {
-			return []Input{n.skipped(fmt.Sprintf("zip nested in another archive is over %d MiB; extract it first", nestedZipMaxSize>>20))}
-		}
-		r, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-		if err != nil {
-			return []Input{n.skipped(fmt.Sprintf("corrupt zip: %v", err))}
-		}
-		zr, closer = r, io.NopCloser(nil)
+		return &r.Reader, r, nil
+	}
+	// A zip needs random access: a nested one is held in memory, capped.
+	rc, err := n.open()
+	if err != nil {
+		return nil, nil, fmt.Errorf("unreadable: %w", err)
+	}
+	data, err := io.ReadAll(io.LimitReader(rc, nestedZipMaxSize+1))
+	rc.Close()
+	if err != nil {
+		return nil, nil, fmt.Errorf("unreadable: %w", err)
+	}
+	if len(data) > nestedZipMaxSize {
+		return nil, nil, fmt.Errorf("zip nested in another archive is over %d MiB; extract it first", nestedZipMaxSize>>20)
+	}
+	r, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && r != nil) {
+		return nil, nil, fmt.Errorf("corrupt zip: %w", err)
+	}
+	return r, io.NopCloser(nil), nil
+}
+
+func (x *expander) expandZip(n node, depth int) []Input {
+	zr, closer, err := openZip(n)
+	if err != nil {
+		return []Input{n.skipped(err.Error())}
 	}
 	defer closer.Close()
-	var files []*zip.File
+	var members []*member
 	var names []string
-	for _, f := range zr.File {
-		if f.FileInfo().Mode().IsRegular() {
-			files = append(files, f)
-			names = append(names, memberPath(f.Name))
+	var odd []Input
+	for i, f := range zr.File {
+		name := memberPath(f.Name)
+		mode := f.FileInfo().Mode()
+		if mode.IsDir() {
+			continue
 		}
+		if !mode.IsRegular() {
+			c := node{display: n.display + "!/" + name, rel: childRel(n.rel, name, ""), root: n.root, modTime: f.Modified, size: -1}
+			odd = append(odd, c.skipped(fmt.Sprintf("%s in an archive, not read", fileKind(mode))))
+			continue
+		}
+		m := &member{index: i, name: name, modTime: f.Modified, size: int64(min(f.UncompressedSize64, 1<<62))}
+		if rc, err := openZipFile(zr, i, n.lim); err != nil {
+			m.cached, m.rerr = true, err
+		} else {
+			x.take(m, rc)
+			rc.Close()
+		}
+		members = append(members, m)
+		names = append(names, name)
 	}
 	wrapper := wrapperDir(names)
-	var out []Input
-	idx := make([]int, len(files))
+	idx := make([]int, len(members))
 	for i := range idx {
 		idx[i] = i
 	}
 	sort.SliceStable(idx, func(a, b int) bool { return names[idx[a]] < names[idx[b]] })
+	var out []Input
 	for _, i := range idx {
-		f, name := files[i], names[i]
-		parent := n
-		child := node{
-			display: n.display + "!/" + name,
-			rel:     childRel(n.rel, name, wrapper),
-			root:    n.root,
-			modTime: f.Modified,
-			size:    int64(f.UncompressedSize64),
-			open:    func() (io.ReadCloser, error) { return openZipMember(parent, f.Name) },
-		}
+		m := members[i]
+		parent, index := n, m.index
+		child := x.memberNode(n, m, wrapper, func() (io.ReadCloser, error) { return openZipMember(parent, index) })
 		if why := ignoredName(child.rel); why != "" {
 			in := child.skipped(why)
 			in.Ignored = true
 			out = append(out, in)
 			continue
 		}
-		out = append(out, expandNode(child, depth+1)...)
+		out = append(out, x.expandNode(child, depth+1)...)
 	}
-	return out
+	return append(out, odd...)
 }
 
-// openZipMember opens a member of a zip node by name; the zip is reopened
+// openZipFile opens the index-th member of an open zip, guarded against
+// bombs. Members are opened by index: names may repeat.
+func openZipFile(zr *zip.Reader, index int, lim Limits) (io.ReadCloser, error) {
+	f := zr.File[index]
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	return &guardedReader{r: rc, in: &countingReader{n: int64(min(f.CompressedSize64, 1<<62))}, c: rc, lim: lim}, nil
+}
+
+// openZipMember opens a member of a zip node by index; the zip is reopened
 // so that every member stream is independent.
-func openZipMember(n node, name string) (io.ReadCloser, error) {
-	var zr *zip.Reader
-	var closer io.Closer
-	if n.diskPath != "" {
-		r, err := zip.OpenReader(n.diskPath)
-		if err != nil {
-			return nil, fmt.Errorf("zip %s: %w", n.display, err)
-		}
-		zr, closer = &r.Reader, r
-	} else {
-		rc, err := n.open()
-		if err != nil {
-			return nil, err
-		}
-		data, err := io.ReadAll(io.LimitReader(rc, nestedZipMaxSize+1))
-		rc.Close()
-		if err != nil {
-			return nil, err
-		}
-		if zr, err = zip.NewReader(bytes.NewReader(data), int64(len(data))); err != nil {
-			return nil, fmt.Errorf("zip %s: %w", n.display, err)
-		}
-		closer = io.NopCloser(nil)
+func openZipMember(n node, index int) (io.ReadCloser, error) {
+	zr, closer, err := openZip(n)
+	if err != nil {
+		return nil, fmt.Errorf("zip %s: %w", n.display, err)
 	}
-	for _, f := range zr.File {
-		if f.Name == name {
-			rc, err := f.Open()
-			if err != nil {
-				closer.Close()
-				return nil, fmt.Errorf("zip %s!/%s: %w", n.display, name, err)
-			}
-			in := &countingReader{r: rc}
-			return &guardedReader{r: in, in: &countingReader{n: int64(f.CompressedSize64)}, c: multiCloser{rc, closer}}, nil
-		}
+	if index >= len(zr.File) {
+		closer.Close()
+		return nil, fmt.Errorf("zip %s: member %d vanished", n.display, index)
 	}
-	closer.Close()
-	return nil, fmt.Errorf("zip %s: member %s vanished", n.display, name)
+	rc, err := openZipFile(zr, index, n.lim)
+	if err != nil {
+		closer.Close()
+		return nil, fmt.Errorf("zip %s!/%s: %w", n.display, memberPath(zr.File[index].Name), err)
+	}
+	return readCloser{rc, multiCloser{rc, closer}}, nil
 }
 
 type multiCloser []io.Closer

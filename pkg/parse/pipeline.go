@@ -30,6 +30,8 @@ type Options struct {
 	// order (classification) runs in parallel there. It must be safe for
 	// concurrent use and must not change the event's time.
 	Transform func(*event.Event)
+	// Limits bound decompression (zero: the defaults).
+	Limits Limits
 }
 
 const defaultReorder = 256
@@ -44,7 +46,7 @@ type Plan struct {
 // NewPlan expands the paths and settles each input's source, zone and
 // format from the options and each bundle root's rca.yaml (flags win).
 func NewPlan(paths []string, opts Options) (*Plan, error) {
-	ins, err := Expand(paths)
+	ins, err := expand(paths, opts.Limits)
 	if err != nil {
 		return nil, err
 	}
@@ -217,6 +219,26 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	if rerr != nil && st.Skipped == "" {
 		st.Skipped = rerr.Error()
 	}
+	if st.Skipped == "" && !stop {
+		st.Skipped = sizeChange(in, st.Bytes)
+	}
+}
+
+// sizeChange reports a file on disk that changed size while it was read:
+// it is read up to the size it had when listed, so bytes appended since
+// are not read; a file cut short (truncated, rotated with copytruncate)
+// ends early. Both are said, with the bytes concerned.
+func sizeChange(in *Input, read int64) string {
+	if in.diskPath == "" || in.Size <= 0 {
+		return ""
+	}
+	if read < in.Size {
+		return fmt.Sprintf("shrank while read (truncated or rotated?): read %d of the %d bytes it had when listed", read, in.Size)
+	}
+	if fi, err := os.Stat(in.diskPath); err == nil && fi.Size() > in.Size {
+		return fmt.Sprintf("grew while read: read the %d bytes it had when listed; %d bytes appended since were not read", in.Size, fi.Size()-in.Size)
+	}
+	return ""
 }
 
 type progressReader struct {

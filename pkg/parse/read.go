@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rca-dev/rca/pkg/event"
 	"golang.org/x/text/encoding/unicode"
@@ -44,7 +45,8 @@ func ReadInput(r io.Reader, spec Spec, emit func(*event.Event)) (Stats, error) {
 	}
 	cr, br, head := ts.counter, ts.br, ts.head
 	if why := binaryReason(head); why != "" {
-		io.Copy(io.Discard, br)
+		// Not read further: a binary file can be gigabytes (a core dump,
+		// a systemd journal) and nothing in it is a line.
 		st.Bytes = cr.n
 		st.Skipped = why
 		st.Timezone = zoneName(loc)
@@ -101,22 +103,43 @@ type textStream struct {
 func openText(r io.Reader) (textStream, error) {
 	ts := textStream{counter: &countingReader{r: r}}
 	ts.br = bufio.NewReaderSize(ts.counter, sampleBytes)
-	head, err := ts.br.Peek(sampleBytes)
-	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+	head, err := peekHead(&ts.br)
+	if err != nil {
 		return ts, err
 	}
-	ts.atEOF = err == io.EOF
+	ts.atEOF = len(head) < sampleBytes
 	if enc, dec := textEncoding(head); dec != nil {
 		ts.encoding = enc
 		ts.br = bufio.NewReaderSize(transform.NewReader(ts.br, dec), sampleBytes)
-		head, err = ts.br.Peek(sampleBytes)
-		ts.atEOF = err == io.EOF
+		if head, err = peekHead(&ts.br); err != nil {
+			return ts, err
+		}
+		ts.atEOF = len(head) < sampleBytes
 	} else if bytes.HasPrefix(head, utf8BOM) {
 		ts.br.Discard(len(utf8BOM))
 		head = head[len(utf8BOM):]
 	}
 	ts.head = head
 	return ts, nil
+}
+
+// peekHead peeks the first sampleBytes of *br. A stream that fails after
+// some bytes (a truncated .gz, a zip member with a bad checksum) keeps
+// them: *br is replaced by a reader that gives the head, then the error,
+// so the lines before the damage are read and the damage is reported.
+// Only a stream that fails before its first byte is an error here.
+func peekHead(br **bufio.Reader) ([]byte, error) {
+	head, err := (*br).Peek(sampleBytes)
+	if err == nil || err == io.EOF || errors.Is(err, bufio.ErrBufferFull) {
+		return head, nil
+	}
+	if len(head) == 0 {
+		return nil, err
+	}
+	kept := append([]byte(nil), head...)
+	*br = bufio.NewReaderSize(&errAfter{r: bytes.NewReader(kept), err: err}, sampleBytes)
+	head, _ = (*br).Peek(sampleBytes)
+	return head, nil
 }
 
 // InputDetection is what `rca formats detect` shows for one input.
@@ -177,12 +200,49 @@ func textEncoding(head []byte) (string, transform.Transformer) {
 	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		return "utf-16be", unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()
 	}
+	switch utf16Guess(head) {
+	case 'l':
+		return "utf-16le", unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()
+	case 'b':
+		return "utf-16be", unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()
+	}
 	return "", nil
 }
 
+// utf16Guess recognizes UTF-16 text without a byte-order mark by the NULs
+// of its ASCII characters: 'l' when (nearly) every odd byte is NUL and the
+// even ones are not, 'b' the other way round, 0 otherwise.
+func utf16Guess(head []byte) byte {
+	n := min(len(head), 1024) &^ 1
+	if n < 8 {
+		return 0
+	}
+	var evenNUL, oddNUL int
+	for i := 0; i < n; i += 2 {
+		if head[i] == 0 {
+			evenNUL++
+		}
+		if head[i+1] == 0 {
+			oddNUL++
+		}
+	}
+	pairs := n / 2
+	switch {
+	case oddNUL*10 >= pairs*9 && evenNUL*10 <= pairs:
+		return 'l'
+	case evenNUL*10 >= pairs*9 && oddNUL*10 <= pairs:
+		return 'b'
+	}
+	return 0
+}
+
 // binaryReason says why a file is not text, or "" when it is: a known
-// binary magic number, or a head where NUL and other control bytes are
-// common. A few NULs inside lines do not make a log binary.
+// binary magic number, a head of nothing but NUL bytes, or a head where
+// control bytes other than NUL are common (over 10%), or control bytes and
+// invalid UTF-8 together (over 25%: random or compressed data; a Latin-1
+// log has a few invalid bytes, not a quarter). NULs alone do not make a
+// log binary: a crash leaves runs of them in a log file (space allocated,
+// never written), and the lines around them are still text.
 func binaryReason(head []byte) string {
 	switch {
 	case bytes.HasPrefix(head, []byte("\x7fELF")):
@@ -191,18 +251,38 @@ func binaryReason(head []byte) string {
 		return "binary file (PNG image)"
 	case bytes.HasPrefix(head, []byte("%PDF")):
 		return "binary file (PDF)"
+	case bytes.HasPrefix(head, []byte("LPKSHHRH")):
+		return "binary file (systemd journal: export it with journalctl --file FILE -o short-iso)"
 	}
 	if len(head) == 0 {
 		return ""
 	}
-	ctl := 0
-	for _, c := range head {
-		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != 0x1b && c != '\f' && c != '\b' {
+	ctl, nul, invalid := 0, 0, 0
+	for i := 0; i < len(head); {
+		c := head[i]
+		switch {
+		case c == 0:
+			nul++
+		case c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != 0x1b && c != '\f' && c != '\b':
 			ctl++
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRune(head[i:])
+			if r == utf8.RuneError && size == 1 && len(head)-i >= utf8.UTFMax {
+				invalid++
+			}
+			i += size
+			continue
 		}
+		i++
 	}
-	if ctl*10 > len(head) { // more than 10% control bytes
-		return fmt.Sprintf("binary data (%d of the first %d bytes are control bytes)", ctl, len(head))
+	text := len(head) - nul
+	switch {
+	case text == 0:
+		return fmt.Sprintf("binary data (the first %d bytes are all NUL)", len(head))
+	case ctl*10 > text:
+		return fmt.Sprintf("binary data (%d of the first %d bytes are control bytes)", ctl+nul, len(head))
+	case (ctl+invalid)*4 > text:
+		return fmt.Sprintf("binary data (%d of the first %d bytes are control bytes or invalid UTF-8)", ctl+invalid+nul, len(head))
 	}
 	return ""
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/rca-dev/rca/pkg/event"
 )
 
 // Terminal escapes a log-derived string for a terminal: control bytes (ESC
@@ -34,16 +36,52 @@ func Terminal(s string) string {
 			b.WriteByte(' ')
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, "\\x%02x", r)
-		case r >= 0x80 && r < 0xa0: // C1 controls (a one-rune CSI in some terminals)
+		case event.InertRune(r): // C1 controls (a one-rune CSI in some terminals), line separators, bidi overrides
 			fmt.Fprintf(&b, "\\u%04x", r)
-		case r == '\u2028' || r == '\u2029' || r == '\u202e' || r == '\u2066' || r == '\u2067' || r == '\u2068' || r == '\u2069' || r == '\u202d' || r == '\u202a' || r == '\u202b' || r == '\u202c':
-			fmt.Fprintf(&b, "\\u%04x", r) // line separators and bidi overrides
 		default:
 			b.WriteRune(r)
 		}
 		i += size
 	}
 	return b.String()
+}
+
+// TerminalLines escapes like Terminal but keeps line breaks: for text of
+// several lines (an error message) that may carry log-derived parts.
+func TerminalLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = Terminal(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// InertJSON rewrites the runes of event.InertRune in encoded JSON as \u
+// escapes. encoding/json leaves C1 controls and bidi overrides raw; in JSON
+// such runes occur only inside strings, where the escape decodes to the
+// same string, so the document's content is unchanged.
+func InertJSON(b []byte) []byte {
+	clean := true
+	for i := 0; i < len(b); i++ {
+		if b[i] == 0xc2 || b[i] == 0xe2 {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if event.InertRune(r) {
+			out = fmt.Appendf(out, "\\u%04x", r)
+		} else {
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
 }
 
 // MarkdownCell escapes a string for a Markdown table cell: terminal escapes

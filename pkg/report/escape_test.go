@@ -1,8 +1,12 @@
 package report
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/rca-dev/rca/pkg/event"
 )
 
 func TestTerminalEscapesControls(t *testing.T) {
@@ -46,4 +50,64 @@ func FuzzTerminal(f *testing.F) {
 			t.Fatalf("Terminal(%q) keeps a C1 CSI", s)
 		}
 	})
+}
+
+func TestTerminalLinesKeepsLineBreaks(t *testing.T) {
+	got := TerminalLines("rca.yaml: unknown key \x1b]0;x\x07\nsecond line \r")
+	if want := "rca.yaml: unknown key \\x1b]0;x\\x07\nsecond line \\x0d"; got != want {
+		t.Errorf("TerminalLines = %q, want %q", got, want)
+	}
+}
+
+func TestInertJSON(t *testing.T) {
+	in := []byte("{\"m\":\"\u009b31m é \u202eevil ‐ ok\"}") // raw C1 CSI and RLO, as encoding/json leaves them
+	got := string(InertJSON(in))
+	if want := `{"m":"\u009b31m é \u202eevil ‐ ok"}`; got != want {
+		t.Errorf("inertJSON = %s, want %s", got, want)
+	}
+	var a, b map[string]string
+	if json.Unmarshal(in, &a) != nil || json.Unmarshal([]byte(got), &b) != nil || a["m"] != b["m"] {
+		t.Errorf("content changed: %q vs %q", a["m"], b["m"])
+	}
+}
+
+func TestDurationBeyondInt64(t *testing.T) {
+	a := event.Time{Time: time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)}
+	b := event.Time{Time: time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)}
+	if got := duration(a, b); got != "2932896 days" {
+		t.Errorf("duration 1970→9999 = %s, want 2932896 days", got)
+	}
+	if got := duration(a, event.Time{Time: a.Add(90 * time.Second)}); got != "1m30s" {
+		t.Errorf("duration = %s", got)
+	}
+}
+
+// FuzzMarkdownCell checks that no log text can break out of a table cell
+// or carry markup: no raw pipe, angle bracket, backtick, line break or
+// control byte survives.
+func FuzzMarkdownCell(f *testing.F) {
+	f.Add("a|b `code` <script>alert(1)</script> [x](javascript:y) **b**\n# h")
+	f.Add("\\| \\` \x1b[31m \u009b \r\b")
+	f.Fuzz(func(t *testing.T, s string) {
+		out := MarkdownCell(s)
+		for i := 0; i < len(out); i++ {
+			c := out[i]
+			if c < 0x20 || c == 0x7f || c == '<' || c == '>' {
+				t.Fatalf("MarkdownCell(%q) = %q keeps %q", s, out, c)
+			}
+			if (c == '|' || c == '`' || c == '[' || c == '*' || c == '_') && (i == 0 || out[i-1] != '\\' || escapedBackslash(out, i-1)) {
+				t.Fatalf("MarkdownCell(%q) = %q leaves %q unescaped at %d", s, out, c, i)
+			}
+		}
+	})
+}
+
+// escapedBackslash reports whether the backslash at i is itself escaped
+// (preceded by an odd run of backslashes).
+func escapedBackslash(s string, i int) bool {
+	n := 0
+	for j := i - 1; j >= 0 && s[j] == '\\'; j-- {
+		n++
+	}
+	return n%2 == 1
 }

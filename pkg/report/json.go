@@ -9,7 +9,9 @@ import (
 )
 
 // WriteJSON writes the report as one indented JSON object (report-v1).
-// Arrays of numbers (the series' counts) stay on one line each.
+// Arrays of numbers (the series' counts) stay on one line each. Log text
+// keeps its content; the runes that could act on a terminal are
+// \u-escaped (see InertJSON).
 func WriteJSON(w io.Writer, r *event.Report) error {
 	if r.Series == nil { // arrays are never null
 		cp := *r
@@ -23,7 +25,7 @@ func WriteJSON(w io.Writer, r *event.Report) error {
 	if err := enc.Encode(r); err != nil {
 		return err
 	}
-	_, err := w.Write(compactNumberArrays(buf.Bytes()))
+	_, err := w.Write(InertJSON(compactNumberArrays(buf.Bytes())))
 	return err
 }
 

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -50,13 +51,19 @@ func WritePatterns(w io.Writer, ps []event.Pattern, width int) error {
 	return ew.err
 }
 
-// WritePatternsJSON writes one JSON object per pattern per line.
+// WritePatternsJSON writes one JSON object per pattern per line (the runes
+// that could act on a terminal \u-escaped, see InertJSON).
 func WritePatternsJSON(w io.Writer, ps []event.Pattern) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	for _, p := range ps {
+		buf.Reset()
 		if err := enc.Encode(p); err != nil {
 			return fmt.Errorf("write patterns: %w", err)
+		}
+		if _, err := w.Write(InertJSON(buf.Bytes())); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -82,6 +83,17 @@ func clock(t event.Time) string {
 	return t.UTC().Format("15:04:05.000") + "Z"
 }
 
+// duration is the time from a to b, rounded to the second; spans too long
+// for a time.Duration (about 292 years: a log stamped in year 1 or 9999)
+// are counted in days instead of being shown saturated.
+func duration(a, b event.Time) string {
+	d := b.Sub(a.Time)
+	if d == math.MaxInt64 || d == math.MinInt64 {
+		return fmt.Sprintf("%d days", (b.Unix()-a.Unix())/86400)
+	}
+	return d.Round(time.Second).String()
+}
+
 // day formats a time as UTC date and clock to the second.
 func day(t event.Time) string {
 	if t.IsZero() {
@@ -100,7 +112,7 @@ func span(from, to event.Time) string {
 	if from.UTC().Format("2006-01-02") == to.UTC().Format("2006-01-02") {
 		end = to.UTC().Format("15:04:05") + "Z"
 	}
-	return fmt.Sprintf("%s → %s (%s)", day(from), end, to.Sub(from.Time).Round(time.Second))
+	return fmt.Sprintf("%s → %s (%s)", day(from), end, duration(from, to))
 }
 
 // fit cuts s to at most n display columns (lipgloss.Width), marking a cut

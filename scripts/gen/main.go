@@ -3,6 +3,7 @@
 //	go run ./scripts/gen demo DIR                      # the invoice-outage demo bundle
 //	go run ./scripts/gen large [-size 1GB] [-seed 1] DIR # a large realistic bundle
 //	go run ./scripts/gen scenario [-seed 1] NAME|all DIR # scenario bundles (DIR/NAME when all)
+//	go run ./scripts/gen hostile DIR                   # damaged and malicious inputs (testdata/hostile)
 package main
 
 import (
@@ -24,7 +25,7 @@ func main() {
 }
 
 func usage() error {
-	return fmt.Errorf("usage: gen demo DIR | gen large [-size 1GB] [-seed N] DIR | gen scenario [-seed N] NAME|all DIR")
+	return fmt.Errorf("usage: gen demo DIR | gen large [-size 1GB] [-seed N] DIR | gen scenario [-seed N] NAME|all DIR | gen hostile DIR")
 }
 
 func run(args []string) error {
@@ -64,6 +65,11 @@ func run(args []string) error {
 			return fmt.Errorf("unknown scenario %q (have: %s)", name, strings.Join(names, ", "))
 		}
 		return s.Write(dir, *seed)
+	case "hostile":
+		if len(args) != 2 {
+			return usage()
+		}
+		return gen.WriteHostile(args[1])
 	case "large":
 		fs := flag.NewFlagSet("large", flag.ContinueOnError)
 		size := fs.String("size", "1GB", "approximate bundle size (e.g. 200MB, 1GB, 1.5GiB, 5000000)")
