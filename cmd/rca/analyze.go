@@ -31,6 +31,8 @@ type analyzeOptions struct {
 	bucket   time.Duration
 	color    string
 	width    int
+	noIndex  bool
+	indexDir string
 }
 
 func newAnalyzeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -69,6 +71,8 @@ Exit codes: 0 analysis done; 1 analysis failed; 3 --fail-on threshold met.`,
 	fl.DurationVar(&opts.bucket, "bucket", 0, "width of the time buckets the tests count in (0: chosen from the span)")
 	fl.StringVar(&opts.color, "color", "auto", "colour in text output: auto, always or never")
 	fl.IntVar(&opts.width, "width", 0, "text width in columns (0: the terminal's, or 100)")
+	fl.BoolVar(&opts.noIndex, "no-index", false, "do not update the bundle's search index on the way through")
+	fl.StringVar(&opts.indexDir, "index", "", "search index `DIR` (default: the user cache directory; RCA_INDEX overrides)")
 	return cmd
 }
 
@@ -109,10 +113,16 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	}
 	an := correlate.NewAnalyzer(cfg)
 	po.Transform = an.Classify // in the parallel readers
+	var ix *analyzeIndex
+	if !opts.noIndex {
+		ix = beginAnalyzeIndex(opts.indexDir, opts.paths, &opts.ingest, plan, stderr)
+	}
 	stats, err := plan.Run(ctx, po, func(ev *event.Event) error {
 		an.Observe(ev)
+		ix.add(ev)
 		return nil
 	})
+	ix.finish(err)
 	if err != nil {
 		return err
 	}

@@ -57,5 +57,7 @@ timestamp in UTC and merges them into one timeline.`,
 	root.AddCommand(newFormatsCmd(g, stdout, stderr))
 	root.AddCommand(newAnalyzeCmd(g, stdout, stderr))
 	root.AddCommand(newPatternsCmd(g, stdout, stderr))
+	root.AddCommand(newIndexCmd(g, stdout, stderr))
+	root.AddCommand(newSearchCmd(g, stdout, stderr))
 	return root
 }
