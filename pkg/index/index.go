@@ -129,15 +129,17 @@ func Open(dir string, o Options) (*Index, error) {
 	x.st = st
 	bdir := filepath.Join(dir, "bleve")
 	if _, err := os.Stat(bdir); err == nil {
-		x.bl, err = bleve.Open(bdir)
+		bl, err := bleve.Open(bdir)
 		if err != nil {
-			return fail(fmt.Errorf("index %s is corrupt (%v): run with --rebuild", dir, err))
+			return fail(fmt.Errorf("index %s is corrupt (%v): rebuild it with rca index --rebuild", dir, err))
 		}
+		x.bl = bl
 	} else if errors.Is(err, os.ErrNotExist) && !o.ReadOnly {
-		x.bl, err = bleve.New(bdir, newMapping())
+		bl, err := bleve.New(bdir, newMapping())
 		if err != nil {
 			return fail(fmt.Errorf("create index: %w", err))
 		}
+		x.bl = bl
 	} else {
 		return fail(fmt.Errorf("open index: %w", err))
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rca-dev/rca/pkg/correlate"
 	"github.com/rca-dev/rca/pkg/event"
@@ -354,4 +355,40 @@ func BenchmarkQuery(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestLock checks that a second opener of a held index waits a bounded
+// time and then fails with a clear message.
+func TestLock(t *testing.T) {
+	dir := t.TempDir()
+	abs, _ := index.AbsPaths([]string{demoBundle})
+	a, err := index.Open(dir, index.Options{Paths: abs, Config: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	old := index.LockWait
+	index.LockWait = 300 * time.Millisecond
+	defer func() { index.LockWait = old }()
+	if _, err := index.Open(dir, index.Options{Paths: abs, Config: "test"}); err == nil || !strings.Contains(err.Error(), "in use by another rca process") {
+		t.Errorf("second Open: %v, want an in-use error", err)
+	}
+}
+
+// TestCorruptIndex checks that a damaged index says so and that --rebuild
+// (Options.Rebuild) recovers.
+func TestCorruptIndex(t *testing.T) {
+	dir := t.TempDir()
+	ix, _ := build(t, dir, demoBundle)
+	ix.Close()
+	os.WriteFile(filepath.Join(dir, "bleve", "index_meta.json"), []byte("{garbage"), 0o644)
+	abs, _ := index.AbsPaths([]string{demoBundle})
+	if _, err := index.Open(dir, index.Options{Paths: abs, Config: "test"}); err == nil || !strings.Contains(err.Error(), "--rebuild") {
+		t.Fatalf("Open of a corrupt index: %v, want a --rebuild hint", err)
+	}
+	ix, err := index.Open(dir, index.Options{Paths: abs, Config: "test", Rebuild: true})
+	if err != nil {
+		t.Fatalf("Open with Rebuild: %v", err)
+	}
+	ix.Close()
 }

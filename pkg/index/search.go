@@ -152,10 +152,9 @@ func (x *Index) verify(ctx context.Context, q Query, ranges map[string][]Block, 
 			return
 		}
 		evs[id] = ev
-		if ierr = b.Index(id, eventDoc(ev)); ierr == nil && b.Size() >= BatchSize {
-			ierr = mem.Batch(b)
-			b.Reset()
-		}
+		// One batch for the lot: each in-memory batch makes a segment, and
+		// fewer segments are cheaper to build and to search.
+		ierr = b.Index(id, eventDoc(ev))
 	})
 	if err != nil {
 		return nil, err
@@ -185,7 +184,7 @@ type rawHit struct {
 	ev *event.Event
 }
 
-var storedFields = []string{fMessage, fSource, fLevel, fKind, fFile, fLine, fTime}
+var storedFields = []string{fMessage, fSource, fLevel, fKind, fFile, fTime}
 
 // searchAll pages through every hit of q.
 func searchAll(ix bleve.Index, q query.Query, load bool) ([]rawHit, error) {
@@ -205,6 +204,7 @@ func searchAll(ix bleve.Index, q query.Query, load bool) ([]rawHit, error) {
 			rh := rawHit{ID: h.ID}
 			if load {
 				rh.ev = storedEvent(h.Fields)
+				_, rh.ev.Line = splitEventID(h.ID)
 			}
 			out = append(out, rh)
 		}
@@ -217,14 +217,21 @@ func searchAll(ix bleve.Index, q query.Query, load bool) ([]rawHit, error) {
 func storedEvent(f map[string]any) *event.Event {
 	s := func(k string) string { v, _ := f[k].(string); return v }
 	ev := &event.Event{Message: s(fMessage), Source: s(fSource), Level: event.Level(s(fLevel)), Kind: s(fKind), File: s(fFile), Lines: 1}
-	if v, ok := f[fLine].(float64); ok {
-		ev.Line = int64(v)
-	}
 	if t, err := time.Parse(time.RFC3339Nano, s(fTime)); err == nil {
 		ev.Time = t.UTC()
 	}
 	ev.Raw = ev.Message
 	return ev
+}
+
+// splitEventID reverses eventID.
+func splitEventID(id string) (string, int64) {
+	i := strings.LastIndexByte(id, ':')
+	if !strings.HasPrefix(id, "e/") || i < 0 {
+		return "", 0
+	}
+	n, _ := strconv.ParseInt(id[i+1:], 10, 64)
+	return id[2:i], n
 }
 
 func parseBlockID(id string) (string, int, bool) {

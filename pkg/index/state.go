@@ -58,7 +58,7 @@ func readState(dir string) (*State, error) {
 	}
 	var st State
 	if err := json.Unmarshal(data, &st); err != nil {
-		return nil, fmt.Errorf("index state %s is corrupt (%v); run with --rebuild", filepath.Join(dir, "state.json"), err)
+		return nil, fmt.Errorf("index state %s is corrupt (%v); rebuild it with rca index --rebuild", filepath.Join(dir, "state.json"), err)
 	}
 	return &st, nil
 }

@@ -113,7 +113,7 @@ func (x *Index) Begin(inputs []Input) (*Update, error) {
 				nw.Blocks = append([]Block(nil), nw.Blocks...)
 				w.nextBlock = len(nw.Blocks)
 				nw.Events, nw.Notable = old.Events, old.Notable // approximate until re-counted below
-				ids, err := x.docIDs(in.Path, float64(w.resumeLine))
+				ids, err := x.docIDs(in.Path, w.resumeLine)
 				if err != nil {
 					return nil, err
 				}
@@ -300,27 +300,24 @@ func eventID(file string, line int64) string { return "e/" + file + ":" + strcon
 func blockID(file string, k int) string      { return "b/" + file + "#" + strconv.Itoa(k) }
 
 // docIDs lists the documents of one file: all of them, or (fromLine >= 0)
-// the event documents at or after that line.
-func (x *Index) docIDs(file string, fromLine float64) ([]string, error) {
+// the event documents at or after that line (the line is in the id).
+func (x *Index) docIDs(file string, fromLine int64) ([]string, error) {
 	fq := query.NewTermQuery(file)
 	fq.SetField(fFile)
-	var q query.Query = fq
-	if fromLine >= 0 {
-		lo := fromLine
-		incl := true
-		lq := query.NewNumericRangeInclusiveQuery(&lo, nil, &incl, nil)
-		lq.SetField(fLine)
-		q = query.NewConjunctionQuery([]query.Query{fq, lq})
-	}
 	var ids []string
 	for from := 0; ; from += 10000 {
-		req := bleve.NewSearchRequestOptions(q, 10000, from, false)
+		req := bleve.NewSearchRequestOptions(fq, 10000, from, false)
 		req.SortBy([]string{"_id"})
 		res, err := x.bl.Search(req)
 		if err != nil {
 			return nil, fmt.Errorf("index: list %s: %w", file, err)
 		}
 		for _, h := range res.Hits {
+			if fromLine >= 0 {
+				if f, line := splitEventID(h.ID); f != file || line < fromLine {
+					continue
+				}
+			}
 			ids = append(ids, h.ID)
 		}
 		if len(res.Hits) < 10000 {
@@ -373,7 +370,7 @@ func grewFrom(path string, old *FileState) bool {
 
 // eventDoc is the document of a notable event.
 func eventDoc(ev *event.Event) map[string]any {
-	d := map[string]any{fType: "e", fMessage: ev.Message, fSource: ev.Source, fFile: ev.File, fLine: float64(ev.Line)}
+	d := map[string]any{fType: "e", fMessage: ev.Message, fSource: ev.Source, fFile: ev.File}
 	if ev.Level != "" {
 		d[fLevel] = string(ev.Level)
 	}
