@@ -36,6 +36,8 @@ type analyzeOptions struct {
 	output   string
 	quiet    bool
 	noPager  bool
+	noIndex  bool
+	indexDir string
 }
 
 func newAnalyzeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -94,6 +96,8 @@ Exit codes: 0 analysis done; 1 analysis failed; 3 --fail-on threshold met.`,
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown", "html"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"none", "warning", "critical", "any"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("color", cobra.FixedCompletions([]string{"auto", "always", "never"}, cobra.ShellCompDirectiveNoFileComp))
+	fl.BoolVar(&opts.noIndex, "no-index", false, "do not update the bundle's search index on the way through")
+	fl.StringVar(&opts.indexDir, "index", "", "search index `DIR` (default: the user cache directory; RCA_INDEX overrides)")
 	return cmd
 }
 
@@ -142,11 +146,18 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	an := correlate.NewAnalyzer(cfg)
 	po.Transform = an.Classify // in the parallel readers
 	po.Progress = prog.hook()
+	var ix *analyzeIndex
+	if !opts.noIndex {
+		ix = beginAnalyzeIndex(opts.indexDir, opts.paths, &opts.ingest, plan, stderr)
+	}
+
 	stats, err := plan.Run(ctx, po, func(ev *event.Event) error {
 		prog.event()
 		an.Observe(ev)
+		ix.add(ev)
 		return nil
 	})
+	ix.finish(err)
 	if err != nil {
 		return err
 	}

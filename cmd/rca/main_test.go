@@ -29,11 +29,22 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(code)
 	}
+	// rca analyze updates a search index in the user's cache directory:
+	// the tests get a temporary one, removed at the end.
+	cache, err := os.MkdirTemp("", "rca-cache-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CACHE_HOME", cache)
+	os.Setenv("HOME", cache)
+	os.Unsetenv("RCA_INDEX")
 	reportNow = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) // generated_at of every report in these tests
 	// The user's terminal settings must not change what the tests see;
 	// tests that need one set it with t.Setenv.
 	for _, k := range []string{"CLICOLOR_FORCE", "NO_COLOR", "COLUMNS", "LINES", "PAGER", "RCA_PAGER", "LESS"} {
 		os.Unsetenv(k)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	os.RemoveAll(cache)
+	os.Exit(code)
 }

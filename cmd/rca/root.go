@@ -60,5 +60,7 @@ timestamp in UTC and merges them into one timeline.`,
 	root.AddCommand(newDiffCmd(g, stdout, stderr))
 	root.AddCommand(newTimelineCmd(g, stdout, stderr))
 	root.AddCommand(newManCmd(root))
+	root.AddCommand(newIndexCmd(g, stdout, stderr))
+	root.AddCommand(newSearchCmd(g, stdout, stderr))
 	return root
 }

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rca-dev/rca/pkg/event"
+	"github.com/rca-dev/rca/pkg/index"
+	"github.com/spf13/cobra"
+)
+
+type searchOptions struct {
+	query     string
+	paths     []string
+	dir       string
+	since     string
+	until     string
+	sources   []string
+	levels    []string
+	kinds     []string
+	output    string
+	count     bool
+	facet     string
+	histogram time.Duration
+	verbose   bool
+}
+
+func newSearchCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
+	opts := &searchOptions{}
+	cmd := &cobra.Command{
+		Use:   "search QUERY [PATH...]",
+		Short: "Search the bundle's index: every matching event, in time order",
+		Long: `search asks the index that rca index (or rca analyze) built. QUERY is bleve's
+query-string syntax: words and "phrases" search the message; field:value
+searches a field (source, level, kind, format, file, and extracted fields such as
+status, method, path, upstream); numbers take ranges (status:>=500); +term must
+match, -term must not. Results are exact: every matching event, no false hits.
+
+The index is the one of PATH (as given to rca index), or --index DIR / RCA_INDEX.`,
+		Example: `  rca search kind:connection_refused testdata/bundles/invoice-outage
+  rca search 'source:gateway AND status:>=500' --count ./bundle
+  rca search '"Lock wait timeout"' --facet source ./bundle
+  rca search -- '-level:info' --histogram 1m ./bundle`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.query, opts.paths = args[0], args[1:]
+			return runSearch(cmd.Context(), opts, stdout, stderr)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.dir, "index", "", "index `DIR` (default: the one of PATH; RCA_INDEX overrides)")
+	fl.StringVar(&opts.since, "since", "", "only events at or after `TIME`")
+	fl.StringVar(&opts.until, "until", "", "only events before `TIME`")
+	fl.StringArrayVar(&opts.sources, "source", nil, "only events of `SOURCE` (repeatable)")
+	fl.StringArrayVar(&opts.levels, "level", nil, "only events of `LEVEL` (repeatable)")
+	fl.StringArrayVar(&opts.kinds, "kind", nil, "only events of `KIND` (repeatable)")
+	fl.StringVarP(&opts.output, "output", "o", "text", "output `FORMAT`: text or jsonl")
+	fl.BoolVar(&opts.count, "count", false, "print only the number of matching events")
+	fl.StringVar(&opts.facet, "facet", "", "count matches by `FIELD`: source, kind or level")
+	fl.DurationVar(&opts.histogram, "histogram", 0, "count matches per time bucket of `WIDTH` (e.g. 1m)")
+	fl.BoolVarP(&opts.verbose, "verbose", "v", false, "say on stderr how the search ran")
+	return cmd
+}
+
+func runSearch(ctx context.Context, opts *searchOptions, stdout, stderr io.Writer) error {
+	if opts.output != "text" && opts.output != "jsonl" {
+		return fmt.Errorf("--output %q: want text or jsonl", opts.output)
+	}
+	switch opts.facet {
+	case "", "source", "kind", "level":
+	default:
+		return fmt.Errorf("--facet %q: want source, kind or level", opts.facet)
+	}
+	q := index.Query{Text: opts.query, Sources: opts.sources, Levels: opts.levels, Kinds: opts.kinds}
+	var err error
+	if q.Since, err = parseTimeFlag("since", opts.since); err != nil {
+		return err
+	}
+	if q.Until, err = parseTimeFlag("until", opts.until); err != nil {
+		return err
+	}
+	dir, err := indexDir(opts.dir, opts.paths)
+	if err != nil {
+		return err
+	}
+	ix, err := index.Open(dir, index.Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	start := time.Now()
+	hits, ss, err := ix.Search(ctx, q, rereader)
+	if err != nil {
+		return err
+	}
+	if opts.verbose {
+		fmt.Fprintf(stderr, "rca: %d hits (%d notable, %d from %d candidate blocks re-read) in %s\n",
+			len(hits), ss.Notable, ss.Verified, ss.Candidates, time.Since(start).Round(time.Microsecond))
+	}
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	switch {
+	case opts.count:
+		fmt.Fprintln(w, len(hits))
+	case opts.facet != "":
+		counts := map[string]int{}
+		for _, h := range hits {
+			counts[facetValue(h.Event, opts.facet)]++
+		}
+		keys := make([]string, 0, len(counts))
+		for k := range counts {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			if counts[keys[i]] != counts[keys[j]] {
+				return counts[keys[i]] > counts[keys[j]]
+			}
+			return keys[i] < keys[j]
+		})
+		for _, k := range keys {
+			fmt.Fprintf(w, "%d\t%s\n", counts[k], k)
+		}
+	case opts.histogram > 0:
+		var order []time.Time
+		counts := map[time.Time]int{}
+		for _, h := range hits {
+			if h.Event.Time.IsZero() {
+				continue
+			}
+			b := h.Event.Time.Truncate(opts.histogram)
+			if counts[b] == 0 {
+				order = append(order, b)
+			}
+			counts[b]++
+		}
+		for _, b := range order {
+			fmt.Fprintf(w, "%s\t%d\n", b.Format(time.RFC3339), counts[b])
+		}
+	default:
+		var buf []byte
+		for _, h := range hits {
+			buf = buf[:0]
+			if opts.output == "jsonl" {
+				buf = h.Event.AppendJSON(buf)
+			} else {
+				buf = appendHitLine(buf, h.Event)
+			}
+			buf = append(buf, '\n')
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+		}
+	}
+	return w.Flush()
+}
+
+func facetValue(ev *event.Event, f string) string {
+	v := ""
+	switch f {
+	case "source":
+		v = ev.Source
+	case "kind":
+		v = ev.Kind
+	case "level":
+		v = string(ev.Level)
+	}
+	if v == "" {
+		return "-"
+	}
+	return v
+}
+
+// appendHitLine renders TIME SOURCE LEVEL MESSAGE (file:line), one line.
+func appendHitLine(b []byte, ev *event.Event) []byte {
+	if ev.Time.IsZero() {
+		b = append(b, '-')
+	} else {
+		b = ev.Time.AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+	}
+	lvl := string(ev.Level)
+	if lvl == "" {
+		lvl = "-"
+	}
+	msg := ev.Message
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	b = append(b, ' ')
+	b = append(b, ev.Source...)
+	b = append(b, ' ')
+	b = append(b, lvl...)
+	b = append(b, ' ')
+	b = append(b, msg...)
+	b = fmt.Appendf(b, " (%s:%d)", ev.File, ev.Line)
+	return b
+}

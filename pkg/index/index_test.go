@@ -1,0 +1,394 @@
+package index_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rca-dev/rca/pkg/correlate"
+	"github.com/rca-dev/rca/pkg/event"
+	"github.com/rca-dev/rca/pkg/index"
+	"github.com/rca-dev/rca/pkg/parse"
+)
+
+const demoBundle = "../../testdata/bundles/invoice-outage"
+
+// events parses a bundle the way rca index does (classified).
+func events(t testing.TB, paths []string, only map[string]bool, emit func(*event.Event)) *parse.Plan {
+	t.Helper()
+	plan, err := parse.NewPlan(paths, parse.Options{MaxLine: parse.DefaultMaxLine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range plan.Inputs {
+		if in := &plan.Inputs[i]; only != nil && !only[in.Path] && in.Skipped == "" {
+			in.Skipped = "not asked for"
+		}
+	}
+	if emit == nil {
+		return plan
+	}
+	cls := correlate.NewClassifier()
+	po := parse.Options{MaxLine: parse.DefaultMaxLine, Transform: func(ev *event.Event) { cls.Classify(ev) }}
+	if _, err := plan.Run(context.Background(), po, func(ev *event.Event) error { emit(ev); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
+func reread(t testing.TB) index.Reread {
+	return func(ctx context.Context, paths []string, st index.State, emit func(*event.Event)) error {
+		only := map[string]bool{}
+		for _, p := range paths {
+			only[p] = true
+		}
+		events(t, st.Paths, only, emit)
+		return nil
+	}
+}
+
+func inputs(plan *parse.Plan) []index.Input {
+	var out []index.Input
+	for _, in := range plan.Inputs {
+		if in.Skipped != "" {
+			continue
+		}
+		disk, member := in.Path, false
+		if i := strings.Index(disk, "!/"); i >= 0 {
+			disk, member = disk[:i], true
+		}
+		out = append(out, index.Input{Path: in.Path, DiskPath: filepath.Join(in.Root, disk), Member: member, Size: in.Size, ModTime: in.ModTime})
+	}
+	return out
+}
+
+// build creates or updates the index in dir for the bundle, the way rca
+// index does: unchanged inputs are not read.
+func build(t testing.TB, dir, bundle string) (*index.Index, index.Summary) {
+	t.Helper()
+	abs, _ := index.AbsPaths([]string{bundle})
+	ix, err := index.Open(dir, index.Options{Paths: abs, Config: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := events(t, abs, nil, nil)
+	u, err := ix.Begin(inputs(plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	need := map[string]bool{}
+	for _, in := range plan.Inputs {
+		if in.Skipped == "" && u.Need(in.Path) {
+			need[in.Path] = true
+		}
+	}
+	events(t, abs, need, u.Add)
+	s, err := u.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix, s
+}
+
+func search(t testing.TB, ix *index.Index, q index.Query) []string {
+	t.Helper()
+	hits, _, err := ix.Search(context.Background(), q, reread(t))
+	if err != nil {
+		t.Fatalf("Search(%q): %v", q.Text, err)
+	}
+	out := make([]string, len(hits))
+	for i, h := range hits {
+		out[i] = fmt.Sprintf("%s:%d", h.Event.File, h.Event.Line)
+	}
+	return out
+}
+
+func keysOf(evs []*event.Event) []string {
+	out := make([]string, len(evs))
+	for i, ev := range evs {
+		out[i] = fmt.Sprintf("%s:%d", ev.File, ev.Line)
+	}
+	return out
+}
+
+func sameSet(t *testing.T, name string, got, want []string) {
+	t.Helper()
+	g := append([]string(nil), got...)
+	w := append([]string(nil), want...)
+	sort.Strings(g)
+	sort.Strings(w)
+	if strings.Join(g, "\n") != strings.Join(w, "\n") {
+		missing, extra := diff(w, g), diff(g, w)
+		t.Errorf("%s: %d hits, want %d; missing %v; extra %v", name, len(got), len(want), head(missing), head(extra))
+	}
+}
+
+func diff(a, b []string) []string {
+	in := map[string]bool{}
+	for _, s := range b {
+		in[s] = true
+	}
+	var out []string
+	for _, s := range a {
+		if !in[s] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func head(s []string) []string { return s[:min(5, len(s))] }
+
+var wordRE = regexp.MustCompile(`[\p{L}\p{N}_]+`)
+
+// hasPhrase is the phrase match the standard analyzer makes: the words in
+// sequence, case-folded.
+func hasPhrase(msg, phrase string) bool {
+	m := strings.Join(wordRE.FindAllString(strings.ToLower(msg), -1), " ")
+	p := strings.Join(wordRE.FindAllString(strings.ToLower(phrase), -1), " ")
+	return strings.Contains(" "+m+" ", " "+p+" ")
+}
+
+// TestSearchExact checks search results against the parsed stream: every
+// event that matches, no other.
+func TestSearchExact(t *testing.T) {
+	ix, s := build(t, t.TempDir(), demoBundle)
+	defer ix.Close()
+	if s.Blocks == 0 || s.Notable == 0 {
+		t.Fatalf("summary %+v: want notable events and blocks", s)
+	}
+	abs, _ := index.AbsPaths([]string{demoBundle})
+	var all []*event.Event
+	events(t, abs, nil, func(ev *event.Event) { all = append(all, ev) })
+	pick := func(f func(*event.Event) bool) []string {
+		var out []*event.Event
+		for _, ev := range all {
+			if f(ev) {
+				out = append(out, ev)
+			}
+		}
+		return keysOf(out)
+	}
+	status := func(ev *event.Event) int {
+		v, _ := ev.Get("status")
+		n := 0
+		fmt.Sscan(v, &n)
+		return n
+	}
+	for _, tc := range []struct {
+		name string
+		q    index.Query
+		want func(*event.Event) bool
+	}{
+		{"phrase notable", index.Query{Text: `"Lock wait timeout"`}, func(ev *event.Event) bool { return hasPhrase(ev.Message, "Lock wait timeout") }},
+		{"phrase in blocks", index.Query{Text: `"auto leader balancing"`}, func(ev *event.Event) bool { return hasPhrase(ev.Message, "auto leader balancing") }},
+		{"word", index.Query{Text: `HashMap`}, func(ev *event.Event) bool { return hasPhrase(ev.Message, "hashmap") }},
+		{"source", index.Query{Text: `source:kafka`}, func(ev *event.Event) bool { return ev.Source == "kafka" }},
+		{"kind", index.Query{Text: `kind:upstream_unavailable`}, func(ev *event.Event) bool { return ev.Kind == "upstream_unavailable" }},
+		{"not info", index.Query{Text: `-level:info`}, func(ev *event.Event) bool { return ev.Level != event.LevelInfo }},
+		{"status range AND", index.Query{Text: `source:gateway AND status:>=500`}, func(ev *event.Event) bool { return ev.Source == "gateway" && status(ev) >= 500 }},
+		{"status 200", index.Query{Text: `status:200`}, func(ev *event.Event) bool { return status(ev) == 200 }},
+		{"level flag", index.Query{Levels: []string{"debug"}}, func(ev *event.Event) bool { return ev.Level == event.LevelDebug }},
+		{"source flag + word", index.Query{Text: "invoice", Sources: []string{"mysql"}}, func(ev *event.Event) bool { return ev.Source == "mysql" && hasPhrase(ev.Message, "invoice") }},
+	} {
+		got := search(t, ix, tc.q)
+		want := pick(tc.want)
+		if len(want) == 0 {
+			t.Errorf("%s: the bundle has no such events; pick another query", tc.name)
+		}
+		sameSet(t, tc.name, got, want)
+	}
+}
+
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		to := filepath.Join(dst, rel)
+		if fi.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		in, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		out, err := os.Create(to)
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(out, in)
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		os.Chtimes(to, fi.ModTime(), fi.ModTime())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+var incrQueries = []index.Query{
+	{Text: `"auto leader balancing"`},
+	{Text: `source:kafka`},
+	{Text: `-level:info`},
+	{Text: `kind:upstream_unavailable`},
+	{Text: `status:>=400`},
+	{Text: `"Lock wait timeout"`},
+}
+
+// TestIncremental appends to a file, changes one and deletes one, then
+// checks that the updated index answers like a fresh build.
+func TestIncremental(t *testing.T) {
+	bundle := filepath.Join(t.TempDir(), "b")
+	copyTree(t, demoBundle, bundle)
+	dir := t.TempDir()
+	ix, _ := build(t, dir, bundle)
+	ix.Close()
+
+	ix, s := build(t, dir, bundle) // no-op
+	if s.Full+s.Tail != 0 || s.Events != 0 {
+		t.Errorf("no-op update: %+v, want everything unchanged", s)
+	}
+	ix.Close()
+
+	// grow: append the controller log's own lines again (later stamps)
+	ctl := filepath.Join(bundle, "kafka", "controller.log")
+	data, _ := os.ReadFile(ctl)
+	lines := strings.SplitAfter(string(data), "\n")
+	extra := strings.ReplaceAll(strings.Join(lines[:40], ""), "2023-08-15 04:", "2023-08-15 07:")
+	f, _ := os.OpenFile(ctl, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(extra)
+	f.Close()
+	// change: rewrite the mysql error log's words
+	el := filepath.Join(bundle, "mysql", "error.log")
+	data, _ = os.ReadFile(el)
+	os.WriteFile(el, []byte(strings.ReplaceAll(string(data), "resolved", "looked up")), 0o644)
+	// delete
+	os.Remove(filepath.Join(bundle, "order-service", "consumer-watchdog.log"))
+
+	ix, s = build(t, dir, bundle)
+	defer ix.Close()
+	if s.Tail != 1 || s.Full != 1 || s.Removed != 1 {
+		t.Errorf("update summary %+v: want 1 grown, 1 changed, 1 removed", s)
+	}
+	fresh, _ := build(t, t.TempDir(), bundle)
+	defer fresh.Close()
+	for _, q := range incrQueries {
+		sameSet(t, "incremental "+q.Text, search(t, ix, q), search(t, fresh, q))
+	}
+	if got := search(t, ix, index.Query{Text: "resolved", Sources: []string{"mysql"}}); len(got) != 0 {
+		t.Errorf("changed file: old words still found: %v", head(got))
+	}
+}
+
+// BenchmarkIndexBuild indexes the demo bundle's events; RCA_BENCH_WRITERS
+// and RCA_BENCH_BATCH override the tuning to compare settings.
+func BenchmarkIndexBuild(b *testing.B) {
+	if v, err := strconv.Atoi(os.Getenv("RCA_BENCH_WRITERS")); err == nil {
+		defer func(w int) { index.Writers = w }(index.Writers)
+		index.Writers = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("RCA_BENCH_BATCH")); err == nil {
+		defer func(w int) { index.BatchSize = w }(index.BatchSize)
+		index.BatchSize = v
+	}
+	abs, _ := index.AbsPaths([]string{demoBundle})
+	var all []*event.Event
+	events(b, abs, nil, func(ev *event.Event) { all = append(all, ev) })
+	plan := events(b, abs, nil, nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		dir := b.TempDir()
+		ix, err := index.Open(dir, index.Options{Paths: abs, Config: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		u, err := ix.Begin(inputs(plan))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, ev := range all {
+			u.Add(ev)
+		}
+		if _, err := u.Commit(); err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+	}
+	b.ReportMetric(float64(len(all)*b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+func BenchmarkNoopUpdate(b *testing.B) {
+	dir := b.TempDir()
+	ix, _ := build(b, dir, demoBundle)
+	ix.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ix, _ := build(b, dir, demoBundle)
+		ix.Close()
+	}
+}
+
+func BenchmarkQuery(b *testing.B) {
+	ix, _ := build(b, b.TempDir(), demoBundle)
+	defer ix.Close()
+	for _, q := range []index.Query{{Text: `"Lock wait timeout"`}, {Text: `kind:upstream_unavailable`}, {Text: `source:gateway AND status:>=500`}, {Text: `"auto leader balancing"`}} {
+		b.Run(q.Text, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, _, err := ix.Search(context.Background(), q, reread(b)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestLock checks that a second opener of a held index waits a bounded
+// time and then fails with a clear message.
+func TestLock(t *testing.T) {
+	dir := t.TempDir()
+	abs, _ := index.AbsPaths([]string{demoBundle})
+	a, err := index.Open(dir, index.Options{Paths: abs, Config: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	old := index.LockWait
+	index.LockWait = 300 * time.Millisecond
+	defer func() { index.LockWait = old }()
+	if _, err := index.Open(dir, index.Options{Paths: abs, Config: "test"}); err == nil || !strings.Contains(err.Error(), "in use by another rca process") {
+		t.Errorf("second Open: %v, want an in-use error", err)
+	}
+}
+
+// TestCorruptIndex checks that a damaged index says so and that --rebuild
+// (Options.Rebuild) recovers.
+func TestCorruptIndex(t *testing.T) {
+	dir := t.TempDir()
+	ix, _ := build(t, dir, demoBundle)
+	ix.Close()
+	os.WriteFile(filepath.Join(dir, "bleve", "index_meta.json"), []byte("{garbage"), 0o644)
+	abs, _ := index.AbsPaths([]string{demoBundle})
+	if _, err := index.Open(dir, index.Options{Paths: abs, Config: "test"}); err == nil || !strings.Contains(err.Error(), "--rebuild") {
+		t.Fatalf("Open of a corrupt index: %v, want a --rebuild hint", err)
+	}
+	ix, err := index.Open(dir, index.Options{Paths: abs, Config: "test", Rebuild: true})
+	if err != nil {
+		t.Fatalf("Open with Rebuild: %v", err)
+	}
+	ix.Close()
+}
