@@ -244,6 +244,7 @@ type inputStatsJSON struct {
 	Bytes           int64            `json:"bytes"`
 	CutLines        int64            `json:"cut_lines"`
 	NULBytes        int64            `json:"nul_bytes"`
+	OutOfOrder      int64            `json:"out_of_order"`
 	First           *string          `json:"first"`
 	Last            *string          `json:"last"`
 	Skipped         bool             `json:"skipped"`
@@ -285,7 +286,7 @@ func writeStatsJSON(w io.Writer, stats []parse.Stats) error {
 			Path: s.Path, Source: s.Source, Format: strPtr(s.Format), Confidence: s.Confidence,
 			RunnerUp: strPtr(s.RunnerUp), Timezone: s.Timezone, Encoding: strPtr(s.Encoding),
 			Lines: s.Lines, Events: s.Events, Continuation: s.Continuation, Unparsed: s.Unparsed, Empty: s.Empty,
-			Bytes: s.Bytes, CutLines: s.CutLines, NULBytes: s.NULBytes, First: timePtr(s.First), Last: timePtr(s.Last),
+			Bytes: s.Bytes, CutLines: s.CutLines, NULBytes: s.NULBytes, OutOfOrder: s.OutOfOrder, First: timePtr(s.First), Last: timePtr(s.Last),
 			Skipped: s.Skipped != "", Ignored: s.Ignored, SkipReason: strPtr(s.Skipped), FallbackFormats: s.Formats,
 		})
 		t := &doc.Totals

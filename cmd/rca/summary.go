@@ -36,12 +36,17 @@ func writeSummary(w io.Writer, stats []parse.Stats, took time.Duration) {
 }
 
 // warnSkipped names every input that was skipped or stopped early, and why
-// (bundle files that are not logs by design are not warned about). Paths
+// (bundle files that are not logs by design are not warned about), and
+// every input whose time went back too far to be put in order. Paths
 // come from the bundle (archive member names, file names): escaped.
 func warnSkipped(w io.Writer, stats []parse.Stats) {
 	for _, s := range stats {
 		if s.Skipped != "" && !s.Ignored {
 			fmt.Fprintf(w, "rca: warning: %s: %s\n", report.Terminal(s.Path), report.Terminal(s.Skipped))
+		}
+		if s.OutOfOrder > 0 {
+			fmt.Fprintf(w, "rca: warning: %s: time goes back further than rca reorders: %d events kept in file order, out of time order\n",
+				report.Terminal(s.Path), s.OutOfOrder)
 		}
 	}
 }

@@ -36,14 +36,15 @@ type Stats struct {
 	RunnerUp           string  `json:"runner_up,omitempty"`
 	RunnerUpConfidence float64 `json:"runner_up_confidence,omitempty"`
 
-	CutLines int64            `json:"cut_lines"`          // lines longer than the maximum, kept cut
-	NULBytes int64            `json:"nul_bytes"`          // NUL bytes dropped from line starts (crash holes)
-	Encoding string           `json:"encoding,omitempty"` // "utf-16le" etc. when decoded
-	Skipped  string           `json:"skipped,omitempty"`  // why the input was not read, or stopped early
-	Ignored  bool             `json:"ignored,omitempty"`  // a bundle file that is not a log (rca.yaml, notes)
-	Formats  map[string]int64 `json:"formats,omitempty"`  // events per format when more than one (fallback)
-	zoned    int64
-	unzoned  int64
+	CutLines   int64            `json:"cut_lines"`          // lines longer than the maximum, kept cut
+	NULBytes   int64            `json:"nul_bytes"`          // NUL bytes dropped from line starts (crash holes)
+	OutOfOrder int64            `json:"out_of_order"`       // events kept in file order though their clock went back further than the reorder window
+	Encoding   string           `json:"encoding,omitempty"` // "utf-16le" etc. when decoded
+	Skipped    string           `json:"skipped,omitempty"`  // why the input was not read, or stopped early
+	Ignored    bool             `json:"ignored,omitempty"`  // a bundle file that is not a log (rca.yaml, notes)
+	Formats    map[string]int64 `json:"formats,omitempty"`  // events per format when more than one (fallback)
+	zoned      int64
+	unzoned    int64
 }
 
 // decoder drives one input: it feeds lines to the format's decoder (and to

@@ -268,3 +268,26 @@ func TestHostileProgressKeepsCancellation(t *testing.T) {
 		t.Errorf("read %d bytes after cancellation", read)
 	}
 }
+
+// Compression nested deeper than four levels is not followed, and xz and
+// zstd files are named as unsupported; all are reported, the rest is read.
+func TestHostileNestingAndUnsupported(t *testing.T) {
+	dir := t.TempDir()
+	data := "2023-08-15T06:22:17.000Z INFO deep\n"
+	for i := 0; i < 6; i++ {
+		data = string(gz(t, data))
+	}
+	writeFile(t, filepath.Join(dir, "deep.log.gz"), []byte(data))
+	writeFile(t, filepath.Join(dir, "ok.log.gz"), gz(t, string(gz(t, "2023-08-15T06:22:17.000Z INFO two levels\n"))))
+	writeFile(t, filepath.Join(dir, "a.log.xz"), []byte("\xfd7zXZ\x00\x00\x04"))
+	writeFile(t, filepath.Join(dir, "a.log.zst"), []byte("\x28\xb5\x2f\xfd\x00"))
+	evs, st := hostileRun(t, Options{}, dir)
+	for p, want := range map[string]string{"deep.log.gz": "nested deeper than 4", "a.log.xz": "xz-compressed: not supported", "a.log.zst": "zstd-compressed: not supported"} {
+		if !strings.Contains(st[p].Skipped, want) {
+			t.Errorf("%s: skipped %q, want %q", p, st[p].Skipped, want)
+		}
+	}
+	if len(evs) != 1 || evs[0].Message != "two levels" {
+		t.Errorf("events %+v, want the one of ok.log.gz", evs)
+	}
+}

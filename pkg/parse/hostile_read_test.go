@@ -145,3 +145,27 @@ func TestHostileNULHole(t *testing.T) {
 		t.Errorf("event after the hole: %+v", evs[1])
 	}
 }
+
+// A maximum line length below the read buffer (64 KiB) cuts lines too:
+// `--max-line 1000` used to let lines up to 64 KiB through whole, as only
+// lines longer than the buffer were capped (found by FuzzReadInput).
+func TestHostileMaxLineBelowBuffer(t *testing.T) {
+	data := "2023-08-15T06:22:17.000Z INFO " + strings.Repeat("x", 5000) + "\nshort\r\n" + strings.Repeat("y", 3000)
+	var evs []event.Event
+	st, err := ReadInput(strings.NewReader(data), Spec{Path: "a.log", MaxLine: 1000}, func(e *event.Event) { evs = append(evs, *e) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAccounting(t, st, evs)
+	if st.Lines != 3 || st.CutLines != 2 || st.Bytes != int64(len(data)) {
+		t.Fatalf("stats %+v: want 3 lines, 2 cut, all bytes read", st)
+	}
+	for _, e := range evs { // the generic format folds the untimed lines into the first
+		if len(e.Raw) > 1001*e.Lines {
+			t.Errorf("line %d: %d bytes kept for %d lines, over the 1000-byte maximum", e.Line, len(e.Raw), e.Lines)
+		}
+	}
+	if c, _ := evs[0].Get("cut"); c != "true" {
+		t.Errorf("the first line is not flagged cut")
+	}
+}

@@ -47,7 +47,11 @@ func (lr *lineReader) next() (line []byte, off int64, cut bool, err error) {
 				lr.long, cut = appendCapped(lr.long, chunk, lr.max, cut)
 				chunk = lr.long
 			}
-			return trimEOL(chunk), off, cut, nil
+			line = trimEOL(chunk)
+			if len(line) > lr.max { // a line shorter than the buffer but over a small maximum
+				line, cut = line[:lr.max], true
+			}
+			return line, off, cut, nil
 		case errors.Is(rerr, bufio.ErrBufferFull):
 			lr.long, cut = appendCapped(lr.long, chunk, lr.max, cut)
 		case rerr == io.EOF:

@@ -176,7 +176,14 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 		seq  int64
 		stop bool
 	)
+	var sent time.Time // key of the last item sent
+	var backwards int64
 	send := func(it item) {
+		if it.key.Before(sent) { // the clock went back further than the window
+			backwards++
+		} else {
+			sent = it.key
+		}
 		out = append(out, it)
 		if len(out) == batch {
 			select {
@@ -216,6 +223,7 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 		}
 	}
 	*st = st2
+	st.OutOfOrder = backwards
 	if rerr != nil && st.Skipped == "" {
 		st.Skipped = rerr.Error()
 	}
