@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rca-dev/rca/internal/gen"
 	"github.com/rca-dev/rca/pkg/event"
 )
 
@@ -103,6 +104,34 @@ func BenchmarkRun(b *testing.B) {
 		}
 		_, err = plan.Run(context.Background(), Options{}, func(*event.Event) error { events++; return nil })
 		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkRunLarge measures the pipeline on the generated large bundle
+// (32 MB: nginx with a gzipped rotation, Spring with traces in two zones,
+// Kafka, MySQL error/slow/binlog, JSON, syslog): every format's decoder,
+// the reorder windows and the merge by time.
+func BenchmarkRunLarge(b *testing.B) {
+	dir := b.TempDir()
+	if err := gen.WriteLarge(dir, 32<<20, 1); err != nil {
+		b.Fatal(err)
+	}
+	size, err := gen.DirSize(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	var events int64
+	for b.Loop() {
+		plan, err := NewPlan([]string{dir}, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err = plan.Run(context.Background(), Options{}, func(*event.Event) error { events++; return nil }); err != nil {
 			b.Fatal(err)
 		}
 	}
