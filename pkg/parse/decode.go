@@ -1,7 +1,9 @@
 package parse
 
 import (
+	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/rca-dev/rca/pkg/event"
 )
@@ -63,6 +65,10 @@ type decoder struct {
 	rawBuf   []byte // the open record's Raw while lines fold in; set at flush
 	finisher Finisher
 	emit     func(*event.Event)
+	slab     eventSlab
+	spare    *event.Event // handed out for a line that was not kept: the next line's
+	msg      strings.Builder
+	msgOf    *event.Event // the record whose Message msg holds
 }
 
 func newDecoder(f *Format, ctx *Context, source, file string, st *Stats, emit func(*event.Event)) *decoder {
@@ -96,7 +102,13 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 		st.Empty++
 		return
 	}
-	ev := &event.Event{Source: d.source, File: d.file, Line: lineNo, Offset: off, Format: d.format.ID, Raw: string(b)}
+	ev := d.spare
+	if ev != nil {
+		d.spare = nil
+	} else {
+		ev = d.slab.next()
+	}
+	ev.Source, ev.File, ev.Line, ev.Offset, ev.Format, ev.Raw = d.source, d.file, lineNo, off, d.format.ID, string(b)
 	v := d.primary.Decode(b, ev, d.cur)
 	if v == Reject && d.fallback != nil {
 		ev.Format = d.fbID
@@ -123,6 +135,7 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 		}
 		ev.Lines = 1
 		enrich(ev)
+		d.slab.learn(ev)
 		d.cur, d.curBytes = ev, len(ev.Raw)
 		d.rawBuf = append(d.rawBuf[:0], ev.Raw...)
 	case Continue, Absorb:
@@ -133,17 +146,36 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 			if _, ok := c.Get("truncated"); !ok {
 				c.Set("truncated", "true")
 			}
+			d.spare = reuse(ev)
 			return
 		}
 		d.curBytes += len(b) + 1
 		d.rawBuf = append(append(d.rawBuf, '\n'), b...)
 		if v == Continue {
-			c.Message += "\n" + ev.Raw
+			d.appendMessage(c, b)
 		}
+		d.spare = reuse(ev)
 	default:
 		d.flush()
 		d.unparsed(ev, cut, event.LevelNone)
 	}
+}
+
+// appendMessage appends a continuation line to the open record's message
+// in a builder, so that a long trace costs linear time, not quadratic (a
+// string += per line copied the whole message each time). Strings the
+// builder handed out stay valid as it grows. A message a decoder set
+// meanwhile (Absorb) starts the builder again from it.
+func (d *decoder) appendMessage(c *event.Event, line []byte) {
+	if d.msgOf != c || len(c.Message) != d.msg.Len() || unsafe.StringData(c.Message) != unsafe.StringData(d.msg.String()) {
+		d.msg = strings.Builder{}
+		d.msg.Grow(2 * (len(c.Message) + 1 + len(line)))
+		d.msg.WriteString(c.Message)
+		d.msgOf = c
+	}
+	d.msg.WriteByte('\n')
+	d.msg.Write(line)
+	c.Message = d.msg.String()
 }
 
 // unparsed emits a line kept without structure; level is the level a
@@ -167,6 +199,7 @@ func (d *decoder) flush() {
 	}
 	c := d.cur
 	d.cur = nil
+	d.msg, d.msgOf = strings.Builder{}, nil
 	if c.Lines > 1 {
 		c.Raw = string(d.rawBuf)
 	}

@@ -117,7 +117,8 @@ func (d *esDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdi
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
 	ev.Level = lvl
 	ev.Message = s[i:]
-	ev.Fields = make([]event.Field, 0, 4) // one allocation for the usual fields
+	ev.Fields = ev.Fields[:0]
+	reserveFields(ev, 4) // one allocation at most for the usual fields
 	ev.Set("logger", logger)
 	ev.Set("node", node)
 	if index != "" {

@@ -150,7 +150,7 @@ func envoyAccess(line []byte, ev *event.Event, loc *time.Location) bool {
 		return false
 	}
 
-	gatewayFields(ev, 24)
+	reserveFields(ev, 24)
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
 	gatewayRequest(ev, raw[req[0]:req[1]])
 	code, fl := raw[status[0]:status[1]], raw[flags[0]:flags[1]]
@@ -310,7 +310,7 @@ func envoyAppBracket(line []byte, ev *event.Event, loc *time.Location) bool {
 		i = len(line)
 	}
 	raw := ev.Raw
-	gatewayFields(ev, 8)
+	reserveFields(ev, 8)
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
 	ev.Level = lvl
 	ev.Message = raw[i:]
@@ -362,7 +362,7 @@ func envoyAppIstio(line []byte, ev *event.Event, loc *time.Location) bool {
 		thread = [2]int{me + len("\tthread="), len(line)}
 	}
 	raw := ev.Raw
-	gatewayFields(ev, 8)
+	reserveFields(ev, 8)
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
 	ev.Level = lvl
 	ev.Message = raw[ms:me]

@@ -353,14 +353,6 @@ func gatewayReset(ev *event.Event) {
 	ev.Fields = ev.Fields[:0]
 }
 
-// gatewayFields gives a fresh event room for the fields of a gateway line,
-// so that appending them costs one allocation.
-func gatewayFields(ev *event.Event, n int) {
-	if cap(ev.Fields) < n {
-		ev.Fields = make([]event.Field, 0, n)
-	}
-}
-
 // gatewayAdd appends a field without looking for an existing one of the
 // same name: for decoders filling a fresh event with distinct keys. Like
 // Event.Set it drops empty values and "-".

@@ -116,7 +116,7 @@ func (d *haproxyDecoder) Decode(line []byte, ev *event.Event, _ *event.Event) Ve
 	}
 	named := !haveHdr || strings.Contains(raw[prog[0]:prog[1]], "haproxy")
 
-	gatewayFields(ev, 28)
+	reserveFields(ev, 28)
 	ok := haproxyTraffic(line, i, ev, d)
 	if !ok {
 		gatewayReset(ev)

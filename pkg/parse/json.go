@@ -168,8 +168,8 @@ func (d *jsonDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Ver
 	d.rec = jsonRec{}
 	d.path = d.path[:0]
 	d.ord = 0
-	if ev.Fields == nil && d.fieldHint > 0 {
-		ev.Fields = make([]event.Field, 0, d.fieldHint)
+	if d.fieldHint > 0 {
+		reserveFields(ev, d.fieldHint)
 	}
 	end, st := d.walk(line, ev.Raw, start, 0, ev)
 	if n := len(ev.Fields) + 2; n > d.fieldHint && n <= structuredMaxFields+16 {

@@ -133,7 +133,8 @@ func (d *kafkaServerDecoder) Decode(line []byte, ev *event.Event, cur *event.Eve
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
 	ev.Level = lvl
 	ev.Message = s[i:end]
-	ev.Fields = make([]event.Field, 0, 8) // one allocation for the usual fields
+	ev.Fields = ev.Fields[:0]
+	reserveFields(ev, 8) // one allocation at most for the usual fields
 	name, lineNo := javaSplitLine(class)
 	ev.Set("class", name)
 	ev.Set("line", lineNo)

@@ -110,7 +110,8 @@ func (d *log4jDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Ve
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
 	ev.Level = h.level
 	ev.Message = ev.Raw[h.msg:]
-	ev.Fields = make([]event.Field, 0, 4) // one allocation for the usual fields
+	ev.Fields = ev.Fields[:0]
+	reserveFields(ev, 4) // one allocation at most for the usual fields
 	ev.Set("thread", h.thread)
 	ev.Set("logger", h.logger)
 	ev.Set("line", h.line)

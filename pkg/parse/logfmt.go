@@ -74,7 +74,8 @@ func (d *logfmtDecoder) Decode(line []byte, ev *event.Event, _ *event.Event) Ver
 		generic      int
 	)
 	if d.fieldHint > 0 {
-		ev.Fields = make([]event.Field, 0, d.fieldHint)
+		ev.Fields = ev.Fields[:0]
+		reserveFields(ev, d.fieldHint)
 	}
 	s := ev.Raw
 	i := 0

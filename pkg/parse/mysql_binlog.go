@@ -614,9 +614,7 @@ func (d *mysqlBinlogDecoder) startRecord(h mysqlBinlogHeader, ev *event.Event) {
 	default: // a file cut inside a transaction: Table_map, rows events, Xid...
 		d.state = mysqlBinTrxOpen
 	}
-	if ev.Fields == nil {
-		ev.Fields = make([]event.Field, 0, 12)
-	}
+	reserveFields(ev, 12)
 	ev.Set("event_type", h.typ)
 	ev.Set("server_id", h.serverID)
 	ev.Set("position", d.pos)

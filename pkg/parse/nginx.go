@@ -289,7 +289,7 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location) (int, bool) {
 		}
 	}
 
-	gatewayFields(ev, 20)
+	reserveFields(ev, 12)
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
 	gatewayAdd(ev, "client", raw[client[0]:client[1]])
 	if multi {
@@ -708,7 +708,7 @@ func nginxErrorLine(line []byte, ev *event.Event, loc *time.Location) bool {
 		}
 	}
 	raw := ev.Raw
-	gatewayFields(ev, 16)
+	reserveFields(ev, 16)
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
 	ev.Level = lvl
 	ev.Message = raw[i:]
@@ -896,7 +896,7 @@ func gatewayKlog(line []byte, ev *event.Event, loc *time.Location, years *yearIn
 		return false
 	}
 	raw := ev.Raw
-	gatewayFields(ev, 4)
+	reserveFields(ev, 4)
 	ev.Time, ev.Precision, ev.Zoned = t, prec, false
 	ev.Level = lvl
 	ev.Message = raw[msg:]
