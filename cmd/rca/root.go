@@ -16,6 +16,7 @@ var version = "0.1.0-dev"
 type globalOptions struct {
 	formatsFiles []string
 	cpuProfile   string
+	memProfile   string
 }
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -35,6 +36,8 @@ timestamp in UTC and merges them into one timeline.`,
 	root.PersistentFlags().StringArrayVar(&g.formatsFiles, "formats-file", nil, "load user-defined formats from a YAML/JSON `FILE` (repeatable)")
 	root.PersistentFlags().StringVar(&g.cpuProfile, "cpuprofile", "", "write a CPU profile to `FILE` (for developers)")
 	_ = root.PersistentFlags().MarkHidden("cpuprofile")
+	root.PersistentFlags().StringVar(&g.memProfile, "memprofile", "", "write a heap profile to `FILE` at exit: what the last collection found live (for developers)")
+	_ = root.PersistentFlags().MarkHidden("memprofile")
 	var prof *os.File
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		if g.cpuProfile == "" {
@@ -51,6 +54,12 @@ timestamp in UTC and merges them into one timeline.`,
 		if prof != nil {
 			pprof.StopCPUProfile()
 			prof.Close()
+		}
+		if g.memProfile != "" {
+			if f, err := os.Create(g.memProfile); err == nil {
+				_ = pprof.WriteHeapProfile(f) // as of the last collection, not forced: the run's own state
+				f.Close()
+			}
 		}
 	}
 	root.AddCommand(newParseCmd(g, stdout, stderr))

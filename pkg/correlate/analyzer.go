@@ -37,6 +37,11 @@ const (
 	defaultFDR        = 0.001
 	defaultMaxRecords = 2_000_000
 	maxMessageKept    = 300
+	// maxMessageBytes bounds the message text kept for evidence and
+	// timeline rows. Past it a record keeps its message only when it
+	// starts a run of its (source, template, level), the line a timeline
+	// row shows; a repeat inside a run is shown by its template's text.
+	maxMessageBytes = 64 << 20
 )
 
 // Analyzer turns a stream of events into a report. Feed it every event
@@ -45,19 +50,22 @@ const (
 // counters per 10 s; per notable event a compact record (capped by
 // Config.MaxRecords).
 type Analyzer struct {
-	cfg     Config
-	cls     *Classifier
-	sources []*sourceState
-	bySrc   map[string]int32
-	recs    []record
-	strs    map[string]string // interned file names and targets
-	edges   map[edgeKey]int64 // caller source -> address, from access logs and targets
-	first   time.Time
-	last    time.Time
-	events  int64
-	errors  int64
-	warns   int64
-	dropped int64 // notable events over MaxRecords
+	cfg      Config
+	cls      *Classifier
+	sources  []*sourceState
+	bySrc    map[string]int32
+	recs     []record
+	strs     map[string]string // interned file names and targets
+	edges    map[edgeKey]int64 // caller source -> address, from access logs and targets
+	first    time.Time
+	last     time.Time
+	events   int64
+	errors   int64
+	warns    int64
+	dropped  int64                // notable events over MaxRecords
+	runs     map[runKey]time.Time // the last record's time per run key
+	msgBytes int64                // message bytes kept in recs
+	msgCap   int64                // maxMessageBytes; tests lower it
 }
 
 // sourceState is what the analyzer keeps per source.
@@ -83,7 +91,15 @@ type record struct {
 	file   string
 	line   int64
 	target string
-	msg    string // first line, capped
+	msg    string // first line, capped; "" past maxMessageBytes (see message)
+	dbLink bool   // the message is a client's failure to reach its database
+}
+
+// runKey names a run of repeats: a timeline row's (source, template, level).
+type runKey struct {
+	src   int32
+	tmpl  *Template
+	level event.Level
 }
 
 type edgeKey struct {
@@ -99,7 +115,7 @@ func NewAnalyzer(cfg Config) *Analyzer {
 	if cfg.MaxRecords <= 0 {
 		cfg.MaxRecords = defaultMaxRecords
 	}
-	return &Analyzer{cfg: cfg, cls: NewClassifier(), bySrc: map[string]int32{}, strs: map[string]string{}, edges: map[edgeKey]int64{}}
+	return &Analyzer{cfg: cfg, cls: NewClassifier(), bySrc: map[string]int32{}, strs: map[string]string{}, edges: map[edgeKey]int64{}, runs: map[runKey]time.Time{}, msgCap: maxMessageBytes}
 }
 
 func (a *Analyzer) intern(s string) string {
@@ -188,8 +204,35 @@ func (a *Analyzer) Observe(ev *event.Event) {
 	}
 	a.recs = append(a.recs, record{
 		t: ev.Time, src: si, kind: kind, tmpl: tmpl, level: ev.Level,
-		file: a.intern(ev.File), line: ev.Line, target: target, msg: capMessage(ev.Message),
+		file: a.intern(ev.File), line: ev.Line, target: target, msg: a.keepMessage(si, tmpl, ev),
+		dbLink: dbLinkKind(kind) && dbLinkFailure(firstLine(ev.Message)),
 	})
+}
+
+// keepMessage is the message a record keeps: every one while the kept text
+// is under maxMessageBytes, past it only the first of a run (a line more
+// than timelineGap after the last of its source, template and level), so
+// that memory stays bounded on any bundle while every timeline row keeps
+// its line.
+func (a *Analyzer) keepMessage(si int32, tmpl *Template, ev *event.Event) string {
+	k := runKey{si, tmpl, ev.Level}
+	last, seen := a.runs[k]
+	a.runs[k] = ev.Time
+	if a.msgBytes >= a.msgCap && seen && ev.Time.Sub(last) <= timelineGap {
+		return ""
+	}
+	msg := capMessage(ev.Message)
+	a.msgBytes += int64(len(msg))
+	return msg
+}
+
+// message is the text a record shows: its line, or its template's text
+// when the line was not kept (see keepMessage).
+func (r *record) message() string {
+	if r.msg != "" || r.tmpl == nil {
+		return r.msg
+	}
+	return r.tmpl.Text
 }
 
 // Classify sets an event's kind and facts. Unlike Observe it is safe for

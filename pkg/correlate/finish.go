@@ -247,7 +247,7 @@ func (a *Analyzer) evidence(c *candidate) []event.Evidence {
 	out := []event.Evidence{}
 	add := func(i int) {
 		r := &a.recs[i]
-		out = append(out, event.Evidence{Time: event.Time{Time: r.t}, Source: a.sources[r.src].name, File: r.file, Line: r.line, Message: r.msg})
+		out = append(out, event.Evidence{Time: event.Time{Time: r.t}, Source: a.sources[r.src].name, File: r.file, Line: r.line, Message: r.message()})
 	}
 	seenTmpl := map[string]bool{}
 	for _, i := range c.own {
@@ -299,7 +299,7 @@ func (a *Analyzer) timeline(idx []int) []event.TimelineRow {
 		}
 		rows = append(rows, event.TimelineRow{
 			Time: event.Time{Time: r.t}, Service: a.sources[r.src].name, Level: event.Ptr(string(r.level)),
-			Kind: event.Ptr(r.kind), Message: r.msg, File: r.file, Line: r.line, Count: 1,
+			Kind: event.Ptr(r.kind), Message: r.message(), File: r.file, Line: r.line, Count: 1,
 		})
 		live[k] = &open{row: len(rows) - 1, last: r.t}
 	}

@@ -370,20 +370,27 @@ var dbLinkFailures = []string{
 	"the database system is shutting down", "terminating connection due to administrator command",
 }
 
+// dbLinkKind says whether a kind can be a client's failure to reach its
+// database (then dbLinkFailure reads the message).
+func dbLinkKind(kind string) bool {
+	return kind == "database_connection_error" || kind == "connection_refused" || kind == "connection_reset" || kind == "timeout"
+}
+
+// dbLinkFailure says whether a message is a client's failure to reach its
+// database.
+func dbLinkFailure(msg string) bool {
+	for _, p := range dbLinkFailures {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // impliedTarget names the database a client's link failure is about when
 // the message names no address and the bundle holds exactly one database.
 func (a *Analyzer) impliedTarget(r *record, res *resolver) string {
-	if r.kind != "database_connection_error" && r.kind != "connection_refused" && r.kind != "connection_reset" && r.kind != "timeout" {
-		return ""
-	}
-	link := false
-	for _, p := range dbLinkFailures {
-		if strings.Contains(r.msg, p) {
-			link = true
-			break
-		}
-	}
-	if !link {
+	if !r.dbLink {
 		return ""
 	}
 	var dbs []string

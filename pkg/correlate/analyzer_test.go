@@ -1,0 +1,54 @@
+package correlate
+
+import (
+	"testing"
+	"time"
+
+	"github.com/rca-dev/rca/pkg/event"
+)
+
+// TestMessageBudget: past the message budget a record keeps its line only
+// when it starts a run of its (source, template, level); the others show
+// their template's text, and the timeline rows keep their lines.
+func TestMessageBudget(t *testing.T) {
+	a := NewAnalyzer(Config{Classified: true})
+	a.msgCap = 0 // every record is past the budget
+	t0 := time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)
+	steps := []struct {
+		at   time.Duration
+		msg  string
+		kept bool
+	}{
+		{0, "Lock wait timeout exceeded on order 17", true},                                         // the first of its run
+		{time.Second, "Lock wait timeout exceeded on order 18", false},                              // a repeat inside the run
+		{2 * time.Second, "Lock wait timeout exceeded on order 19", false},                          // still inside
+		{2*time.Second + timelineGap + time.Second, "Lock wait timeout exceeded on order 20", true}, // a new run
+	}
+	for i, s := range steps {
+		ev := &event.Event{Time: t0.Add(s.at), Source: "db", File: "db.log", Line: int64(i + 1), Level: event.LevelError, Message: s.msg, Lines: 1}
+		a.Observe(ev)
+	}
+	if len(a.recs) != len(steps) {
+		t.Fatalf("%d records, want %d", len(a.recs), len(steps))
+	}
+	for i, s := range steps {
+		r := &a.recs[i]
+		if got := r.msg != ""; got != s.kept {
+			t.Errorf("record %d kept its line = %v, want %v", i, got, s.kept)
+		}
+		want := s.msg
+		if !s.kept {
+			want = r.tmpl.Text
+		}
+		if got := r.message(); got != want {
+			t.Errorf("record %d shows %q, want %q", i, got, want)
+		}
+	}
+	if r := &a.recs[1]; r.message() == "" || r.message() == steps[1].msg {
+		t.Errorf("a dropped line shows %q, want its template", r.message())
+	}
+	rows := a.timeline([]int{0, 1, 2, 3})
+	if len(rows) != 2 || rows[0].Message != steps[0].msg || rows[1].Message != steps[3].msg || rows[0].Count != 3 {
+		t.Errorf("timeline rows = %+v, want two rows with the runs' first lines", rows)
+	}
+}
