@@ -49,17 +49,25 @@ echo "bench: $FILES files, $BYTES bytes, $EVENTS events" >&2
 # run NAME CMD...: RUNS timed runs; records median seconds and max RSS.
 declare -A MED RSS
 NAMES=()
+FAILED=0
 run() {
   local name=$1; shift
   local times=() rss=0
   for _ in $(seq "$RUNS"); do
-    local secs kib=0
+    local secs kib=0 status=0
     if [ -x /usr/bin/time ]; then
-      /usr/bin/time -f 'TIME %e %M' -o "$WORK/time.out" bash -c "$*" >/dev/null 2>&1 || true
+      /usr/bin/time -f 'TIME %e %M' -o "$WORK/time.out" bash -c "$*" >/dev/null 2>"$WORK/err.out" || status=$?
       read -r secs kib < <(awk '$1 == "TIME" {print $2, $3}' "$WORK/time.out")
     else
-      local s e; s=$(date +%s.%N); bash -c "$*" >/dev/null 2>&1 || true; e=$(date +%s.%N)
+      local s e; s=$(date +%s.%N); bash -c "$*" >/dev/null 2>"$WORK/err.out" || status=$?; e=$(date +%s.%N)
       secs=$(awk -v s="$s" -v e="$e" 'BEGIN {print e - s}')
+    fi
+    # grep exits 1 when a file has no match; anything else failing is a
+    # broken harness or a broken rca, and the run says so.
+    if [ "$status" -ne 0 ] && ! { [[ "$name" == grep* ]] && [ "$status" -eq 1 ]; }; then
+      echo "bench: $name failed (exit $status):" >&2
+      tail -5 "$WORK/err.out" >&2
+      FAILED=1
     fi
     times+=("$secs")
     [ "${kib:-0}" -gt "$rss" ] && rss=$kib
@@ -94,3 +102,4 @@ for name in "${NAMES[@]}"; do
 done
 echo
 echo "bundle: $BUNDLE ($FILES files, $(awk -v b="$BYTES" 'BEGIN{printf "%.0f", b/1e6}') MB, $EVENTS events), runs: $RUNS, median of each"
+exit $FAILED
