@@ -14,6 +14,7 @@ import (
 	"github.com/rca-dev/rca/pkg/event"
 	"github.com/rca-dev/rca/pkg/index"
 	"github.com/rca-dev/rca/pkg/parse"
+	"github.com/rca-dev/rca/pkg/report"
 	"github.com/spf13/cobra"
 )
 
@@ -145,23 +146,44 @@ func runIndex(ctx context.Context, opts *indexOptions, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
+	var tails []int
 	for i := range plan.Inputs {
-		if in := &plan.Inputs[i]; in.Skipped == "" && !u.Need(in.Path) {
+		in := &plan.Inputs[i]
+		if in.Skipped != "" {
+			continue
+		}
+		switch u.Action(in.Path) {
+		case index.Skip:
 			in.Skipped, in.Ignored = "unchanged since the last index update", true
+		case index.Tail:
+			// only its tail is read, below
+			in.Skipped, in.Ignored = "grown: its tail is read", true
+			tails = append(tails, i)
 		}
 	}
 	cls := correlate.NewClassifier()
-	po.Transform = func(ev *event.Event) { cls.Classify(ev) }
-	if _, err := plan.Run(ctx, po, func(ev *event.Event) error {
-		u.Add(ev)
-		return nil
-	}); err != nil {
+	po.Transform = func(ev *event.Event) {
+		cls.Classify(ev)
+		u.Observe(ev)
+	}
+	stats, err := plan.Run(ctx, po, func(*event.Event) error { return nil })
+	if err != nil {
+		u.Abort()
+		return err
+	}
+	for _, st := range stats {
+		u.SetFormat(st.Path, st.Format)
+	}
+	if err := readTails(ctx, plan, tails, po, u); err != nil {
 		u.Abort()
 		return err
 	}
 	s, err := u.Commit()
 	if err != nil {
 		return err
+	}
+	for _, p := range s.Redone {
+		fmt.Fprintf(stderr, "rca: index: %s: its grown tail did not read as before; indexed whole\n", report.Terminal(p))
 	}
 	rate := float64(s.Events) / max(s.Elapsed.Seconds(), 1e-9)
 	fmt.Fprintf(stdout, "index %s: %d files unchanged, %d indexed, %d grown (tail only), %d removed; %d events (%d notable, %d blocks) in %s, %.0f events/s\n",
@@ -180,39 +202,82 @@ func runIndexStatus(opts *indexOptions, stdout io.Writer) error {
 	}
 	defer ix.Close()
 	s := ix.Status()
-	fmt.Fprintf(stdout, "index:    %s\nbundle:   %s\nupdated:  %s\nfiles:    %d\nevents:   %d (%d notable as documents, the rest in %d blocks)\ndocuments: %d\nsize:     %.1f MiB\nmapping:  v%d\n",
-		s.Dir, strings.Join(ix.State().Paths, " "), s.Updated.Format(time.RFC3339), s.Files, s.Events, s.Notable, s.Blocks, s.Docs, float64(s.Bytes)/(1<<20), index.MappingVersion)
+	fmt.Fprintf(stdout, "index:    %s\nbundle:   %s\nupdated:  %s\nfiles:    %d\nevents:   %d (%d notable, kept in %d blocks; the rest in %d blocks)\nsize:     %.1f MiB\nmapping:  v%d\n",
+		s.Dir, strings.Join(ix.State().Paths, " "), s.Updated.Format(time.RFC3339), s.Files, s.Events, s.Notable, s.NotableBlocks, s.Blocks, float64(s.Bytes)/(1<<20), index.MappingVersion)
 	return nil
 }
 
-// rereader re-reads inputs of an indexed bundle with the settings the index
-// was built with, classified like analyze classifies.
-func rereader(ctx context.Context, paths []string, st index.State, emit func(*event.Event)) error {
-	var c ingestConfig
-	if err := json.Unmarshal([]byte(st.Config), &c); err != nil {
-		return fmt.Errorf("index settings: %w", err)
+// readTails reads the grown inputs from where their new events start, then
+// reads whole those whose re-read tail did not agree with the index.
+func readTails(ctx context.Context, plan *parse.Plan, tails []int, po parse.Options, u *index.Update) error {
+	nop := func(*event.Event) {}
+	for _, i := range tails {
+		in := &plan.Inputs[i]
+		off, line, _ := u.Resume(in.Path)
+		st, err := plan.ReadFrom(ctx, i, u.Format(in.Path), off, line, 0, po, nop)
+		if err != nil {
+			return err
+		}
+		u.SetFormat(in.Path, st.Format)
 	}
-	f := ingestFlags{formats: c.Formats, sources: c.Sources, zones: c.Zones, maxLine: c.MaxLine}
-	plan, po, err := f.plan(st.Paths)
-	if err != nil {
-		return err
+	redo := map[string]bool{}
+	for _, p := range u.Retry() {
+		redo[p] = true
 	}
-	want := map[string]bool{}
-	for _, p := range paths {
-		want[p] = true
-	}
-	for i := range plan.Inputs {
-		if in := &plan.Inputs[i]; !want[in.Path] && in.Skipped == "" {
-			in.Skipped = "not a candidate"
+	for _, i := range tails {
+		if in := &plan.Inputs[i]; redo[in.Path] {
+			st, err := plan.ReadFrom(ctx, i, "", 0, 1, 0, po, nop)
+			if err != nil {
+				return err
+			}
+			u.SetFormat(in.Path, st.Format)
 		}
 	}
-	cls := correlate.NewClassifier()
-	po.Transform = func(ev *event.Event) { cls.Classify(ev) }
-	_, err = plan.Run(ctx, po, func(ev *event.Event) error {
-		emit(ev)
+	return nil
+}
+
+// newRereader re-reads parts of inputs of an indexed bundle with the
+// settings the index was built with, classified like analyze classifies:
+// plain files from the byte offset asked, other inputs from their start.
+func newRereader() index.Reread {
+	var (
+		plan  *parse.Plan
+		po    parse.Options
+		input map[string]int
+	)
+	return func(ctx context.Context, st index.State, req index.ReadRequest, emit func(*event.Event)) error {
+		if plan == nil {
+			var c ingestConfig
+			if err := json.Unmarshal([]byte(st.Config), &c); err != nil {
+				return fmt.Errorf("index settings: %w", err)
+			}
+			f := ingestFlags{formats: c.Formats, sources: c.Sources, zones: c.Zones, maxLine: c.MaxLine}
+			p, o, err := f.plan(st.Paths)
+			if err != nil {
+				return err
+			}
+			cls := correlate.NewClassifier()
+			o.Transform = func(ev *event.Event) { cls.Classify(ev) }
+			plan, po, input = p, o, map[string]int{}
+			for i, in := range p.Inputs {
+				input[in.Path] = i
+			}
+		}
+		i, ok := input[req.Path]
+		if !ok {
+			return fmt.Errorf("%s is no longer in the bundle: update the index (rca index PATH)", req.Path)
+		}
+		if req.Ranges == nil {
+			_, err := plan.ReadFrom(ctx, i, req.Format, 0, 1, 0, po, emit)
+			return err
+		}
+		for _, r := range req.Ranges {
+			if _, err := plan.ReadFrom(ctx, i, req.Format, r.Off, r.Line, r.End, po, emit); err != nil {
+				return err
+			}
+		}
 		return nil
-	})
-	return err
+	}
 }
 
 // analyzeIndex is analyze's index update: an extra consumer of the event
@@ -238,9 +303,19 @@ func beginAnalyzeIndex(dirFlag string, paths []string, ingest *ingestFlags, plan
 	return &analyzeIndex{ix: ix, u: u, stderr: stderr}
 }
 
-func (a *analyzeIndex) add(ev *event.Event) {
+// observe is called for every event in the reader goroutines (file order).
+func (a *analyzeIndex) observe(ev *event.Event) {
 	if a != nil {
-		a.u.Add(ev)
+		a.u.Observe(ev)
+	}
+}
+
+// formats records the format each input was read as.
+func (a *analyzeIndex) formats(stats []parse.Stats) {
+	if a != nil {
+		for _, st := range stats {
+			a.u.SetFormat(st.Path, st.Format)
+		}
 	}
 }
 
@@ -253,7 +328,11 @@ func (a *analyzeIndex) finish(runErr error) {
 		a.u.Abort()
 		return
 	}
-	if _, err := a.u.Commit(); err != nil {
+	s, err := a.u.Commit()
+	if err != nil {
 		fmt.Fprintf(a.stderr, "rca: index not updated: %v\n", err)
+	}
+	for _, p := range s.Redone {
+		fmt.Fprintf(a.stderr, "rca: index: %s: its grown tail did not read as before; it is indexed whole next time\n", report.Terminal(p))
 	}
 }
