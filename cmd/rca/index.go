@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rca-dev/rca/pkg/correlate"
@@ -102,11 +103,10 @@ func indexInputs(plan *parse.Plan) []index.Input {
 		if fi, err := os.Stat(disk); err == nil && fi.IsDir() {
 			disk = in.Root // a single file given on the command line
 		}
+		// the file on disk (a compressed file, an archive) is what changes
 		ii := index.Input{Path: in.Path, DiskPath: disk, Member: member, Size: in.Size, ModTime: in.ModTime}
-		if member {
-			if fi, err := os.Stat(disk); err == nil {
-				ii.Size, ii.ModTime = fi.Size(), fi.ModTime()
-			}
+		if fi, err := os.Stat(disk); err == nil {
+			ii.Size, ii.ModTime = fi.Size(), fi.ModTime()
 		}
 		out = append(out, ii)
 	}
@@ -239,29 +239,37 @@ func readTails(ctx context.Context, plan *parse.Plan, tails []int, po parse.Opti
 // newRereader re-reads parts of inputs of an indexed bundle with the
 // settings the index was built with, classified like analyze classifies:
 // plain files from the byte offset asked, other inputs from their start.
+// It is safe for concurrent use (on different inputs).
 func newRereader() index.Reread {
 	var (
+		once  sync.Once
+		err   error
 		plan  *parse.Plan
 		po    parse.Options
 		input map[string]int
 	)
+	setup := func(st index.State) error {
+		var c ingestConfig
+		if err := json.Unmarshal([]byte(st.Config), &c); err != nil {
+			return fmt.Errorf("index settings: %w", err)
+		}
+		f := ingestFlags{formats: c.Formats, sources: c.Sources, zones: c.Zones, maxLine: c.MaxLine}
+		p, o, err := f.plan(st.Paths)
+		if err != nil {
+			return err
+		}
+		cls := correlate.NewClassifier()
+		o.Transform = func(ev *event.Event) { cls.Classify(ev) }
+		plan, po, input = p, o, map[string]int{}
+		for i, in := range p.Inputs {
+			input[in.Path] = i
+		}
+		return nil
+	}
 	return func(ctx context.Context, st index.State, req index.ReadRequest, emit func(*event.Event)) error {
-		if plan == nil {
-			var c ingestConfig
-			if err := json.Unmarshal([]byte(st.Config), &c); err != nil {
-				return fmt.Errorf("index settings: %w", err)
-			}
-			f := ingestFlags{formats: c.Formats, sources: c.Sources, zones: c.Zones, maxLine: c.MaxLine}
-			p, o, err := f.plan(st.Paths)
-			if err != nil {
-				return err
-			}
-			cls := correlate.NewClassifier()
-			o.Transform = func(ev *event.Event) { cls.Classify(ev) }
-			plan, po, input = p, o, map[string]int{}
-			for i, in := range p.Inputs {
-				input[in.Path] = i
-			}
+		once.Do(func() { err = setup(st) })
+		if err != nil {
+			return err
 		}
 		i, ok := input[req.Path]
 		if !ok {

@@ -79,7 +79,11 @@ func inputs(plan *parse.Plan) []index.Input {
 		if i := strings.Index(disk, "!/"); i >= 0 {
 			disk, member = disk[:i], true
 		}
-		out = append(out, index.Input{Path: in.Path, DiskPath: filepath.Join(in.Root, disk), Member: member, Size: in.Size, ModTime: in.ModTime})
+		ii := index.Input{Path: in.Path, DiskPath: filepath.Join(in.Root, disk), Member: member}
+		if fi, err := os.Stat(ii.DiskPath); err == nil {
+			ii.Size, ii.ModTime = fi.Size(), fi.ModTime()
+		}
+		out = append(out, ii)
 	}
 	return out
 }

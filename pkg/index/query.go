@@ -536,6 +536,9 @@ func (n *node) may(b *blockView) bool {
 		}
 		return true
 	case nRange:
+		if n.field == fMessage || n.field == fTime {
+			return false // never numbers (a bare number searches the message as a word and as a range)
+		}
 		return b.sk.mayRange(rangeField(n.field), n.lo, n.hi, n.loIncl, n.hiIncl)
 	case nTime:
 		if b.min.IsZero() {

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -94,9 +96,10 @@ func compileQuery(q Query) (*node, error) {
 }
 
 // Search calls hit with every event that matches q, in no particular
-// order. Notable events are checked from the index; plain blocks whose
-// sketch may match are re-read from the bundle with reread and their
-// events checked.
+// order, from one goroutine at a time. Notable events are checked from the
+// index; plain blocks whose sketch may match are re-read from the bundle
+// with reread and their events checked. Inputs are searched in parallel
+// (reread is called concurrently for different inputs).
 func (x *Index) Search(ctx context.Context, q Query, reread Reread, hit func(*event.Event)) (SearchStats, error) {
 	var ss SearchStats
 	tree, err := compileQuery(q)
@@ -104,81 +107,121 @@ func (x *Index) Search(ctx context.Context, q Query, reread Reread, hit func(*ev
 		return ss, err
 	}
 	paths := make([]string, 0, len(x.st.Files))
-	for p := range x.st.Files {
+	for p, fs := range x.st.Files {
 		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	var v eventView
-	for _, p := range paths {
-		if err := ctx.Err(); err != nil {
-			return ss, err
-		}
-		fs := x.st.Files[p]
 		ss.Blocks += len(fs.Blocks) + len(fs.NotableBlocks)
 		if fi, err := os.Stat(fs.DiskPath); err != nil || fi.Size() != fs.Size || !fi.ModTime().Equal(fs.ModTime) {
 			ss.Stale = append(ss.Stale, p)
 		}
-		if len(fs.Blocks)+len(fs.NotableBlocks) == 0 {
-			continue
+	}
+	sort.Strings(ss.Stale)
+	// the largest first, so that the workers finish together
+	sort.Slice(paths, func(i, j int) bool {
+		a, b := x.st.Files[paths[i]], x.st.Files[paths[j]]
+		if a.Size != b.Size {
+			return a.Size > b.Size
 		}
-		f, err := os.Open(filepath.Join(x.dir, fs.Data))
-		if err != nil {
-			return ss, fmt.Errorf("index data of %s: %w (rebuild with rca index --rebuild)", p, err)
-		}
-		var cands []Block
-		err = func() error {
-			defer f.Close()
-			for _, b := range fs.NotableBlocks {
-				ok, err := x.may(f, tree, &b)
-				if err != nil || !ok {
-					if err != nil {
-						return err
-					}
-					continue
+		return paths[i] < paths[j]
+	})
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		first error
+		next  int
+		wg    sync.WaitGroup
+	)
+	locked := func(ev *event.Event) {
+		mu.Lock()
+		hit(ev)
+		mu.Unlock()
+	}
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				if next == len(paths) || first != nil {
+					mu.Unlock()
+					return
 				}
-				ss.NotableCandidates++
-				data, err := readAt(f, b.EventsOff, b.EventsLen)
-				if err != nil {
-					return err
+				p := paths[next]
+				next++
+				mu.Unlock()
+				fss, err := x.searchFile(ctx, p, x.st.Files[p], tree, reread, locked)
+				mu.Lock()
+				ss.NotableCandidates += fss.NotableCandidates
+				ss.Candidates += fss.Candidates
+				ss.Notable += fss.Notable
+				ss.Verified += fss.Verified
+				ss.Redone += fss.Redone
+				if err != nil && first == nil {
+					first = err
+					cancel()
 				}
-				evs, err := decodeChunk(data, p)
-				if err != nil {
-					return fmt.Errorf("index data of %s: %w (rebuild with rca index --rebuild)", p, err)
-				}
-				for _, ev := range evs {
-					v.reset(ev)
-					if tree.match(&v) {
-						ss.Notable++
-						hit(ev)
-					}
-				}
+				mu.Unlock()
 			}
-			for _, b := range fs.Blocks {
-				ok, err := x.may(f, tree, &b)
-				if err != nil {
-					return err
-				}
-				if ok {
-					cands = append(cands, b)
-				}
-			}
-			return nil
 		}()
+	}
+	wg.Wait()
+	return ss, first
+}
+
+// searchFile searches the blocks of one input.
+func (x *Index) searchFile(ctx context.Context, p string, fs *FileState, tree *node, reread Reread, hit func(*event.Event)) (SearchStats, error) {
+	var ss SearchStats
+	if len(fs.Blocks)+len(fs.NotableBlocks) == 0 {
+		return ss, nil
+	}
+	f, err := os.Open(filepath.Join(x.dir, fs.Data))
+	if err != nil {
+		return ss, fmt.Errorf("index data of %s: %w (rebuild it with rca index --rebuild)", p, err)
+	}
+	defer f.Close()
+	var v eventView
+	for _, b := range fs.NotableBlocks {
+		ok, err := x.may(f, tree, &b)
 		if err != nil {
 			return ss, err
 		}
-		if len(cands) == 0 {
+		if !ok {
 			continue
 		}
-		ss.Candidates += len(cands)
-		n, redone, err := x.verify(ctx, p, fs, cands, tree, reread, hit)
-		ss.Verified += n
-		ss.Redone += redone
+		ss.NotableCandidates++
+		data, err := readAt(f, b.EventsOff, b.EventsLen)
 		if err != nil {
 			return ss, err
+		}
+		evs, err := decodeChunk(data, p)
+		if err != nil {
+			return ss, fmt.Errorf("index data of %s: %w (rebuild it with rca index --rebuild)", p, err)
+		}
+		for _, ev := range evs {
+			v.reset(ev)
+			if tree.match(&v) {
+				ss.Notable++
+				hit(ev)
+			}
 		}
 	}
-	return ss, nil
+	var cands []Block
+	for _, b := range fs.Blocks {
+		ok, err := x.may(f, tree, &b)
+		if err != nil {
+			return ss, err
+		}
+		if ok {
+			cands = append(cands, b)
+		}
+	}
+	if len(cands) == 0 {
+		return ss, ctx.Err()
+	}
+	ss.Candidates = len(cands)
+	n, redone, err := x.verify(ctx, p, fs, cands, tree, reread, hit)
+	ss.Verified, ss.Redone = n, redone
+	return ss, err
 }
 
 // may reads a block's sketch and asks the query about it.
@@ -192,7 +235,7 @@ func (x *Index) may(f *os.File, tree *node, b *Block) (bool, error) {
 		return false, err
 	}
 	if bv.sk, err = readSketch(data); err != nil {
-		return false, fmt.Errorf("%s: %w (rebuild with rca index --rebuild)", f.Name(), err)
+		return false, fmt.Errorf("%s: %w (rebuild it with rca index --rebuild)", f.Name(), err)
 	}
 	return tree.may(&bv), nil
 }
