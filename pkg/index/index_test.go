@@ -206,6 +206,16 @@ func hasPhrase(msg, phrase string) bool {
 	return strings.Contains(" "+m+" ", " "+p+" ")
 }
 
+// hasWord reports whether a word of msg (case-folded) matches re.
+func hasWord(msg string, re *regexp.Regexp) bool {
+	for _, w := range wordRE.FindAllString(strings.ToLower(msg), -1) {
+		if re.MatchString(w) {
+			return true
+		}
+	}
+	return false
+}
+
 // TestSearchExact checks search results against the parsed stream: every
 // event that matches, no other.
 func TestSearchExact(t *testing.T) {
@@ -232,6 +242,7 @@ func TestSearchExact(t *testing.T) {
 		fmt.Sscan(v, &n)
 		return n
 	}
+	since, until := time.Date(2023, 8, 15, 5, 0, 0, 0, time.UTC), time.Date(2023, 8, 15, 5, 30, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name string
 		q    index.Query
@@ -247,6 +258,18 @@ func TestSearchExact(t *testing.T) {
 		{"status 200", index.Query{Text: `status:200`}, func(ev *event.Event) bool { return status(ev) == 200 }},
 		{"level flag", index.Query{Levels: []string{"debug"}}, func(ev *event.Event) bool { return ev.Level == event.LevelDebug }},
 		{"source flag + word", index.Query{Text: "invoice", Sources: []string{"mysql"}}, func(ev *event.Event) bool { return ev.Source == "mysql" && hasPhrase(ev.Message, "invoice") }},
+		{"phrase in blocks, not", index.Query{Text: `"auto leader balancing" -"Starting"`}, func(ev *event.Event) bool {
+			return hasPhrase(ev.Message, "auto leader balancing") && !hasPhrase(ev.Message, "starting")
+		}},
+		{"wildcard", index.Query{Text: `balanc*`}, func(ev *event.Event) bool { return hasWord(ev.Message, regexp.MustCompile(`^balanc`)) }},
+		{"regexp", index.Query{Text: `/bal.nc.ng/`}, func(ev *event.Event) bool { return hasWord(ev.Message, regexp.MustCompile(`^bal.nc.ng$`)) }},
+		{"fuzzy", index.Query{Text: `balancng~1`}, func(ev *event.Event) bool { return hasPhrase(ev.Message, "balancing") }},
+		{"time range + source", index.Query{Sources: []string{"kafka"}, Since: since, Until: until}, func(ev *event.Event) bool {
+			return ev.Source == "kafka" && !ev.Time.Before(since) && ev.Time.Before(until)
+		}},
+		{"line range", index.Query{Text: `+line:<20 +line:>=5`}, func(ev *event.Event) bool { return ev.Line < 20 && ev.Line >= 5 }},
+		{"keyword phrase", index.Query{Text: `file:"kafka/controller.log"`}, func(ev *event.Event) bool { return ev.File == "kafka/controller.log" }},
+		{"bare number", index.Query{Text: `1205`}, func(ev *event.Event) bool { return hasPhrase(ev.Message, "1205") }},
 	} {
 		got := search(t, ix, tc.q)
 		want := pick(tc.want)
@@ -330,7 +353,7 @@ func TestIncremental(t *testing.T) {
 
 	ix, s = build(t, dir, bundle)
 	defer ix.Close()
-	if s.Tail != 1 || s.Full != 1 || s.Removed != 1 {
+	if s.Tail != 1 || s.Full != 1 || s.Removed != 1 || len(s.Redone) != 0 {
 		t.Errorf("update summary %+v: want 1 grown, 1 changed, 1 removed", s)
 	}
 	fresh, _ := build(t, t.TempDir(), bundle)
@@ -501,5 +524,81 @@ func TestCorruptIndex(t *testing.T) {
 	defer ix.Close()
 	if got := search(t, ix, index.Query{Text: "level:error"}); len(got) == 0 {
 		t.Errorf("rebuilt index finds no errors")
+	}
+}
+
+// TestRangeReadMismatch makes range re-reads return other events than the
+// whole read did: the digests tell, the blocks are read whole again, and
+// the results stay exact.
+func TestRangeReadMismatch(t *testing.T) {
+	ix, _ := build(t, t.TempDir(), demoBundle)
+	defer ix.Close()
+	good := reread(t)
+	bad := func(ctx context.Context, st index.State, req index.ReadRequest, emit func(*event.Event)) error {
+		return good(ctx, st, req, func(ev *event.Event) {
+			if req.Ranges != nil {
+				ev.Message += " (as a decoder without its state might read it)"
+			}
+			emit(ev)
+		})
+	}
+	q := index.Query{Text: `"auto leader balancing"`}
+	want := search(t, ix, q)
+	var got []string
+	ss, err := ix.Search(context.Background(), q, bad, func(ev *event.Event) { got = append(got, fmt.Sprintf("%s:%d", ev.File, ev.Line)) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ss.Redone == 0 || ss.Redone != ss.Candidates {
+		t.Errorf("stats %+v: want every candidate block read again", ss)
+	}
+	sameSet(t, "after mismatching range reads", got, want)
+}
+
+// TestTailCheck feeds a grown input's tail with an event that differs from
+// what was indexed: the update sees it and asks for a whole read.
+func TestTailCheck(t *testing.T) {
+	bundle := filepath.Join(t.TempDir(), "b")
+	copyTree(t, demoBundle, bundle)
+	dir := t.TempDir()
+	ix, _ := build(t, dir, bundle)
+	ix.Close()
+	ctl := filepath.Join(bundle, "kafka", "controller.log")
+	f, _ := os.OpenFile(ctl, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("[2023-08-15 07:00:00,000] INFO [Controller id=1] grown (kafka.controller.KafkaController)\n")
+	f.Close()
+
+	abs, _ := index.AbsPaths([]string{bundle})
+	ix, err := index.Open(dir, index.Options{Paths: abs, Config: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	plan := events(t, abs, nil, nil)
+	u, err := ix.Begin(inputs(plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, line, ok := u.Resume("kafka/controller.log")
+	if !ok {
+		t.Fatalf("controller.log: action %v, want tail", u.Action("kafka/controller.log"))
+	}
+	events(t, abs, map[string]bool{"kafka/controller.log": true}, func(ev *event.Event) {
+		if ev.Line == line {
+			ev.Message = "not what was indexed"
+		}
+		u.Observe(ev)
+	})
+	if got := u.Retry(); len(got) != 1 || got[0] != "kafka/controller.log" {
+		t.Fatalf("Retry() = %v, want the grown input", got)
+	}
+	events(t, abs, map[string]bool{"kafka/controller.log": true}, u.Observe)
+	if _, err := u.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	fresh, _ := build(t, t.TempDir(), bundle)
+	defer fresh.Close()
+	for _, q := range incrQueries {
+		sameSet(t, "after retry "+q.Text, search(t, ix, q), search(t, fresh, q))
 	}
 }

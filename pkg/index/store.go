@@ -197,7 +197,8 @@ func decodeChunk(data []byte, file string) ([]*event.Event, error) {
 }
 
 // digest identifies an event as read: a re-read that yields the same
-// digests over a block read the same events. Blocks sum their events'
+// digests over a block read the same events (the same lines, times and
+// what was made of them; the raw text is not hashed again). Blocks sum their events'
 // digests.
 func digest(ev *event.Event) uint64 {
 	var buf [48]byte
@@ -205,7 +206,7 @@ func digest(ev *event.Event) uint64 {
 	b = binary.LittleEndian.AppendUint64(b, uint64(ev.Time.UnixNano()))
 	b = binary.LittleEndian.AppendUint64(b, uint64(ev.Lines))
 	h := xxhash.Sum64(b)
-	for _, s := range [...]string{string(ev.Level), ev.Kind, ev.Source, ev.Format, ev.Message, ev.Raw} {
+	for _, s := range [...]string{string(ev.Level), ev.Kind, ev.Source, ev.Format, ev.Message} {
 		h = mix(h ^ xxhash.Sum64String(s))
 	}
 	for _, f := range ev.Fields {

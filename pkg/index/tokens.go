@@ -78,63 +78,64 @@ func isASCII(s string) bool {
 	return true
 }
 
-// joins reports whether UAX #29 keeps s[i-1] and s[i] in one word (s is
-// ASCII, i >= 1): WB5-WB13b restricted to ASCII's classes.
-func joins(s string, i int) bool {
-	a, b := asciiClass[s[i-1]], asciiClass[s[i]]
-	next := uint8(cOther)
-	if i+1 < len(s) {
-		next = asciiClass[s[i+1]]
-	}
-	prev := uint8(cOther)
-	if i >= 2 {
-		prev = asciiClass[s[i-2]]
-	}
-	switch {
-	case a == cLetter && b == cLetter: // WB5
-		return true
-	case a == cLetter && (b == cMidL || b == cMidNL) && next == cLetter: // WB6
-		return true
-	case (a == cMidL || a == cMidNL) && prev == cLetter && b == cLetter: // WB7
-		return true
-	case (a == cDigit || a == cLetter) && b == cDigit, a == cDigit && b == cLetter: // WB8, WB9, WB10
-		return true
-	case (a == cMidN || a == cMidNL) && prev == cDigit && b == cDigit: // WB11
-		return true
-	case a == cDigit && (b == cMidN || b == cMidNL) && next == cDigit: // WB12
-		return true
-	case (a == cLetter || a == cDigit || a == cExtend) && b == cExtend: // WB13a
-		return true
-	case a == cExtend && (b == cLetter || b == cDigit): // WB13b
-		return true
-	}
-	return false
-}
-
 // asciiWords calls f with each word of ASCII text s (as a substring of s)
 // and its 1-based position: the segments UAX #29 makes that hold a letter,
-// digit or underscore.
+// digit or underscore. Two word bytes (letter, digit, underscore) always
+// stay together (WB5, WB8-WB10, WB13a-b); a MidLetter or MidNumLet between
+// letters (WB6-7), or a MidNum or MidNumLet between digits (WB11-12), joins
+// too; everything else breaks.
 func asciiWords(s string, f func(w string, pos int)) {
-	pos := 0
-	start := -1
-	for i := 0; i < len(s); i++ {
-		c := asciiClass[s[i]]
-		if start >= 0 && joins(s, i) {
-			continue
+	pos, i, n := 0, 0, len(s)
+	for i < n {
+		for i < n && !wordByte[s[i]] {
+			i++
 		}
-		if start >= 0 {
-			pos++
-			f(s[start:i], pos)
-			start = -1
+		if i == n {
+			break
 		}
-		if c == cLetter || c == cDigit || c == cExtend {
-			start = i
+		start := i
+		for {
+			for i < n && wordByte[s[i]] {
+				i++
+			}
+			if i+1 < n {
+				a, c, b := asciiClass[s[i-1]], asciiClass[s[i]], asciiClass[s[i+1]]
+				if (a == cLetter && b == cLetter && (c == cMidL || c == cMidNL)) ||
+					(a == cDigit && b == cDigit && (c == cMidN || c == cMidNL)) {
+					i += 2
+					continue
+				}
+			}
+			break
 		}
-	}
-	if start >= 0 {
 		pos++
-		f(s[start:], pos)
+		f(s[start:i], pos)
 	}
+}
+
+var wordByte = func() (t [256]bool) {
+	for c, k := range asciiClass {
+		t[c] = k == cLetter || k == cDigit || k == cExtend
+	}
+	return t
+}()
+
+// lower returns w in lower case, in buf when it fits.
+func lower(w string, buf []byte) []byte {
+	var b []byte
+	if len(w) <= len(buf) {
+		b = buf[:len(w)]
+	} else {
+		b = make([]byte, len(w))
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return b
 }
 
 // tokens calls f with the terms the standard analyzer makes of s, with
@@ -150,23 +151,22 @@ func tokens(s string, f func(term []byte, pos int)) {
 	}
 	var buf [64]byte
 	asciiWords(s, func(w string, pos int) {
-		var b []byte
-		if len(w) <= len(buf) {
-			b = buf[:len(w)]
-		} else {
-			b = make([]byte, len(w))
-		}
-		for i := 0; i < len(w); i++ {
-			c := w[i]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			b[i] = c
-		}
-		if !isStop(b) {
+		if b := lower(w, buf[:]); !isStop(b) {
 			f(b, pos)
 		}
 	})
+}
+
+// sketchTerms calls f with the terms of s for a block's sketch: those of
+// tokens, and for ASCII text also its stop words (a query never asks for
+// them; leaving them in is cheaper than looking each word up).
+func sketchTerms(s string, f func(term []byte)) {
+	if !isASCII(s) {
+		tokens(s, func(t []byte, _ int) { f(t) })
+		return
+	}
+	var buf [64]byte
+	asciiWords(s, func(w string, _ int) { f(lower(w, buf[:])) })
 }
 
 // analyzeText is the standard analyzer's output for a query's text: the

@@ -89,7 +89,6 @@ type fileWork struct {
 	added          int64 // events indexed by this update
 	addedNotable   int64
 	keptBlocks     int
-	tags           map[string]uint64
 	buf            []byte
 }
 
@@ -378,17 +377,7 @@ type blockBuilder struct {
 	last [4]string // the source, level, kind and format last added
 }
 
-func (w *fileWork) tag(field string) uint64 {
-	t, ok := w.tags[field]
-	if !ok {
-		if w.tags == nil {
-			w.tags = map[string]uint64{}
-		}
-		t = fieldTag(field)
-		w.tags[field] = t
-	}
-	return t
-}
+func (w *fileWork) tag(field string) uint64 { return fieldTag(field) }
 
 func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
 	if bb.sk == nil {
@@ -413,7 +402,7 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
 			b.MaxTime = ev.Time
 		}
 	}
-	tokens(indexedText(ev.Message), func(t []byte, _ int) { sk.add(key(tagMessage, t)) })
+	sketchTerms(indexedText(ev.Message), func(t []byte) { sk.add(key(tagMessage, t)) })
 	for i, v := range [...]string{ev.Source, string(ev.Level), ev.Kind, ev.Format} {
 		if v != bb.last[i] {
 			bb.last[i] = v
