@@ -32,11 +32,13 @@ func newIndexCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "index PATH...",
 		Short: "Build or update the bundle's search index",
-		Long: `index reads a bundle like analyze does and keeps a persistent full-text
-index of its events for rca search. Warnings, errors and classified events get
-documents of their own; the other events are indexed in blocks of lines that a
-search re-reads to verify, so results are exact. Files unchanged since the last
-run are not read again; a file that only grew has only its tail indexed.
+		Long: `index reads a bundle like analyze does and keeps a persistent search index
+of its events for rca search. Events are indexed in blocks, each with a sketch
+of its words and field values; warnings, errors and classified events are kept
+in the index, the other blocks are re-read from the bundle when a search may
+match them, and every candidate event is checked, so results are exact. Files
+unchanged since the last run are not read again; a file that only grew has only
+its tail read.
 
 The index lives in the user's cache directory, keyed by the bundle's absolute
 path, unless --index DIR or RCA_INDEX says otherwise.`,
