@@ -519,16 +519,15 @@ func (n *node) may(b *blockView) bool {
 		if n.field == fTime {
 			return false
 		}
-		return b.sk.has(keyString(fieldTag(n.field), n.term))
+		return b.sk.has(fieldKey(n.field, n.term))
 	case nPhrase:
-		tag := fieldTag(n.field)
 		for _, alts := range n.slots {
 			if len(alts) == 0 {
 				continue
 			}
 			any := false
 			for _, a := range alts {
-				any = any || b.sk.has(keyString(tag, a))
+				any = any || b.sk.has(fieldKey(n.field, a))
 			}
 			if !any {
 				return false

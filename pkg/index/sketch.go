@@ -5,8 +5,6 @@ import (
 	"errors"
 	"math"
 	"math/bits"
-
-	"github.com/cespare/xxhash/v2"
 )
 
 // A sketch summarises the events of one block for choosing candidate
@@ -66,14 +64,51 @@ func (s *sketch) reset() {
 // full reports whether more keys would push the filter past maxFill.
 func (s *sketch) full() bool { return float64(s.ones) >= maxFill*float64(len(s.bits)*64) }
 
-// key hashes a value of a field. The field is mixed in after hashing the
-// value, so a term costs one pass over its bytes.
-func key(field uint64, value []byte) uint64 {
-	return mix(xxhash.Sum64(value) ^ field)
+// hashOf hashes s, 8 bytes at a time, from seed; with lower it hashes s
+// with A-Z folded to lower case (other bytes as they are), so that a
+// message's word hashes like its lower-case term without being copied.
+func hashOf[T string | []byte](seed uint64, s T, lower bool) uint64 {
+	h := seed ^ uint64(len(s))*0x9E3779B97F4A7C15
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		if lower {
+			w = lowerWord(w)
+		}
+		h = (h ^ w) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+		s = s[8:]
+	}
+	if n := len(s); n > 0 {
+		// the last 1-7 bytes as one word: overlapping loads, as wyhash
+		// reads short keys (the length is in the seed)
+		var w uint64
+		switch {
+		case n >= 4:
+			lo := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
+			hi := uint64(s[n-4]) | uint64(s[n-3])<<8 | uint64(s[n-2])<<16 | uint64(s[n-1])<<24
+			w = lo | hi<<32
+		default:
+			w = uint64(s[0]) | uint64(s[n/2])<<8 | uint64(s[n-1])<<16
+		}
+		if lower {
+			w = lowerWord(w)
+		}
+		h = (h ^ w) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+	}
+	return mix(h)
 }
 
-func keyString(field uint64, value string) uint64 {
-	return mix(xxhash.Sum64String(value) ^ field)
+// lowerWord folds the bytes A-Z of w to a-z (SWAR; no byte carries into
+// the next).
+func lowerWord(w uint64) uint64 {
+	const ones = 0x0101010101010101
+	x := w & (0x7f * ones)
+	ge := x + (0x80-'A')*ones   // high bit: byte >= 'A'
+	gt := x + (0x80-'Z'-1)*ones // high bit: byte > 'Z'
+	m := (ge &^ gt) & (0x80 * ones) &^ w
+	return w | m>>2
 }
 
 func mix(h uint64) uint64 {
@@ -86,20 +121,33 @@ func mix(h uint64) uint64 {
 }
 
 // fieldTag is the seed of a field's keys.
-func fieldTag(name string) uint64 { return xxhash.Sum64String(name) * 0x9E3779B97F4A7C15 }
+func fieldTag(name string) uint64 { return hashOf(0x243F6A8885A308D3, name, false) }
 
 var tagMessage = fieldTag(fMessage)
+
+// termKey is the key of a message term (of a word, folded to lower case).
+func termKey[T string | []byte](t T) uint64 { return hashOf(tagMessage, t, true) }
+
+// valueKey is the key of a field's value (case kept).
+func valueKey(tag uint64, v string) uint64 { return hashOf(tag, v, false) }
+
+// fieldKey is the key of a value of the named field: a term of the message
+// or a field's value.
+func fieldKey(field, v string) uint64 {
+	if field == fMessage {
+		return termKey(v)
+	}
+	return valueKey(fieldTag(field), v)
+}
 
 func (s *sketch) add(h uint64) {
 	h1, h2 := uint32(h), uint32(h>>32)|1
 	mask := uint32(1)<<s.log - 1
 	for i := uint32(0); i < sketchProbes; i++ {
 		p := (h1 + i*h2) & mask
-		w, b := p>>6, uint64(1)<<(p&63)
-		if s.bits[w]&b == 0 {
-			s.bits[w] |= b
-			s.ones++
-		}
+		old := s.bits[p>>6]
+		s.bits[p>>6] = old | 1<<(p&63)
+		s.ones += int(^(old >> (p & 63)) & 1)
 	}
 }
 
@@ -144,9 +192,10 @@ func (s *sketch) mayRange(f int, lo, hi float64, loIncl, hiIncl bool) bool {
 }
 
 // appendFolded appends the finished sketch, its filter folded to the
-// smallest size that stays under maxFill (at least 64 bits).
+// smallest size that stays under maxFill (at least 64 bits). It folds the
+// filter in place: reset the sketch before adding to it again.
 func (s *sketch) appendFolded(b []byte) []byte {
-	words := append([]uint64(nil), s.bits...)
+	words := s.bits // folded in place: the sketch is reset after
 	log := s.log
 	for log > 6 {
 		h := len(words) / 2

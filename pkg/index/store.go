@@ -8,7 +8,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/cespare/xxhash/v2"
 	"github.com/golang/snappy"
 	"github.com/rca-dev/rca/pkg/event"
 )
@@ -149,8 +148,9 @@ func (d *decoder) string() string {
 	return s
 }
 
-// encodeChunk compresses the encoded events of a notable block.
-func encodeChunk(raw []byte) []byte { return snappy.Encode(nil, raw) }
+// encodeChunk compresses the encoded events of a notable block, into dst
+// when it is large enough.
+func encodeChunk(dst, raw []byte) []byte { return snappy.Encode(dst[:cap(dst)], raw) }
 
 // decodeChunk returns the events of a notable block of file.
 func decodeChunk(data []byte, file string) ([]*event.Event, error) {
@@ -201,16 +201,13 @@ func decodeChunk(data []byte, file string) ([]*event.Event, error) {
 // what was made of them; the raw text is not hashed again). Blocks sum their events'
 // digests.
 func digest(ev *event.Event) uint64 {
-	var buf [48]byte
-	b := binary.LittleEndian.AppendUint64(buf[:0], uint64(ev.Line))
-	b = binary.LittleEndian.AppendUint64(b, uint64(ev.Time.UnixNano()))
-	b = binary.LittleEndian.AppendUint64(b, uint64(ev.Lines))
-	h := xxhash.Sum64(b)
+	h := mix(uint64(ev.Line)*0x9E3779B97F4A7C15 ^ uint64(ev.Time.UnixNano()))
+	h = mix(h ^ uint64(ev.Lines))
 	for _, s := range [...]string{string(ev.Level), ev.Kind, ev.Source, ev.Format, ev.Message} {
-		h = mix(h ^ xxhash.Sum64String(s))
+		h = hashOf(h, s, false)
 	}
-	for _, f := range ev.Fields {
-		h = mix(h ^ xxhash.Sum64String(f.Key) ^ mix(xxhash.Sum64String(f.Value)))
+	for _, f := range ev.Fields { // values only: a decoder names its fields the same way
+		h = hashOf(h, f.Value, false)
 	}
 	if ev.Unparsed {
 		h = mix(h ^ 1)

@@ -157,16 +157,16 @@ func tokens(s string, f func(term []byte, pos int)) {
 	})
 }
 
-// sketchTerms calls f with the terms of s for a block's sketch: those of
-// tokens, and for ASCII text also its stop words (a query never asks for
-// them; leaving them in is cheaper than looking each word up).
-func sketchTerms(s string, f func(term []byte)) {
+// sketchTerms calls add with the key of each term of s for a block's
+// sketch: those of tokens, and for ASCII text also its stop words (a query
+// never asks for them; leaving them in is cheaper than looking each word
+// up). ASCII words are hashed in place, folded to lower case as they are.
+func sketchTerms(s string, add func(key uint64)) {
 	if !isASCII(s) {
-		tokens(s, func(t []byte, _ int) { f(t) })
+		tokens(s, func(t []byte, _ int) { add(termKey(t)) })
 		return
 	}
-	var buf [64]byte
-	asciiWords(s, func(w string, _ int) { f(lower(w, buf[:])) })
+	asciiWords(s, func(w string, _ int) { add(termKey(w)) })
 }
 
 // analyzeText is the standard analyzer's output for a query's text: the

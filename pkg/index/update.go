@@ -74,6 +74,7 @@ type Summary struct {
 type fileWork struct {
 	action Action
 	path   string
+	dir    string // the index's
 	st     *FileState
 	dw     *dataWriter
 	err    error
@@ -89,7 +90,8 @@ type fileWork struct {
 	added          int64 // events indexed by this update
 	addedNotable   int64
 	keptBlocks     int
-	buf            []byte
+	buf            []byte // the notable block's events, encoded
+	zbuf           []byte // and compressed
 }
 
 // tailCheck compares the events of the blocks a grown input drops and
@@ -139,14 +141,7 @@ func (x *Index) Begin(inputs []Input) (*Update, error) {
 		case Tail:
 			u.Summary.Tail++
 		}
-		if w.action != Skip {
-			dw, err := openData(filepath.Join(x.dir, w.st.Data))
-			if err != nil {
-				u.Abort()
-				return nil, err
-			}
-			w.dw = dw
-		}
+		w.dir = x.dir
 		u.work[in.Path] = w
 	}
 	for p := range x.st.Files {
@@ -167,7 +162,7 @@ func (x *Index) newDataName() string {
 // have grown continuation lines) and read again from the first of them.
 func (w *fileWork) resume(old *FileState) {
 	nw := w.st
-	nw.Data, nw.Format = old.Data, old.Format
+	nw.Data, nw.DataLen, nw.Format = old.Data, old.DataLen, old.Format
 	nw.Blocks = append([]Block(nil), old.Blocks...)
 	nw.NotableBlocks = append([]Block(nil), old.NotableBlocks...)
 	nw.LastDigest, nw.LastNotable = old.LastDigest, old.LastNotable
@@ -268,7 +263,7 @@ func (u *Update) Retry() []string {
 		}
 		out = append(out, p)
 		st := w.st
-		*w = fileWork{action: Full, path: p, dw: w.dw, pendEnd: -1,
+		*w = fileWork{action: Full, path: p, dir: w.dir, dw: w.dw, pendEnd: -1,
 			st: &FileState{DiskPath: st.DiskPath, Size: st.Size, ModTime: st.ModTime, Head: st.Head, Tail: st.Tail, Member: st.Member, Format: st.Format, Data: st.Data}}
 		u.Summary.Tail--
 		u.Summary.Full++
@@ -369,6 +364,11 @@ func (u *Update) Observe(ev *event.Event) {
 	}
 }
 
+var (
+	tagFile  = fieldTag(fFile)
+	coreTags = [...]uint64{fieldTag(fSource), fieldTag(fLevel), fieldTag(fKind), fieldTag(fFormat)}
+)
+
 // blockBuilder gathers one block.
 type blockBuilder struct {
 	sk   *sketch
@@ -376,8 +376,6 @@ type blockBuilder struct {
 	open bool
 	last [4]string // the source, level, kind and format last added
 }
-
-func (w *fileWork) tag(field string) uint64 { return fieldTag(field) }
 
 func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
 	if bb.sk == nil {
@@ -389,7 +387,7 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
 		bb.open = true
 		*b = Block{MinLine: ev.Line, Off: ev.Offset}
 		bb.last = [4]string{"\x00", "\x00", "\x00", "\x00"}
-		sk.add(keyString(w.tag(fFile), ev.File))
+		sk.add(valueKey(tagFile, ev.File))
 	}
 	b.N++
 	b.MaxLine = ev.Line
@@ -402,18 +400,18 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
 			b.MaxTime = ev.Time
 		}
 	}
-	sketchTerms(indexedText(ev.Message), func(t []byte) { sk.add(key(tagMessage, t)) })
+	sketchTerms(indexedText(ev.Message), sk.add)
 	for i, v := range [...]string{ev.Source, string(ev.Level), ev.Kind, ev.Format} {
 		if v != bb.last[i] {
 			bb.last[i] = v
 			if v != "" || i == 0 {
-				sk.add(keyString(w.tag([...]string{fSource, fLevel, fKind, fFormat}[i]), v))
+				sk.add(valueKey(coreTags[i], v))
 			}
 		}
 	}
 	sk.addRange(rangeField(fLine), float64(ev.Line))
 	for _, f := range ev.Fields {
-		sk.add(keyString(w.tag(f.Key), f.Value))
+		sk.add(valueKey(fieldTag(f.Key), f.Value))
 		if r := rangeField(f.Key); r >= 0 {
 			if v, err := strconv.ParseFloat(f.Value, 64); err == nil {
 				sk.addRange(r, v)
@@ -428,15 +426,15 @@ func (w *fileWork) flush(bb *blockBuilder, notable bool) {
 		return
 	}
 	b := bb.b
-	w.buf2(func(buf []byte) []byte { return bb.sk.appendFolded(buf) }, &b.SketchOff, &b.SketchLen)
+	p := sketchBuf.Get().(*[]byte)
+	*p = bb.sk.appendFolded((*p)[:0])
+	b.SketchOff, b.SketchLen = w.write(*p), len(*p)
+	sketchBuf.Put(p)
 	if notable {
-		chunk := encodeChunk(w.buf)
+		w.zbuf = encodeChunk(w.zbuf, w.buf)
+		chunk := w.zbuf
 		w.buf = w.buf[:0]
-		off, err := w.dw.write(chunk)
-		if err != nil && w.err == nil {
-			w.err = err
-		}
-		b.EventsOff, b.EventsLen = off, len(chunk)
+		b.EventsOff, b.EventsLen = w.write(chunk), len(chunk)
 		w.st.NotableBlocks = append(w.st.NotableBlocks, b)
 	} else {
 		w.st.Blocks = append(w.st.Blocks, b)
@@ -447,16 +445,20 @@ func (w *fileWork) flush(bb *blockBuilder, notable bool) {
 
 var sketchBuf = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
-func (w *fileWork) buf2(fill func([]byte) []byte, off *int64, n *int) {
-	p := sketchBuf.Get().(*[]byte)
-	b := fill((*p)[:0])
-	o, err := w.dw.write(b)
-	if err != nil && w.err == nil {
+// write appends b to the input's data file, opened at the first write
+// (a bundle may hold thousands of inputs), and returns its offset.
+func (w *fileWork) write(b []byte) int64 {
+	if w.dw == nil && w.err == nil {
+		w.dw, w.err = openData(filepath.Join(w.dir, w.st.Data))
+	}
+	if w.err != nil {
+		return 0
+	}
+	off, err := w.dw.write(b)
+	if err != nil {
 		w.err = err
 	}
-	*off, *n = o, len(b)
-	*p = b
-	sketchBuf.Put(p)
+	return off
 }
 
 // Commit finishes the last blocks, writes the data files and then the new
@@ -469,11 +471,13 @@ func (u *Update) Commit() (Summary, error) {
 		}
 		w.flush(&w.plain, false)
 		w.flush(&w.notable, true)
-		if w.err == nil {
-			w.st.DataLen = w.dw.off
-		}
-		if err := w.dw.close(); err != nil && w.err == nil {
-			w.err = err
+		if w.dw != nil {
+			if w.err == nil {
+				w.st.DataLen = w.dw.off
+			}
+			if err := w.dw.close(); err != nil && w.err == nil {
+				w.err = err
+			}
 		}
 		if w.err != nil && firstErr == nil {
 			firstErr = fmt.Errorf("index %s: %w", w.path, w.err)
