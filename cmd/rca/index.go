@@ -281,6 +281,13 @@ func newRereader() index.Reread {
 			_, err := plan.ReadFrom(ctx, i, req.Format, 0, 1, 0, po, emit)
 			return err
 		}
+		if plan.Inputs[i].DiskPath() == "" {
+			// a stream (compressed, a member) is read from its start: once,
+			// up to the last range (the index keeps the events it asked for)
+			last := req.Ranges[len(req.Ranges)-1]
+			_, err := plan.ReadFrom(ctx, i, req.Format, 0, 1, last.End, po, emit)
+			return err
+		}
 		for _, r := range req.Ranges {
 			if _, err := plan.ReadFrom(ctx, i, req.Format, r.Off, r.Line, r.End, po, emit); err != nil {
 				return err

@@ -58,6 +58,10 @@ func reread(t testing.TB) index.Reread {
 				_, err := plan.ReadFrom(ctx, i, req.Format, 0, 1, 0, po, emit)
 				return err
 			}
+			if in.DiskPath() == "" {
+				_, err := plan.ReadFrom(ctx, i, req.Format, 0, 1, req.Ranges[len(req.Ranges)-1].End, po, emit)
+				return err
+			}
 			for _, r := range req.Ranges {
 				if _, err := plan.ReadFrom(ctx, i, req.Format, r.Off, r.Line, r.End, po, emit); err != nil {
 					return err

@@ -277,13 +277,34 @@ func (v *eventView) reset(ev *event.Event) {
 }
 
 func (v *eventView) messageTerms() ([]string, []int) {
-	if !v.analysed {
-		v.analysed = true
-		tokens(indexedText(v.ev.Message), func(t []byte, p int) {
+	if v.analysed {
+		return v.terms, v.pos
+	}
+	v.analysed = true
+	msg := indexedText(v.ev.Message)
+	if !isASCII(msg) {
+		tokens(msg, func(t []byte, p int) {
 			v.terms = append(v.terms, string(t))
 			v.pos = append(v.pos, p)
 		})
+		return v.terms, v.pos
 	}
+	// ASCII words in lower case already are terms as they stand: no copy
+	analyzers()
+	var buf [64]byte
+	asciiWords(msg, func(w string, p int) {
+		t := w
+		for i := 0; i < len(w); i++ {
+			if 'A' <= w[i] && w[i] <= 'Z' {
+				t = string(lower(w, buf[:]))
+				break
+			}
+		}
+		if !stopWords[t] {
+			v.terms = append(v.terms, t)
+			v.pos = append(v.pos, p)
+		}
+	})
 	return v.terms, v.pos
 }
 

@@ -35,7 +35,7 @@ type ReadRequest struct {
 	Path   string // display path
 	Format string // the format it was indexed with ("" when unknown)
 	// Ranges are the parts wanted, in file order; nil means the whole
-	// input. A reader may read more than asked.
+	// input. A reader may read more than asked, in file order.
 	Ranges []ReadRange
 }
 
@@ -240,72 +240,76 @@ func (x *Index) may(f *os.File, tree *node, b *Block) (bool, error) {
 	return tree.may(&bv), nil
 }
 
+// mergeGap is how far apart two candidate blocks may be and still be read
+// in one go: reading the events between costs less than starting again.
+const mergeGap = 256 << 10
+
 // verify re-reads candidate plain blocks of one input and checks their
 // events. A block whose events do not add up to its digest (a read from
 // its middle found other events than the whole read did) is read again
-// from the input's start.
+// from the input's start. Events must come in file order.
 func (x *Index) verify(ctx context.Context, path string, fs *FileState, cands []Block, tree *node, reread Reread, hit func(*event.Event)) (int, int, error) {
-	type acc struct {
-		sum  uint64
-		hits []*event.Event
-	}
-	run := func(blocks []Block, whole bool) ([]acc, error) {
-		accs := make([]acc, len(blocks))
+	n := 0
+	// run reads the blocks' events (in file order) and hands each block's
+	// hits on as soon as the read has passed it and its digest agrees; the
+	// blocks whose digest does not are returned. A whole read (whole) hands
+	// every block's hits on.
+	run := func(blocks []Block, whole bool) ([]Block, error) {
 		req := ReadRequest{Path: path, Format: fs.Format}
 		if !whole {
 			for _, b := range blocks {
-				if n := len(req.Ranges); n > 0 && req.Ranges[n-1].End == b.Off && b.Off > 0 {
-					req.Ranges[n-1].End = b.End
+				// neighbours, and blocks a few events apart, are one read
+				if k := len(req.Ranges); k > 0 && req.Ranges[k-1].End > 0 && b.Off-req.Ranges[k-1].End < mergeGap {
+					req.Ranges[k-1].End = b.End
 					continue
 				}
 				req.Ranges = append(req.Ranges, ReadRange{Off: b.Off, Line: b.MinLine, End: b.End})
 			}
 		}
-		var v eventView
+		var (
+			again []Block
+			cur   int // the block being read
+			sum   uint64
+			hits  []*event.Event
+			v     eventView
+		)
+		finish := func(upto int) {
+			for ; cur < upto; cur++ {
+				if whole || sum == blocks[cur].Digest {
+					for _, ev := range hits {
+						hit(ev)
+					}
+					n += len(hits)
+				} else {
+					again = append(again, blocks[cur])
+				}
+				sum, hits = 0, hits[:0]
+			}
+		}
 		err := reread(ctx, *x.st, req, func(ev *event.Event) {
-			i := sort.Search(len(blocks), func(i int) bool { return blocks[i].MaxLine >= ev.Line })
+			i := cur + sort.Search(len(blocks)-cur, func(k int) bool { return blocks[cur+k].MaxLine >= ev.Line })
+			finish(i)
 			if i == len(blocks) || ev.Line < blocks[i].MinLine || Notable(ev) {
 				return
 			}
-			a := &accs[i]
-			a.sum += digest(ev)
+			sum += digest(ev)
 			v.reset(ev)
 			if tree.match(&v) {
-				a.hits = append(a.hits, ev)
+				hits = append(hits, ev)
 			}
 		})
-		return accs, err
-	}
-	accs, err := run(cands, false)
-	if err != nil {
-		return 0, 0, err
-	}
-	n := 0
-	var again []Block
-	for i, a := range accs {
-		if a.sum != cands[i].Digest {
-			again = append(again, cands[i])
-			continue
+		if err != nil {
+			return nil, err
 		}
-		for _, ev := range a.hits {
-			hit(ev)
-		}
-		n += len(a.hits)
+		finish(len(blocks))
+		return again, nil
 	}
-	if len(again) == 0 {
-		return n, 0, nil
+	again, err := run(cands, false)
+	if err != nil || len(again) == 0 {
+		return n, 0, err
 	}
-	accs, err = run(again, true)
-	if err != nil {
-		return n, len(again), err
-	}
-	for _, a := range accs {
-		for _, ev := range a.hits {
-			hit(ev)
-		}
-		n += len(a.hits)
-	}
-	return n, len(again), nil
+	_, err = run(again, true)
+	return n, len(again), err
 }
 
 // booleanWords accepts the AND, OR and NOT words people type into search
