@@ -107,6 +107,13 @@ func TestAnalyzeBaseline(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "Baseline (good runs): ") || !strings.Contains(stdout, "nothing deviates from the good runs") {
 		t.Errorf("html of a steady run against a good one: exit %d:\n%.2000s", code, stdout)
 	}
+	// the demo bundle is another system: the good run shares few of its templates
+	if _, stderr, code := run(t, "analyze", "--no-index", "--baseline", steady, demoBundle); code != 0 || !strings.Contains(stderr, "are they runs of the same system?") {
+		t.Errorf("a good run of another system: exit %d, stderr %q; want a warning", code, stderr)
+	}
+	if _, stderr, _ := run(t, "analyze", "--no-index", "--baseline", good, bad); strings.Contains(stderr, "same system") {
+		t.Errorf("a good run of the same system: warning %q", stderr)
+	}
 	if _, stderr, code := run(t, "analyze", "--no-index", "--baseline", good+"/no-such-run", bad); code != 1 || !strings.Contains(stderr, "no-such-run") {
 		t.Errorf("a missing baseline: exit %d, stderr %q; want 1 and the path named", code, stderr)
 	}

@@ -344,10 +344,22 @@ func (a *Analyzer) baselineReport() *event.Baseline {
 		out.Sources = append(out.Sources, name)
 	}
 	sort.Strings(out.Sources)
+	var tmpls, shared int
 	for _, s := range a.sources {
-		if b.sources[s.name] == nil {
+		bs := b.sources[s.name]
+		if bs == nil {
 			out.Uncovered = append(out.Uncovered, s.name)
+			continue
 		}
+		for id := range s.firstByID {
+			tmpls++
+			if bs.seenID[id] {
+				shared++
+			}
+		}
+	}
+	if tmpls > 0 {
+		out.SharedTemplates = math.Round(float64(shared)/float64(tmpls)*1000) / 1000
 	}
 	sort.Strings(out.Uncovered)
 	return out

@@ -30,10 +30,17 @@ type Report struct {
 // Sources lists the sources the good runs have; Uncovered the sources of
 // the analysed bundle they lack, which were judged against the bundle's
 // own quiet periods instead.
+//
+// SharedTemplates is the share of the bundle's warning and error templates
+// (of the sources the good runs have) that the good runs show too: the
+// rest is new. Between runs of one system most templates are shared even
+// in an outage; a low share says the good runs are of another system (or
+// of a very different version), and the comparison means little.
 type Baseline struct {
-	Runs      []BaselineRun `json:"runs"`
-	Sources   []string      `json:"sources"`
-	Uncovered []string      `json:"uncovered"`
+	Runs            []BaselineRun `json:"runs"`
+	Sources         []string      `json:"sources"`
+	Uncovered       []string      `json:"uncovered"`
+	SharedTemplates float64       `json:"shared_templates"`
 }
 
 // BaselineRun is one good run: the path it was read from, its events with

@@ -9,8 +9,9 @@ import (
 
 // baselineLine says which good runs an analysis was compared with
 // (`rca analyze --baseline`), in plain text (callers escape it for where
-// it goes): "good/ (1 run: 3998 events, 79m); node-2 not in it (judged
-// against its own quiet periods)". "" when there was no baseline.
+// it goes): "good/ (1 run: 3998 events, 79m; 37% of the warning and error
+// templates here seen there); node-2 not in it (judged against its own
+// quiet periods)". "" when there was no baseline.
 func baselineLine(b *event.Baseline) string {
 	if b == nil {
 		return ""
@@ -23,7 +24,8 @@ func baselineLine(b *event.Baseline) string {
 		mins += r.Minutes
 		names = append(names, r.Path)
 	}
-	s := fmt.Sprintf("%s (%d %s: %d events, %s)", strings.Join(names, ", "), len(b.Runs), pluralS(len(b.Runs), "run", "runs"), events, minutes(mins))
+	s := fmt.Sprintf("%s (%d %s: %d events, %s; %.0f%% of the warning and error templates here seen there)", strings.Join(names, ", "),
+		len(b.Runs), pluralS(len(b.Runs), "run", "runs"), events, minutes(mins), b.SharedTemplates*100)
 	if n := len(b.Uncovered); n > 0 {
 		s += fmt.Sprintf("; %s not in it (judged against %s own quiet periods)", strings.Join(b.Uncovered, ", "), pluralS(n, "its", "their"))
 	}
