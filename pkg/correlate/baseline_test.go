@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -279,5 +280,20 @@ func TestBaselineBoostsWhatIsNewAgainstGoodRuns(t *testing.T) {
 		if (rep.Baseline != nil) != c.base {
 			t.Errorf("baseline %v: report's baseline = %+v", c.base, rep.Baseline)
 		}
+	}
+}
+
+// The report names the baseline even when the bundle had nothing to read.
+func TestBaselineReportedForEmptyBundle(t *testing.T) {
+	an := NewAnalyzer(Config{})
+	good := synthRun(time.Date(2024, 6, 1, 10, 0, 0, 0, time.UTC), nil)
+	for i := range good {
+		an.ObserveBaseline(0, &good[i])
+	}
+	an.SetBaselineRun(0, "good", []event.InputSummary{{Path: "billing.log", Source: "billing"}})
+	rep := an.Finish(nil, event.Tool{})
+	if rep.Baseline == nil || len(rep.Baseline.Runs) != 1 || rep.Baseline.Runs[0].Path != "good" || rep.Baseline.Runs[0].Events != int64(len(good)) ||
+		strings.Join(rep.Baseline.Sources, ",") != "billing,ledger" || len(rep.Baseline.Uncovered) != 0 || rep.Baseline.Runs[0].Minutes < 59 {
+		t.Errorf("baseline of an empty bundle = %+v", rep.Baseline)
 	}
 }

@@ -38,13 +38,13 @@ func (a *Analyzer) Finish(inputs []event.InputSummary, tool event.Tool) *event.R
 	if rep.Inputs == nil {
 		rep.Inputs = []event.InputSummary{}
 	}
-	if a.events == 0 {
-		return rep
-	}
 	a.settleTemplates()
 	if a.base != nil {
 		a.base.settle()
 		rep.Baseline = a.baselineReport()
+	}
+	if a.events == 0 {
+		return rep
 	}
 	res := newResolver(a.cfg.Topology, a.sources)
 	d := a.detect()
