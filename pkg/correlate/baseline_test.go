@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -50,37 +49,18 @@ func analyzeWithBaseline(t *testing.T, dir string, baselines ...string) *event.R
 	return an.Finish(ins, event.Tool{Name: "rca", Version: "test"})
 }
 
-// baselineBundles caches generated bundles for the tests of this file.
-var baselineBundles struct {
-	sync.Mutex
-	dir  string
-	dirs map[string]string
-}
-
+// generated writes a scenario's bundle (of the suite or of gen.Baselines)
+// into a temporary folder of the test.
 func generated(t *testing.T, name string, seed int64) string {
 	t.Helper()
-	baselineBundles.Lock()
-	defer baselineBundles.Unlock()
-	if baselineBundles.dirs == nil {
-		d, err := os.MkdirTemp("", "rca-baseline-test-")
-		if err != nil {
-			t.Fatal(err)
-		}
-		baselineBundles.dir, baselineBundles.dirs = d, map[string]string{}
-	}
-	key := fmt.Sprintf("%s-%d", name, seed)
-	if d, ok := baselineBundles.dirs[key]; ok {
-		return d
-	}
 	s, ok := gen.ScenarioByName(name)
 	if !ok {
 		t.Fatalf("no scenario %s", name)
 	}
-	dir := filepath.Join(baselineBundles.dir, key)
+	dir := filepath.Join(t.TempDir(), fmt.Sprintf("%s-%d", name, seed))
 	if err := s.Write(dir, seed); err != nil {
 		t.Fatal(err)
 	}
-	baselineBundles.dirs[key] = dir
 	return dir
 }
 
