@@ -66,6 +66,11 @@ type Analyzer struct {
 	runs     map[runKey]time.Time // the last record's time per run key
 	msgBytes int64                // message bytes kept in recs
 	msgCap   int64                // maxMessageBytes; tests lower it
+	// miners: one template miner per source name, shared by the baseline
+	// runs and the target so that their messages meet in the same templates
+	miners   map[string]*Miner
+	base     *baseline         // good runs (ObserveBaseline); nil: none
+	volRatio map[int32]float64 // per source, set by Finish when base != nil
 }
 
 // sourceState is what the analyzer keeps per source.
@@ -115,7 +120,18 @@ func NewAnalyzer(cfg Config) *Analyzer {
 	if cfg.MaxRecords <= 0 {
 		cfg.MaxRecords = defaultMaxRecords
 	}
-	return &Analyzer{cfg: cfg, cls: NewClassifier(), bySrc: map[string]int32{}, strs: map[string]string{}, edges: map[edgeKey]int64{}, runs: map[runKey]time.Time{}, msgCap: maxMessageBytes}
+	return &Analyzer{cfg: cfg, cls: NewClassifier(), bySrc: map[string]int32{}, strs: map[string]string{}, edges: map[edgeKey]int64{},
+		runs: map[runKey]time.Time{}, msgCap: maxMessageBytes, miners: map[string]*Miner{}}
+}
+
+// miner is the template miner of a source.
+func (a *Analyzer) miner(name string) *Miner {
+	m := a.miners[name]
+	if m == nil {
+		m = NewMiner(MinerConfig{})
+		a.miners[name] = m
+	}
+	return m
 }
 
 func (a *Analyzer) intern(s string) string {
@@ -133,7 +149,7 @@ func (a *Analyzer) source(name string) int32 {
 	i := int32(len(a.sources))
 	a.bySrc[name] = i
 	a.sources = append(a.sources, &sourceState{
-		name: name, miner: NewMiner(MinerConfig{}), volume: map[int64]int64{},
+		name: name, miner: a.miner(name), volume: map[int64]int64{},
 		formats: map[string]int64{}, tmplFirst: map[*Template]time.Time{},
 	})
 	return i

@@ -38,10 +38,14 @@ func (a *Analyzer) Finish(inputs []event.InputSummary, tool event.Tool) *event.R
 	if rep.Inputs == nil {
 		rep.Inputs = []event.InputSummary{}
 	}
+	a.settleTemplates()
+	if a.base != nil {
+		a.base.settle()
+		rep.Baseline = a.baselineReport()
+	}
 	if a.events == 0 {
 		return rep
 	}
-	a.settleTemplates()
 	res := newResolver(a.cfg.Topology, a.sources)
 	d := a.detect()
 	if !a.cfg.NoSkew {
@@ -311,7 +315,13 @@ func (a *Analyzer) timeline(idx []int) []event.TimelineRow {
 // significant in the window, when its template is new there, or when its
 // kind is a cause a single line can carry (a shutdown, an OOM kill).
 func (a *Analyzer) relevant(d *detection, w spanWin, from time.Time, r *record) bool {
-	if kindPrior[r.kind] >= 0.7 {
+	if seen, covered := a.baselineKindSeen(r); covered && kindPrior[r.kind] >= 0.7 {
+		// against good runs: a cause kind they never showed counts; one
+		// they show (a deploy's restart) must be significant.
+		if !seen {
+			return true
+		}
+	} else if kindPrior[r.kind] >= 0.7 {
 		// a cause a single line can carry (a shutdown, an OOM kill) counts
 		// when it is rare in the bundle; one that recurs all day (MySQL's
 		// reverse-lookup warning) must be significant like any other
@@ -321,7 +331,7 @@ func (a *Analyzer) relevant(d *detection, w spanWin, from time.Time, r *record) 
 			return true
 		}
 	}
-	if ft, ok := a.firstSeen(r); ok && !ft.Before(from) {
+	if a.isNew(r, from) {
 		return true
 	}
 	k := seriesKey{src: r.src, kind: r.kind}

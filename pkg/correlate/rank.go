@@ -158,7 +158,7 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 		novel := 0
 		for _, i := range c.own {
 			r := &a.recs[i]
-			if ft, ok := a.firstSeen(r); ok && !ft.Before(from) {
+			if a.isNew(r, from) {
 				novel++
 			}
 		}
