@@ -54,7 +54,7 @@ type Analyzer struct {
 	cls      *Classifier
 	sources  []*sourceState
 	bySrc    map[string]int32
-	recs     []record
+	recs     records
 	strs     map[string]string // interned file names and targets
 	edges    map[edgeKey]int64 // caller source -> address, from access logs and targets
 	first    time.Time
@@ -90,6 +90,7 @@ type sourceState struct {
 type record struct {
 	t      time.Time // corrected for skew once estimated
 	src    int32
+	dbLink bool // the message is a client's failure to reach its database
 	kind   string
 	tmpl   *Template
 	level  event.Level
@@ -97,7 +98,6 @@ type record struct {
 	line   int64
 	target string
 	msg    string // first line, capped; "" past maxMessageBytes (see message)
-	dbLink bool   // the message is a client's failure to reach its database
 }
 
 // runKey names a run of repeats: a timeline row's (source, template, level).
@@ -209,7 +209,7 @@ func (a *Analyzer) Observe(ev *event.Event) {
 		s.tmplFirst[tmpl] = ev.Time
 	}
 	ev.TemplateID, ev.Template = tmpl.ID, tmpl.Text
-	if len(a.recs) >= a.cfg.MaxRecords {
+	if a.recs.len() >= a.cfg.MaxRecords {
 		a.dropped++
 		return
 	}
@@ -218,7 +218,7 @@ func (a *Analyzer) Observe(ev *event.Event) {
 		target = a.intern(target)
 		a.edges[edgeKey{si, target}]++
 	}
-	a.recs = append(a.recs, record{
+	a.recs.add(record{
 		t: ev.Time, src: si, kind: kind, tmpl: tmpl, level: ev.Level,
 		file: a.intern(ev.File), line: ev.Line, target: target, msg: a.keepMessage(si, tmpl, ev),
 		dbLink: dbLinkKind(kind) && dbLinkFailure(firstLine(ev.Message)),

@@ -90,8 +90,8 @@ func (a *Analyzer) Finish(inputs []event.InputSummary, tool event.Tool) *event.R
 func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incident, float64) {
 	from, to := a.windowRange(d, w)
 	var idx []int
-	for i := range a.recs {
-		if t := a.recs[i].t; !t.Before(from) && t.Before(to) {
+	for i := range a.recs.len() {
+		if t := a.recs.at(i).t; !t.Before(from) && t.Before(to) {
 			idx = append(idx, i)
 		}
 	}
@@ -123,7 +123,7 @@ func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incid
 		weight += math.Min(v, 150)
 	}
 	for _, i := range idx {
-		r := &a.recs[i]
+		r := a.recs.at(i)
 		name := a.sources[r.src].name
 		if (r.kind != "" || r.level.Rank() >= event.LevelError.Rank()) && !seen[name] {
 			seen[name] = true
@@ -154,7 +154,7 @@ func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incid
 	}
 	var rel []int
 	for _, i := range idx {
-		if a.relevant(d, w, from, &a.recs[i]) {
+		if a.relevant(d, w, from, a.recs.at(i)) {
 			rel = append(rel, i)
 		}
 	}
@@ -209,7 +209,7 @@ func (a *Analyzer) signals(idx []int, keep func(*record) bool) []event.Signal {
 	m := map[[2]string]*agg{}
 	var order [][2]string
 	for _, i := range idx {
-		r := &a.recs[i]
+		r := a.recs.at(i)
 		if r.kind == "" || !keep(r) {
 			continue
 		}
@@ -250,7 +250,7 @@ func (a *Analyzer) signals(idx []int, keep func(*record) bool) []event.Signal {
 func (a *Analyzer) evidence(c *candidate) []event.Evidence {
 	out := []event.Evidence{}
 	add := func(i int) {
-		r := &a.recs[i]
+		r := a.recs.at(i)
 		out = append(out, event.Evidence{Time: event.Time{Time: r.t}, Source: a.sources[r.src].name, File: r.file, Line: r.line, Message: r.message()})
 	}
 	seenTmpl := map[string]bool{}
@@ -258,7 +258,7 @@ func (a *Analyzer) evidence(c *candidate) []event.Evidence {
 		if len(out) >= maxEvidence/2+1 {
 			break
 		}
-		if t := a.recs[i].tmpl.ID; !seenTmpl[t] {
+		if t := a.recs.at(i).tmpl.ID; !seenTmpl[t] {
 			seenTmpl[t] = true
 			add(i)
 		}
@@ -268,7 +268,7 @@ func (a *Analyzer) evidence(c *candidate) []event.Evidence {
 		if len(out) >= maxEvidence {
 			break
 		}
-		if s := a.recs[i].src; !seenSrc[s] {
+		if s := a.recs.at(i).src; !seenSrc[s] {
 			seenSrc[s] = true
 			add(i)
 		}
@@ -291,7 +291,7 @@ func (a *Analyzer) timeline(idx []int) []event.TimelineRow {
 	}
 	live := map[key]*open{}
 	for _, i := range idx {
-		r := &a.recs[i]
+		r := a.recs.at(i)
 		k := key{r.src, r.tmpl.ID, r.level}
 		if o := live[k]; o != nil && r.t.Sub(o.last) <= timelineGap {
 			rows[o.row].Count++
@@ -346,7 +346,7 @@ func (a *Analyzer) relevant(d *detection, w spanWin, from time.Time, r *record) 
 // upstream-failure series is significant in the window.
 func (a *Analyzer) userFacing(idx []int, d *detection, w spanWin, from time.Time) bool {
 	for _, i := range idx {
-		r := &a.recs[i]
+		r := a.recs.at(i)
 		if r.kind != "http_5xx" && r.kind != "upstream_unavailable" && r.kind != "timeout" {
 			continue
 		}

@@ -86,8 +86,8 @@ func (a *Analyzer) detect() *detection {
 	}
 	d.origin = first.Truncate(d.bucket)
 	d.n = int64(last.Sub(d.origin)/d.bucket) + 1
-	for i := range a.recs {
-		r := &a.recs[i]
+	for i := range a.recs.len() {
+		r := a.recs.at(i)
 		if r.t.Before(d.origin) || r.t.After(last) {
 			continue // a stray timestamp far outside the bundle's span
 		}

@@ -60,8 +60,8 @@ func (a *Analyzer) addSeries(rep *event.Report) {
 		}
 		out[si] = ser
 	}
-	for i := range a.recs {
-		r := &a.recs[i]
+	for i := range a.recs.len() {
+		r := a.recs.at(i)
 		switch rank := r.level.Rank(); {
 		case rank >= event.LevelError.Rank():
 			out[r.src].Errors[index(r.t)]++
