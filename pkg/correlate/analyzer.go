@@ -55,7 +55,9 @@ type Analyzer struct {
 	sources  []*sourceState
 	bySrc    map[string]int32
 	recs     records
-	strs     map[string]string // interned file names and targets
+	strs     map[string]string // interned targets (edges)
+	names    []string          // file names and targets of records; names[0] is ""
+	nameIdx  map[string]int32
 	edges    map[edgeKey]int64 // caller source -> address, from access logs and targets
 	first    time.Time
 	last     time.Time
@@ -86,19 +88,26 @@ type sourceState struct {
 	firstByID map[string]time.Time // by final template id, set by settleTemplates
 }
 
-// record is a notable event: a warning or worse, or one with a kind.
+// record is a notable event: a warning or worse, or one with a kind. It is
+// kept small (88 bytes): a bundle of several GB has millions.
 type record struct {
 	t      time.Time // corrected for skew once estimated
 	src    int32
-	dbLink bool // the message is a client's failure to reach its database
+	file   int32 // a.names index
+	target int32 // a.names index; 0: none
+	rank   int8  // the level's rank (event.Level.Rank)
+	dbLink bool  // the message is a client's failure to reach its database
 	kind   string
 	tmpl   *Template
-	level  event.Level
-	file   string
 	line   int64
-	target string
 	msg    string // first line, capped; "" past maxMessageBytes (see message)
 }
+
+// levelByRank names a level from its rank.
+var levelByRank = [...]event.Level{event.LevelNone, event.LevelTrace, event.LevelDebug, event.LevelInfo, event.LevelNotice, event.LevelWarn, event.LevelError, event.LevelFatal}
+
+// level is the record's level.
+func (r *record) level() event.Level { return levelByRank[r.rank] }
 
 // runKey names a run of repeats: a timeline row's (source, template, level).
 type runKey struct {
@@ -121,7 +130,7 @@ func NewAnalyzer(cfg Config) *Analyzer {
 		cfg.MaxRecords = defaultMaxRecords
 	}
 	return &Analyzer{cfg: cfg, cls: NewClassifier(), bySrc: map[string]int32{}, strs: map[string]string{}, edges: map[edgeKey]int64{},
-		runs: map[runKey]time.Time{}, msgCap: maxMessageBytes, miners: map[string]*Miner{}}
+		runs: map[runKey]time.Time{}, msgCap: maxMessageBytes, names: []string{""}, nameIdx: map[string]int32{"": 0}, miners: map[string]*Miner{}}
 }
 
 // miner is the template miner of a source.
@@ -141,6 +150,20 @@ func (a *Analyzer) intern(s string) string {
 	a.strs[s] = s
 	return s
 }
+
+// ref is the index of s in a.names, added when new.
+func (a *Analyzer) ref(s string) int32 {
+	if i, ok := a.nameIdx[s]; ok {
+		return i
+	}
+	i := int32(len(a.names))
+	a.names = append(a.names, s)
+	a.nameIdx[s] = i
+	return i
+}
+
+// name is the string a.ref gave i for.
+func (a *Analyzer) name(i int32) string { return a.names[i] }
 
 func (a *Analyzer) source(name string) int32 {
 	if i, ok := a.bySrc[name]; ok {
@@ -219,8 +242,8 @@ func (a *Analyzer) Observe(ev *event.Event) {
 		a.edges[edgeKey{si, target}]++
 	}
 	a.recs.add(record{
-		t: ev.Time, src: si, kind: kind, tmpl: tmpl, level: ev.Level,
-		file: a.intern(ev.File), line: ev.Line, target: target, msg: a.keepMessage(si, tmpl, ev),
+		t: ev.Time, src: si, kind: kind, tmpl: tmpl, rank: int8(ev.Level.Rank()),
+		file: a.ref(ev.File), line: ev.Line, target: a.ref(target), msg: a.keepMessage(si, tmpl, ev),
 		dbLink: dbLinkKind(kind) && dbLinkFailure(firstLine(ev.Message)),
 	})
 }

@@ -125,14 +125,14 @@ func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incid
 	for _, i := range idx {
 		r := a.recs.at(i)
 		name := a.sources[r.src].name
-		if (r.kind != "" || r.level.Rank() >= event.LevelError.Rank()) && !seen[name] {
+		if (r.kind != "" || int(r.rank) >= event.LevelError.Rank()) && !seen[name] {
 			seen[name] = true
 			inc.Services = append(inc.Services, name)
 		}
-		if r.level.Rank() >= event.LevelError.Rank() {
+		if int(r.rank) >= event.LevelError.Rank() {
 			errorsAt[name] = true
 		}
-		if r.level == event.LevelFatal {
+		if r.level() == event.LevelFatal {
 			fatal = true
 		}
 	}
@@ -222,8 +222,8 @@ func (a *Analyzer) signals(idx []int, keep func(*record) bool) []event.Signal {
 		}
 		g.sig.Count++
 		g.sig.Last = event.Time{Time: r.t}
-		if r.target != "" {
-			g.targets[r.target]++
+		if t := a.name(r.target); t != "" {
+			g.targets[t]++
 		}
 	}
 	out := make([]event.Signal, 0, len(order))
@@ -251,7 +251,7 @@ func (a *Analyzer) evidence(c *candidate) []event.Evidence {
 	out := []event.Evidence{}
 	add := func(i int) {
 		r := a.recs.at(i)
-		out = append(out, event.Evidence{Time: event.Time{Time: r.t}, Source: a.sources[r.src].name, File: r.file, Line: r.line, Message: r.message()})
+		out = append(out, event.Evidence{Time: event.Time{Time: r.t}, Source: a.sources[r.src].name, File: a.name(r.file), Line: r.line, Message: r.message()})
 	}
 	seenTmpl := map[string]bool{}
 	for _, i := range c.own {
@@ -292,7 +292,7 @@ func (a *Analyzer) timeline(idx []int) []event.TimelineRow {
 	live := map[key]*open{}
 	for _, i := range idx {
 		r := a.recs.at(i)
-		k := key{r.src, r.tmpl.ID, r.level}
+		k := key{r.src, r.tmpl.ID, r.level()}
 		if o := live[k]; o != nil && r.t.Sub(o.last) <= timelineGap {
 			rows[o.row].Count++
 			o.last = r.t
@@ -302,8 +302,8 @@ func (a *Analyzer) timeline(idx []int) []event.TimelineRow {
 			continue
 		}
 		rows = append(rows, event.TimelineRow{
-			Time: event.Time{Time: r.t}, Service: a.sources[r.src].name, Level: event.Ptr(string(r.level)),
-			Kind: event.Ptr(r.kind), Message: r.message(), File: r.file, Line: r.line, Count: 1,
+			Time: event.Time{Time: r.t}, Service: a.sources[r.src].name, Level: event.Ptr(string(r.level())),
+			Kind: event.Ptr(r.kind), Message: r.message(), File: a.name(r.file), Line: r.line, Count: 1,
 		})
 		live[k] = &open{row: len(rows) - 1, last: r.t}
 	}

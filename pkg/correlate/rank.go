@@ -100,13 +100,13 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 	for _, i := range idx {
 		r := a.recs.at(i)
 		src := a.sources[r.src].name
-		if r.kind == "" && r.level.Rank() < event.LevelError.Rank() {
+		if r.kind == "" && int(r.rank) < event.LevelError.Rank() {
 			continue
 		}
 		if !a.relevant(d, w, from, r) {
 			continue
 		}
-		target := r.target
+		target := a.name(r.target)
 		if target == "" {
 			target = a.impliedTarget(r, res)
 		}

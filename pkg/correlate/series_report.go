@@ -62,7 +62,7 @@ func (a *Analyzer) addSeries(rep *event.Report) {
 	}
 	for i := range a.recs.len() {
 		r := a.recs.at(i)
-		switch rank := r.level.Rank(); {
+		switch rank := int(r.rank); {
 		case rank >= event.LevelError.Rank():
 			out[r.src].Errors[index(r.t)]++
 		case rank == event.LevelWarn.Rank():

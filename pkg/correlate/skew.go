@@ -55,8 +55,8 @@ func (a *Analyzer) estimateSkew(d *detection, res *resolver) map[int32]time.Dura
 					firstCause[r.src] = r.t
 				}
 			}
-			if clientFailureKinds[r.kind] && r.target != "" {
-				svc, isSrc := res.service(r.target)
+			if clientFailureKinds[r.kind] && r.target != 0 {
+				svc, isSrc := res.service(a.name(r.target))
 				if !isSrc {
 					continue
 				}
