@@ -363,6 +363,8 @@ func TestHostileBundleEveryCommand(t *testing.T) {
 		{"analyze", "--width", "300", dir},
 		{"analyze", "--format", "json", dir},
 		{"analyze", "--format", "markdown", dir},
+		{"analyze", "--format", "html", dir},
+		{"timeline", dir},
 		{"patterns", dir},
 		{"patterns", "-o", "jsonl", dir},
 		{"formats", "detect", dir},
