@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rca-dev/rca/pkg/report"
 )
@@ -291,5 +292,75 @@ func TestHostileHTML(t *testing.T) {
 	}
 	if regexp.MustCompile(`[^\\]\]\(javascript`).MatchString(md) {
 		t.Errorf("markdown report carries a live link")
+	}
+}
+
+// TestHostileIndexFileChangesWhileRead: a log appended to and one
+// truncated while `rca index` reads them. The run ends with exit 0 and a
+// warning for each change it saw; a search then answers from the files as
+// they are (the truncated lines are not found, nothing fails); once the
+// files are still, the next `rca index` brings the index up to date: it
+// holds every line rca parse reads.
+func TestHostileIndexFileChangesWhileRead(t *testing.T) {
+	hermetic(t)
+	dir := t.TempDir()
+	line := "2023-08-15T06:00:00.000Z INFO a line of a live log, long enough to take a while\n"
+	body := strings.Repeat(line, 50000)
+	needle := "2023-08-15T06:00:00.000Z INFO the needle\n"
+	body = strings.Repeat(line, 9) + needle + body[:len(line)*29990] + needle + body[len(line)*30000:]
+	grow, shrink := filepath.Join(dir, "grow.log"), filepath.Join(dir, "shrink.log")
+	os.WriteFile(grow, []byte(body), 0o644)
+	os.WriteFile(shrink, []byte(body), 0o644)
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		f, _ := os.OpenFile(grow, os.O_APPEND|os.O_WRONLY, 0)
+		defer f.Close()
+		for i := 0; ; i++ {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			f.WriteString(line)
+			if i == 200 {
+				os.Truncate(shrink, 4096+17)
+			}
+			time.Sleep(50 * time.Microsecond)
+		}
+	}()
+	idx := filepath.Join(t.TempDir(), "idx")
+	out, stderr, code := run(t, "index", "--index", idx, dir)
+	close(done)
+	<-stopped
+	if code != 0 || panicRE.MatchString(stderr) {
+		t.Fatalf("rca index: exit %d:\n%s", code, stderr)
+	}
+	t.Logf("%s%s", out, stderr)
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if l != "" && !strings.Contains(l, "while read") {
+			t.Errorf("rca index: unexpected message %q", l)
+		}
+	}
+	os.Truncate(shrink, 4096+17) // in case the writer stopped before it
+	want := []string{"grow.log:10", "grow.log:30001", "shrink.log:10"}
+	needles := func(when string) {
+		t.Helper()
+		out, _ := hostileRun(t, 0, "search", "--index", idx, "-o", "jsonl", "needle")
+		var got []string
+		for _, k := range eventKeys(t, out) {
+			got = append(got, strings.ReplaceAll(strings.Fields(k)[0], `"`, ""))
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: search needle = %v, want %v", when, got, want)
+		}
+	}
+	needles("after the changes")
+	hostileRun(t, 0, "index", "--index", idx, dir)
+	needles("after the next rca index")
+	parsed, _ := hostileRun(t, 0, "parse", "-q", dir)
+	status, _ := hostileRun(t, 0, "index", "--status", "--index", idx)
+	if want := fmt.Sprintf("events:   %d ", strings.Count(parsed, "\n")); !strings.Contains(status, want) {
+		t.Errorf("index after the files were still: %q, want %q", status, want)
 	}
 }
