@@ -365,6 +365,8 @@ func TestHostileBundleEveryCommand(t *testing.T) {
 		{"analyze", "--format", "markdown", dir},
 		{"analyze", "--format", "html", dir},
 		{"timeline", dir},
+		{"diff", hostileDir, dir},
+		{"diff", "--format", "markdown", hostileDir, dir},
 		{"patterns", dir},
 		{"patterns", "-o", "jsonl", dir},
 		{"formats", "detect", dir},
@@ -564,12 +566,25 @@ func TestHostileLongLine(t *testing.T) {
 	// analyze runs without its search index here: what is measured is that
 	// the line is not held whole; the index's own memory (bleve) is the
 	// index tests' business, and varied between 66 and 100 MiB run to run.
-	for _, args := range [][]string{{"analyze", "--no-index"}, {"patterns"}, {"formats", "detect"}, {"parse", "-o", "tsv"}} {
+	for _, args := range [][]string{{"analyze", "--no-index"}, {"patterns"}, {"formats", "detect"}, {"parse", "-o", "tsv"}, {"timeline"}} {
 		c := runChild(t, nil, append(args, dir)...)
 		if c.code != 0 || panicRE.MatchString(c.stderr) {
 			t.Errorf("rca %s: exit %d:\n%s", args[0], c.code, c.stderr)
 		}
 		rss[strings.Join(args, " ")] = c.maxRSS
+	}
+	// rca index: its memory is bleve's (logged, not bounded here); the
+	// lines are indexed and found, the long ones by their first 64 KiB.
+	idx := filepath.Join(t.TempDir(), "idx")
+	c := runChild(t, nil, "index", "--index", idx, dir)
+	if c.code != 0 || panicRE.MatchString(c.stderr) {
+		t.Errorf("rca index: exit %d:\n%s", c.code, c.stderr)
+	}
+	t.Logf("peak RSS of rca index on two 50 MB lines: %.1f MiB", float64(c.maxRSS)/(1<<20))
+	for q, want := range map[string]string{"": "4", "level:error": "2", "0123456789abcdef0123*": "2"} {
+		if out, stderr, code := run(t, "search", "--index", idx, "--count", q); strings.TrimSpace(out) != want || code != 0 {
+			t.Errorf("rca search --count %q = %q, exit %d, want %s: %s", q, out, code, want, stderr)
+		}
 	}
 	for cmd, b := range rss {
 		if b == 0 {
