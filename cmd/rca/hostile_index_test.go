@@ -62,7 +62,7 @@ func eventKeys(t *testing.T, jsonl string) []string {
 
 // TestHostileIndexSearch indexes the whole hostile bundle and searches it:
 // rca index warns about every input it skips, as parse does; a search for
-// everything ('') returns exactly the events rca parse reads (archive members
+// everything (the empty query) returns exactly the events rca parse reads (archive members
 // of one name included); results, facets and histograms on a terminal
 // carry no raw control sequence, jsonl keeps the text as it was; a query
 // with control bytes or markup is an ordinary query or a usage error,
