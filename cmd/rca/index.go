@@ -152,10 +152,11 @@ func runIndex(ctx context.Context, opts *indexOptions, stdout, stderr io.Writer)
 	}
 	cls := correlate.NewClassifier()
 	po.Transform = func(ev *event.Event) { cls.Classify(ev) }
-	if _, err := plan.Run(ctx, po, func(ev *event.Event) error {
+	stats, err := plan.Run(ctx, po, func(ev *event.Event) error {
 		u.Add(ev)
 		return nil
-	}); err != nil {
+	})
+	if err != nil {
 		u.Abort()
 		return err
 	}
@@ -163,6 +164,7 @@ func runIndex(ctx context.Context, opts *indexOptions, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
+	warnSkipped(stderr, stats)
 	rate := float64(s.Events) / max(s.Elapsed.Seconds(), 1e-9)
 	fmt.Fprintf(stdout, "index %s: %d files unchanged, %d indexed, %d grown (tail only), %d removed; %d events (%d notable, %d blocks) in %s, %.0f events/s\n",
 		ix.Dir(), s.Skipped, s.Full, s.Tail, s.Removed, s.Events, s.Notable, s.Blocks, s.Elapsed.Round(time.Millisecond), rate)

@@ -133,7 +133,9 @@ func (x *Index) verify(ctx context.Context, q Query, ranges map[string][]Block, 
 		return nil, err
 	}
 	defer mem.Close()
-	evs := map[string]*event.Event{}
+	// Ids in the throw-away index are sequence numbers: two events can
+	// share a path and line (archive members of one name).
+	var evs []*event.Event
 	b := mem.NewBatch()
 	var ierr error
 	err = reread(ctx, paths, *x.st, func(ev *event.Event) {
@@ -147,11 +149,11 @@ func (x *Index) verify(ctx context.Context, q Query, ranges map[string][]Block, 
 				break
 			}
 		}
-		id := eventID(ev.File, ev.Line)
-		if !in || evs[id] != nil {
+		if !in {
 			return
 		}
-		evs[id] = ev
+		id := strconv.Itoa(len(evs))
+		evs = append(evs, ev)
 		// One batch for the lot: each in-memory batch makes a segment, and
 		// fewer segments are cheaper to build and to search.
 		ierr = b.Index(id, eventDoc(ev))
@@ -174,7 +176,8 @@ func (x *Index) verify(ctx context.Context, q Query, ranges map[string][]Block, 
 		return nil, err
 	}
 	for i := range hs {
-		hs[i].ev = evs[hs[i].ID]
+		n, _ := strconv.Atoi(hs[i].ID)
+		hs[i].ev = evs[n]
 	}
 	return hs, nil
 }
@@ -230,7 +233,11 @@ func splitEventID(id string) (string, int64) {
 	if !strings.HasPrefix(id, "e/") || i < 0 {
 		return "", 0
 	}
-	n, _ := strconv.ParseInt(id[i+1:], 10, 64)
+	line := id[i+1:]
+	if j := strings.IndexByte(line, '~'); j >= 0 {
+		line = line[:j]
+	}
+	n, _ := strconv.ParseInt(line, 10, 64)
 	return id[2:i], n
 }
 

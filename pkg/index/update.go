@@ -59,6 +59,12 @@ type fileWork struct {
 	resumeLine int64
 	nextBlock  int
 	cur        *blockBuilder
+	// dup: more than one input has this display path (an archive can
+	// hold two members of one name). Their events share the work, blocks
+	// and line numbers; dupLines counts the notable events seen per line
+	// so that each gets a document id of its own.
+	dup      bool
+	dupLines map[int64]int
 }
 
 // Update is an index update under way. Add is called from one goroutine.
@@ -80,6 +86,17 @@ type Summary struct {
 	Elapsed                      time.Duration
 }
 
+func (s *Summary) count(a Action) {
+	switch a {
+	case Skip:
+		s.Skipped++
+	case Full:
+		s.Full++
+	case Tail:
+		s.Tail++
+	}
+}
+
 type docOp struct {
 	id  string
 	doc map[string]any
@@ -93,6 +110,11 @@ func (x *Index) Begin(inputs []Input) (*Update, error) {
 	seen := map[string]bool{}
 	var dels []string
 	for _, in := range inputs {
+		if w := u.work[in.Path]; w != nil {
+			w.dup = true
+			u.Summary.count(w.action)
+			continue
+		}
 		seen[in.Path] = true
 		old := x.st.Files[in.Path]
 		nw := &FileState{DiskPath: in.DiskPath, Size: in.Size, ModTime: in.ModTime, Member: in.Member}
@@ -132,14 +154,7 @@ func (x *Index) Begin(inputs []Input) (*Update, error) {
 				dels = append(dels, ids...)
 			}
 		}
-		switch w.action {
-		case Skip:
-			u.Summary.Skipped++
-		case Full:
-			u.Summary.Full++
-		case Tail:
-			u.Summary.Tail++
-		}
+		u.Summary.count(w.action)
 		u.work[in.Path] = w
 	}
 	for p := range x.st.Files {
@@ -209,7 +224,17 @@ func (u *Update) Add(ev *event.Event) {
 	if Notable(ev) {
 		st.Notable++
 		u.Summary.Notable++
-		u.ch <- docOp{id: eventID(ev.File, ev.Line), doc: eventDoc(ev)}
+		id := eventID(ev.File, ev.Line)
+		if w.dup {
+			if w.dupLines == nil {
+				w.dupLines = map[int64]int{}
+			}
+			if n := w.dupLines[ev.Line]; n > 0 {
+				id += "~" + strconv.Itoa(n)
+			}
+			w.dupLines[ev.Line]++
+		}
+		u.ch <- docOp{id: id, doc: eventDoc(ev)}
 		return
 	}
 	if w.cur == nil {
@@ -296,6 +321,8 @@ func (u *Update) Abort() {
 	u.wg.Wait()
 }
 
+// eventID is the document id of a notable event; the n-th event of one
+// path and line after the first (inputs of one name) has "~n" appended.
 func eventID(file string, line int64) string { return "e/" + file + ":" + strconv.FormatInt(line, 10) }
 func blockID(file string, k int) string      { return "b/" + file + "#" + strconv.Itoa(k) }
 
