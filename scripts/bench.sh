@@ -7,6 +7,12 @@
 #   scripts/bench.sh                 # 1 GB bundle, 3 runs
 #   SIZE=50MB RUNS=3 scripts/bench.sh
 #   BUNDLE=/path/to/bundle scripts/bench.sh   # your own files
+#   DIFF=1 SIZE=200MB scripts/bench.sh        # also rca diff of two bundles of the same job
+#   DIFF=only SIZE=200MB scripts/bench.sh     # only rca diff (and grep on both bundles)
+#
+# With DIFF, a second bundle is generated with seed SEED+1 (same job,
+# other ids, times and volumes), and `rca diff BUNDLE BUNDLE2` is compared
+# with `grep -c ERROR` over the files of both bundles.
 #
 # Absolute times on shared machines drift: compare the ratios, which come
 # from the same run on the same files.
@@ -46,8 +52,23 @@ FILES=$(find "$BUNDLE" -type f | wc -l)
 EVENTS=$("$RCA" parse --stats "$BUNDLE" 2>&1 >/dev/null | awk -F: '/"events"/ {gsub(/[ ,]/,"",$2); e=$2} END {print e}')
 echo "bench: $FILES files, $BYTES bytes, $EVENTS events" >&2
 
+DIFF=${DIFF:-0}
+if [ "$DIFF" != 0 ]; then
+  BUNDLE2=${BUNDLE2:-$WORK/bundle-$SIZE-$((SEED + 1))}
+  if [ ! -d "$BUNDLE2" ]; then
+    echo "bench: generating the second $SIZE bundle (seed $((SEED + 1))) in $BUNDLE2" >&2
+    go run ./scripts/gen large -size "$SIZE" -seed "$((SEED + 1))" "$BUNDLE2.tmp"
+    mv "$BUNDLE2.tmp" "$BUNDLE2"
+  fi
+  BYTES2=$(find "$BUNDLE2" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+  EVENTS2=$("$RCA" parse --stats "$BUNDLE2" 2>&1 >/dev/null | awk -F: '/"events"/ {gsub(/[ ,]/,"",$2); e=$2} END {print e}')
+  echo "bench: second bundle: $BYTES2 bytes, $EVENTS2 events" >&2
+fi
+
 # run NAME CMD...: RUNS timed runs; records median seconds and max RSS.
-declare -A MED RSS
+# NBYTES, NEVENTS and NBASE give a run's input and the grep it is compared
+# with, when not the one bundle's.
+declare -A MED RSS NBYTES NEVENTS NBASE
 NAMES=()
 FAILED=0
 run() {
@@ -78,38 +99,55 @@ run() {
   echo "bench: $name: runs ${times[*]} s" >&2
 }
 
-run "grep -c ERROR" "find '$BUNDLE' -type f -print0 | xargs -0 grep -c ERROR"
-if [ "$LNAV" = 1 ]; then
-  # lnav reads the files it is given (a folder is not walked); its own
-  # config and index stay in a scratch HOME. The query is the one the
-  # performance issue measured lnav with.
-  mkdir -p "$WORK/lnav-home"
-  run "lnav" "find '$BUNDLE' -type f ! -name rca.yaml -print0 | HOME='$WORK/lnav-home' xargs -0 lnav -n -c ';SELECT count(*) FROM all_logs WHERE log_level >= \"error\"'"
+if [ "$DIFF" != only ]; then
+  run "grep -c ERROR" "find '$BUNDLE' -type f -print0 | xargs -0 grep -c ERROR"
+  if [ "$LNAV" = 1 ]; then
+    # lnav reads the files it is given (a folder is not walked); its own
+    # config and index stay in a scratch HOME. The query is the one the
+    # performance issue measured lnav with.
+    mkdir -p "$WORK/lnav-home"
+    run "lnav" "find '$BUNDLE' -type f ! -name rca.yaml -print0 | HOME='$WORK/lnav-home' xargs -0 lnav -n -c ';SELECT count(*) FROM all_logs WHERE log_level >= \"error\"'"
+  fi
+  run "rca parse" "'$RCA' parse -q '$BUNDLE'"
+  run "rca analyze --no-index" "'$RCA' analyze --no-index --format json '$BUNDLE'"
+  # The search index (issue 4): analyze building a fresh index, a re-run of
+  # rca index on the unchanged bundle, and query latency on that index.
+  IDX="$WORK/index-$(basename "$BUNDLE")"
+  run "rca analyze (fresh index)" "rm -rf '$IDX' && '$RCA' analyze --index '$IDX' --format json '$BUNDLE'"
+  run "index: no-op re-run" "'$RCA' index --index '$IDX' '$BUNDLE'"
+  run "search: term" "'$RCA' search --count --index '$IDX' kind:upstream_unavailable"
+  run "search: phrase" "'$RCA' search --count --index '$IDX' '\"Lock wait timeout\"'"
+  run "search: 10-min range" "'$RCA' search --count --index '$IDX' --since 2023-08-15T06:00:00Z --until 2023-08-15T06:10:00Z ''"
 fi
-run "rca parse" "'$RCA' parse -q '$BUNDLE'"
-run "rca analyze --no-index" "'$RCA' analyze --no-index --format json '$BUNDLE'"
-# The search index (issue 4): analyze building a fresh index, a re-run of
-# rca index on the unchanged bundle, and query latency on that index.
-IDX="$WORK/index-$(basename "$BUNDLE")"
-run "rca analyze (fresh index)" "rm -rf '$IDX' && '$RCA' analyze --index '$IDX' --format json '$BUNDLE'"
-run "index: no-op re-run" "'$RCA' index --index '$IDX' '$BUNDLE'"
-run "search: term" "'$RCA' search --count --index '$IDX' kind:upstream_unavailable"
-run "search: phrase" "'$RCA' search --count --index '$IDX' '\"Lock wait timeout\"'"
-run "search: 10-min range" "'$RCA' search --count --index '$IDX' --since 2023-08-15T06:00:00Z --until 2023-08-15T06:10:00Z ''"
+if [ "$DIFF" != 0 ]; then
+  g2="grep -c ERROR (2 bundles)"
+  run "$g2" "find '$BUNDLE' '$BUNDLE2' -type f -print0 | xargs -0 grep -c ERROR"
+  run "rca diff" "'$RCA' diff '$BUNDLE' '$BUNDLE2'"
+  for n in "$g2" "rca diff"; do
+    NBYTES[$n]=$((BYTES + BYTES2)); NEVENTS[$n]=$((EVENTS + EVENTS2)); NBASE[$n]=$g2
+  done
+fi
 if [ -n "${EXTRA:-}" ]; then # EXTRA='name=command;name2=command2'
   IFS=';' read -ra extras <<< "$EXTRA"
   for x in "${extras[@]}"; do run "${x%%=*}" "${x#*=}"; done
 fi
 
 printf '\n%-30s %9s %8s %11s %9s %8s %8s\n' "command" "median s" "MB/s" "events/s" "peak MiB" "x grep" "x lnav"
-base=${MED["grep -c ERROR"]}
 lnav=${MED["lnav"]:-0}
 for name in "${NAMES[@]}"; do
-  awk -v n="$name" -v s="${MED[$name]}" -v b="$BYTES" -v e="$EVENTS" -v r="${RSS[$name]}" -v g="$base" -v l="$lnav" \
+  base=${MED["${NBASE[$name]:-grep -c ERROR}"]}
+  l=$lnav
+  [ -n "${NBASE[$name]:-}" ] && l=0 # lnav read one bundle, not two
+  awk -v n="$name" -v s="${MED[$name]}" -v b="${NBYTES[$name]:-$BYTES}" -v e="${NEVENTS[$name]:-$EVENTS}" -v r="${RSS[$name]}" -v g="$base" -v l="$l" \
     'BEGIN {printf "%-30s %9.2f %8.0f %11s %9.0f %8.2f %8s\n", n, s, b/1e6/s, (n ~ /^rca/ ? sprintf("%.0f", e/s) : "-"), r/1024, s/g, (l > 0 ? sprintf("%.2f", s/l) : "-")}'
 done
-awk -v a="${MED["rca analyze (fresh index)"]}" -v n="${MED["rca analyze --no-index"]}" \
-  'BEGIN {printf "\nindex cost: analyze with a fresh index / analyze --no-index = %.2f\n", a/n}'
+if [ -n "${MED["rca analyze (fresh index)"]:-}" ]; then
+  awk -v a="${MED["rca analyze (fresh index)"]}" -v n="${MED["rca analyze --no-index"]}" \
+    'BEGIN {printf "\nindex cost: analyze with a fresh index / analyze --no-index = %.2f\n", a/n}'
+fi
 echo
 echo "bundle: $BUNDLE ($FILES files, $(awk -v b="$BYTES" 'BEGIN{printf "%.0f", b/1e6}') MB, $EVENTS events), runs: $RUNS, median of each"
+if [ "$DIFF" != 0 ]; then
+  echo "second bundle (rca diff): $BUNDLE2 ($(awk -v b="$BYTES2" 'BEGIN{printf "%.0f", b/1e6}') MB, $EVENTS2 events); rca diff and its grep read both"
+fi
 exit $FAILED

@@ -38,6 +38,7 @@ type analyzeOptions struct {
 	noPager  bool
 	noIndex  bool
 	indexDir string
+	baseline []string
 }
 
 func newAnalyzeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -59,12 +60,19 @@ says; the file appears whole or not at all. On a terminal, a report longer
 than the screen opens in $PAGER (less -R by default), like git; --no-pager
 turns that off.
 
+--baseline PATH (repeatable; each a bundle, folder, archive or file of one
+good run of the same system) learns what is normal from good runs instead of
+the bundle's own quiet periods: what bursts harmlessly in a good run is not
+significant when it bursts alike here, and "new" means never seen in any good
+run. Sources the good runs lack keep the bundle's own quiet periods.
+
 Exit codes: 0 analysis done; 1 analysis failed; 3 --fail-on threshold met.`,
 		Example: `  rca analyze testdata/bundles/invoice-outage
   rca analyze --color always ./bundle | less -R
   rca analyze --format json ./bundle > report.json
   rca analyze --format markdown --fail-on critical logs.tar.gz > ticket.md
-  rca analyze --output report.html --fail-on critical ./bundle`,
+  rca analyze --output report.html --fail-on critical ./bundle
+  rca analyze --baseline last-good-run.tar.gz failing-run.tar.gz`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.paths = args
@@ -97,6 +105,7 @@ Exit codes: 0 analysis done; 1 analysis failed; 3 --fail-on threshold met.`,
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"none", "warning", "critical", "any"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("color", cobra.FixedCompletions([]string{"auto", "always", "never"}, cobra.ShellCompDirectiveNoFileComp))
 	fl.BoolVar(&opts.noIndex, "no-index", false, "do not update the bundle's search index on the way through")
+	fl.StringArrayVar(&opts.baseline, "baseline", nil, "a good run to learn what is normal from: bundle, folder, archive or file `PATH` (repeatable; each is one run)")
 	fl.StringVar(&opts.indexDir, "index", "", "search index `DIR` (default: the user cache directory; RCA_INDEX overrides)")
 	return cmd
 }
@@ -141,9 +150,14 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
+	an := correlate.NewAnalyzer(cfg)
+	for i, b := range opts.baseline {
+		if err := readBaseline(ctx, an, i, b, opts, stdout, stderr); err != nil {
+			return err
+		}
+	}
 	prog := newProgress(stdout, stderr, opts.quiet, false, plan)
 	defer prog.finish()
-	an := correlate.NewAnalyzer(cfg)
 	po.Transform = an.Classify // in the parallel readers
 	po.Progress = prog.hook()
 	var ix *analyzeIndex
@@ -175,6 +189,7 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	}
 	prog.finish() // the line is cleared before anything else is printed
 	warnSkipped(stderr, stats)
+	warnForeignBaseline(stderr, rep.Baseline)
 	ro := report.Options{Title: bundleTitle(opts.paths), TimelineRows: opts.rows}
 	if opts.output != "" {
 		err = writeFileAtomic(opts.output, func(w io.Writer) error {
@@ -192,6 +207,52 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 		return err
 	}
 	return failOn(rep, failRank, opts.failOn)
+}
+
+// readBaseline feeds good run i (--baseline path) to the analyzer, before
+// the target: its events teach the analyzer what is normal.
+func readBaseline(ctx context.Context, an *correlate.Analyzer, i int, path string, opts *analyzeOptions, stdout, stderr io.Writer) error {
+	plan, po, err := opts.ingest.plan([]string{path})
+	if err != nil {
+		return fmt.Errorf("--baseline: %w", err)
+	}
+	prog := newProgress(stdout, stderr, opts.quiet, false, plan)
+	defer prog.finish()
+	prog.setPhase("reading baseline")
+	po.Transform = an.Classify
+	po.Progress = prog.hook()
+	stats, err := plan.Run(ctx, po, func(ev *event.Event) error {
+		prog.event()
+		an.ObserveBaseline(i, ev)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("--baseline %s: %w", path, err)
+	}
+	prog.finish()
+	an.SetBaselineRun(i, path, inputSummaries(stats))
+	// the runs' inputs have the same relative paths: say which run
+	for k := range stats {
+		stats[k].Path = path + ": " + stats[k].Path
+	}
+	warnSkipped(stderr, stats)
+	return nil
+}
+
+// minSharedTemplates: below this share of the bundle's warning and error
+// templates seen in the good runs, they are likely runs of another system.
+// Runs of one system share most (the scenario suite's outages share 0.37
+// to 0.68 with a steady run; two steady runs 1.0; the demo bundle, another
+// system, 0.19).
+const minSharedTemplates = 0.25
+
+// warnForeignBaseline warns when the good runs look like another system's.
+func warnForeignBaseline(w io.Writer, b *event.Baseline) {
+	if b == nil || len(b.Sources) == 0 || b.SharedTemplates >= minSharedTemplates {
+		return
+	}
+	fmt.Fprintf(w, "rca: warning: --baseline: the good runs show only %.0f%% of this bundle's warning and error templates; are they runs of the same system? Everything else counts as new.\n",
+		b.SharedTemplates*100)
 }
 
 // outputFormat settles the report format: --format when given, else the

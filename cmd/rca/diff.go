@@ -22,6 +22,7 @@ type diffOptions struct {
 	minRatio  float64
 	color     string
 	width     int
+	output    string
 }
 
 func newDiffCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -45,13 +46,19 @@ matter. It reports, errors first:
 
 each with the counts on both sides and the first occurrence (file:line).
 
+Output: text, json (the rca.diff/v1 document), markdown (for a ticket or a CI
+summary) or html (one self-contained page, like analyze's). --output FILE
+writes it to a file, in the format its extension names (.txt, .json, .md,
+.html) unless --format says; the file appears whole or not at all.
+
 Exit codes: 0 diff done; 1 failed; 3 --fail-on met (new-error: a NEW
 template at level error or above; new-warning: at warn or above; new: any
 NEW template; any: any finding).`,
 		Example: `  rca diff good-run/ failing-run/
   rca diff --baseline run-101.tar.gz --baseline run-102.tar.gz run-103.tar.gz
   rca diff --format json good/ bad/ | jq '.findings[] | select(.change=="new")'
-  rca diff --fail-on new-error --format markdown good/ bad/ > diff.md`,
+  rca diff --fail-on new-error --format markdown good/ bad/ > diff.md
+  rca diff --output diff.html good/ bad/`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(opts.baselines) == 0 {
@@ -65,27 +72,33 @@ NEW template; any: any finding).`,
 			if err := loadUserFormats(g); err != nil {
 				return err
 			}
+			if !cmd.Flags().Changed("format") {
+				opts.format = ""
+			}
 			return runDiff(cmd.Context(), opts, stdout, stderr)
 		},
 	}
 	opts.ingest.register(cmd, "input-format")
 	fl := cmd.Flags()
 	fl.StringArrayVar(&opts.baselines, "baseline", nil, "a good run to compare with: bundle, folder, archive or file `PATH` (repeatable; each is one run)")
-	fl.StringVarP(&opts.format, "format", "f", "text", "output `FORMAT`: text, json or markdown")
+	fl.StringVarP(&opts.format, "format", "f", "text", "output `FORMAT`: text, json, markdown or html (default: from --output's extension, else text)")
+	fl.StringVar(&opts.output, "output", "", "write the diff to `FILE` (atomically: a temporary file in the same folder, renamed when complete)")
 	fl.StringVar(&opts.failOn, "fail-on", "none", "exit 3 when `WHAT` is found: none, new-error, new-warning, new or any")
 	fl.IntVar(&opts.top, "top", 0, "show only the `N` first findings (0: all)")
 	fl.Float64Var(&opts.fdr, "fdr", 0.001, "false-discovery rate of the rate tests (Benjamini–Hochberg)")
 	fl.Float64Var(&opts.minRatio, "min-ratio", 2, "smallest rate ratio (or inverse) a rate change must show")
 	fl.StringVar(&opts.color, "color", "auto", "colour in text output: auto, always or never")
 	fl.IntVar(&opts.width, "width", 0, "text width in columns (0: 120)")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown", "html"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"none", "new-error", "new-warning", "new", "any"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("color", cobra.FixedCompletions([]string{"auto", "always", "never"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
 func runDiff(ctx context.Context, opts *diffOptions, stdout, stderr io.Writer) error {
-	switch opts.format {
-	case "text", "json", "markdown", "md":
-	default:
-		return fmt.Errorf("--format %q: want text, json or markdown", opts.format)
+	format, err := outputFormat(opts.format, opts.output)
+	if err != nil {
+		return err
 	}
 	switch opts.failOn {
 	case "none", "", "new-error", "new-warning", "new", "any":
@@ -136,18 +149,25 @@ func runDiff(ctx context.Context, opts *diffOptions, stdout, stderr io.Writer) e
 	if opts.top > 0 && len(diff.Findings) > opts.top {
 		diff.Findings = diff.Findings[:opts.top]
 	}
-	var err error
-	switch opts.format {
-	case "json":
-		err = report.WriteDiffJSON(stdout, diff)
-	case "markdown", "md":
-		err = report.WriteDiffMarkdown(stdout, diff)
-	default:
-		color, cerr := useColor(opts.color, stdout)
-		if cerr != nil {
-			return cerr
+	write := func(w io.Writer) error {
+		switch format {
+		case "json":
+			return report.WriteDiffJSON(w, diff)
+		case "markdown":
+			return report.WriteDiffMarkdown(w, diff)
+		case "html":
+			return report.WriteDiffHTML(w, diff, report.Options{Title: bundleTitle(opts.target)})
 		}
-		err = report.WriteDiffText(stdout, diff, report.Options{Color: color, Width: opts.width})
+		color, err := useColor(opts.color, w)
+		if err != nil {
+			return err
+		}
+		return report.WriteDiffText(w, diff, report.Options{Color: color, Width: opts.width})
+	}
+	if opts.output != "" {
+		err = writeFileAtomic(opts.output, write)
+	} else {
+		err = write(stdout)
 	}
 	if err != nil {
 		return err

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -90,5 +92,37 @@ func TestDiffCommand(t *testing.T) {
 	}
 	if _, _, code = run(t, "diff", "--fail-on", "sometimes", good1, bad); code != 1 {
 		t.Errorf("bad --fail-on: exit %d, want 1", code)
+	}
+}
+
+// TestDiffHTMLOutput writes the diff as HTML, to stdout and to a file
+// named by --output (the format from its extension; the file is written
+// before --fail-on exits 3).
+func TestDiffHTMLOutput(t *testing.T) {
+	good, bad := writeScenario(t, "steady", 1), writeScenario(t, "mysql-down-loud", 3)
+	stdout, stderr, code := run(t, "diff", "--format", "html", good, bad)
+	if code != 0 || !strings.HasPrefix(stdout, "<!DOCTYPE html>") || !strings.Contains(stdout, "<h2>Findings</h2>") {
+		t.Errorf("--format html: exit %d (%s):\n%.500s", code, stderr, stdout)
+	}
+	out := filepath.Join(t.TempDir(), "diff.html")
+	stdout, stderr, code = run(t, "diff", "--output", out, "--fail-on", "new-error", good, bad)
+	if code != 3 || stdout != "" {
+		t.Errorf("--output with --fail-on new-error: exit %d, stdout %q, stderr %s; want 3 and nothing on stdout", code, stdout, stderr)
+	}
+	page, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatalf("--output: %v", err)
+	}
+	if !strings.HasPrefix(string(page), "<!DOCTYPE html>") || !strings.Contains(string(page), `<span class="badge new">new</span>`) {
+		t.Errorf("%s is not the HTML diff:\n%.500s", out, page)
+	}
+	md := filepath.Join(t.TempDir(), "diff.md")
+	if _, _, code := run(t, "diff", "--output", md, good, good); code != 0 {
+		t.Errorf("--output .md: exit %d", code)
+	} else if b, _ := os.ReadFile(md); !strings.Contains(string(b), "**No difference:**") {
+		t.Errorf("%s:\n%s", md, b)
+	}
+	if _, _, code := run(t, "diff", "--output", filepath.Join(t.TempDir(), "diff.xyz"), good, bad); code != 1 {
+		t.Errorf("--output with an unknown extension: exit %d, want 1", code)
 	}
 }

@@ -363,6 +363,10 @@ func TestHostileBundleEveryCommand(t *testing.T) {
 		{"analyze", "--width", "300", dir},
 		{"analyze", "--format", "json", dir},
 		{"analyze", "--format", "markdown", dir},
+		{"analyze", "--format", "html", dir},
+		{"timeline", dir},
+		{"diff", hostileDir, dir},
+		{"diff", "--format", "markdown", hostileDir, dir},
 		{"patterns", dir},
 		{"patterns", "-o", "jsonl", dir},
 		{"formats", "detect", dir},
@@ -562,12 +566,25 @@ func TestHostileLongLine(t *testing.T) {
 	// analyze runs without its search index here: what is measured is that
 	// the line is not held whole; the index's own memory (bleve) is the
 	// index tests' business, and varied between 66 and 100 MiB run to run.
-	for _, args := range [][]string{{"analyze", "--no-index"}, {"patterns"}, {"formats", "detect"}, {"parse", "-o", "tsv"}} {
+	for _, args := range [][]string{{"analyze", "--no-index"}, {"patterns"}, {"formats", "detect"}, {"parse", "-o", "tsv"}, {"timeline"}} {
 		c := runChild(t, nil, append(args, dir)...)
 		if c.code != 0 || panicRE.MatchString(c.stderr) {
 			t.Errorf("rca %s: exit %d:\n%s", args[0], c.code, c.stderr)
 		}
 		rss[strings.Join(args, " ")] = c.maxRSS
+	}
+	// rca index: its memory is bleve's (logged, not bounded here); the
+	// lines are indexed and found, the long ones by their first 64 KiB.
+	idx := filepath.Join(t.TempDir(), "idx")
+	c := runChild(t, nil, "index", "--index", idx, dir)
+	if c.code != 0 || panicRE.MatchString(c.stderr) {
+		t.Errorf("rca index: exit %d:\n%s", c.code, c.stderr)
+	}
+	t.Logf("peak RSS of rca index on two 50 MB lines: %.1f MiB", float64(c.maxRSS)/(1<<20))
+	for q, want := range map[string]string{"": "4", "level:error": "2", "0123456789abcdef0123*": "2"} {
+		if out, stderr, code := run(t, "search", "--index", idx, "--count", q); strings.TrimSpace(out) != want || code != 0 {
+			t.Errorf("rca search --count %q = %q, exit %d, want %s: %s", q, out, code, want, stderr)
+		}
 	}
 	for cmd, b := range rss {
 		if b == 0 {
@@ -721,20 +738,28 @@ func TestHostileFileChangesWhileRead(t *testing.T) {
 }
 
 // TestHostileNoWrites runs every command on the hostile bundle from an
-// empty working folder, with HOME, TMPDIR and XDG_CONFIG_HOME empty too,
-// and checks that nothing was written anywhere: not there, not in the
-// bundle, not where the evil archive's member names point.
+// empty working folder, with HOME, TMPDIR, XDG_CONFIG_HOME and
+// XDG_CACHE_HOME empty too, and checks that nothing was written anywhere
+// but the index directories (--index, and analyze's default one in the
+// cache) and the --output file: not there, not in the bundle, not where
+// the evil archive's member names point.
 func TestHostileNoWrites(t *testing.T) {
 	dir := hostileBundle(t)
-	home, tmp, cfg, cwd := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
+	home, tmp, cfg, cache, cwd, out := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("TMPDIR", tmp)
 	t.Setenv("XDG_CONFIG_HOME", cfg)
+	t.Setenv("XDG_CACHE_HOME", cache)
 	t.Chdir(cwd)
+	idx := filepath.Join(t.TempDir(), "idx")
 	before := treeState(t, dir)
 	for _, args := range [][]string{
-		{"parse", dir}, {"parse", "-o", "tsv", "--templates", dir}, {"analyze", dir}, {"analyze", "-f", "json", dir},
-		{"analyze", "-f", "markdown", dir}, {"patterns", dir}, {"formats", "detect", dir}, {"formats"},
+		{"parse", dir}, {"parse", "-o", "tsv", "--templates", dir}, {"analyze", "--no-index", dir}, {"analyze", "-f", "json", "--no-index", dir},
+		{"analyze", "-f", "markdown", "--no-index", dir}, {"analyze", "-f", "html", "--no-index", dir}, {"patterns", dir}, {"formats", "detect", dir}, {"formats"},
+		{"timeline", dir}, {"timeline", "--color", "always", "--level", "warn", dir},
+		{"index", "--index", idx, dir}, {"index", "--index", idx, "--status"}, {"search", "--index", idx, "*"},
+		{"search", "--index", idx, "-o", "jsonl", "--", "-level:info"}, {"search", "--index", idx, "--facet", "source", "*"},
+		{"analyze", "--quiet", "--output", filepath.Join(out, "report.html"), dir},
 	} {
 		if _, stderr, code := run(t, args...); code != 0 {
 			t.Fatalf("rca %v: exit %d: %s", args, code, stderr)
@@ -747,6 +772,22 @@ func TestHostileNoWrites(t *testing.T) {
 		if ents, _ := os.ReadDir(d); len(ents) != 0 {
 			t.Errorf("%s: rca wrote %v", d, ents)
 		}
+	}
+	if ents, _ := os.ReadDir(filepath.Dir(idx)); len(ents) != 1 || ents[0].Name() != "idx" {
+		t.Errorf("beside the --index folder: %v, want idx alone", ents)
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 1 || ents[0].Name() != "report.html" {
+		t.Errorf("--output folder holds %v, want report.html alone", ents)
+	}
+	// analyze without --no-index keeps its index in the cache: there only.
+	filepath.WalkDir(cache, func(p string, d fs.DirEntry, err error) error {
+		if rel, _ := filepath.Rel(cache, p); err == nil && !d.IsDir() && !strings.HasPrefix(rel, filepath.Join("rca", "index")+string(filepath.Separator)) {
+			t.Errorf("cache: rca wrote %s outside rca/index", rel)
+		}
+		return nil
+	})
+	if ents, _ := os.ReadDir(filepath.Join(cache, "rca", "index")); len(ents) != 1 {
+		t.Errorf("cache: %d index folders, want the bundle's one", len(ents))
 	}
 	for _, p := range []string{"/etc/cron.d/rca-hostile-absolute.log", "/tmp/rca-hostile-dotdot.log", filepath.Join(cwd, "..", "rca-hostile-inner-dotdot.log"),
 		filepath.Join(filepath.Dir(dir), "rca-hostile-inner-dotdot.log")} {

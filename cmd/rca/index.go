@@ -176,10 +176,12 @@ func runIndex(ctx context.Context, opts *indexOptions, stdout, stderr io.Writer)
 	for _, st := range stats {
 		u.SetFormat(st.Path, st.Format)
 	}
-	if err := readTails(ctx, plan, tails, po, u); err != nil {
+	tailStats, err := readTails(ctx, plan, tails, po, u)
+	if err != nil {
 		u.Abort()
 		return err
 	}
+	stats = append(stats, tailStats...)
 	s, err := u.Commit()
 	if err != nil {
 		return err
@@ -187,6 +189,7 @@ func runIndex(ctx context.Context, opts *indexOptions, stdout, stderr io.Writer)
 	for _, p := range s.Redone {
 		fmt.Fprintf(stderr, "rca: index: %s: its grown tail did not read as before; indexed whole\n", report.Terminal(p))
 	}
+	warnSkipped(stderr, stats)
 	rate := float64(s.Events) / max(s.Elapsed.Seconds(), 1e-9)
 	fmt.Fprintf(stdout, "index %s: %d files unchanged, %d indexed, %d grown (tail only), %d removed; %d events (%d notable, %d blocks) in %s, %.0f events/s\n",
 		ix.Dir(), s.Skipped, s.Full, s.Tail, s.Removed, s.Events, s.Notable, s.Blocks, s.Elapsed.Round(time.Millisecond), rate)
@@ -210,32 +213,43 @@ func runIndexStatus(opts *indexOptions, stdout io.Writer) error {
 }
 
 // readTails reads the grown inputs from where their new events start, then
-// reads whole those whose re-read tail did not agree with the index.
-func readTails(ctx context.Context, plan *parse.Plan, tails []int, po parse.Options, u *index.Update) error {
+// reads whole those whose re-read tail did not agree with the index. A
+// damaged input is read as far as it goes and said in its Stats, as Run
+// does; only a cancelled run is an error.
+func readTails(ctx context.Context, plan *parse.Plan, tails []int, po parse.Options, u *index.Update) ([]parse.Stats, error) {
 	nop := func(*event.Event) {}
-	for _, i := range tails {
-		in := &plan.Inputs[i]
-		off, line, _ := u.Resume(in.Path)
-		st, err := plan.ReadFrom(ctx, i, u.Format(in.Path), off, line, 0, po, nop)
-		if err != nil {
-			return err
+	var stats []parse.Stats
+	read := func(i int, format string, off, line int64) error {
+		st, err := plan.ReadFrom(ctx, i, format, off, line, 0, po, nop)
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
 		}
-		u.SetFormat(in.Path, st.Format)
+		if err != nil && st.Skipped == "" {
+			st.Skipped = err.Error()
+		}
+		st.Path = plan.Inputs[i].Path
+		stats = append(stats, st)
+		u.SetFormat(st.Path, st.Format)
+		return nil
+	}
+	for _, i := range tails {
+		off, line, _ := u.Resume(plan.Inputs[i].Path)
+		if err := read(i, u.Format(plan.Inputs[i].Path), off, line); err != nil {
+			return nil, err
+		}
 	}
 	redo := map[string]bool{}
 	for _, p := range u.Retry() {
 		redo[p] = true
 	}
 	for _, i := range tails {
-		if in := &plan.Inputs[i]; redo[in.Path] {
-			st, err := plan.ReadFrom(ctx, i, "", 0, 1, 0, po, nop)
-			if err != nil {
-				return err
+		if redo[plan.Inputs[i].Path] {
+			if err := read(i, "", 0, 1); err != nil {
+				return nil, err
 			}
-			u.SetFormat(in.Path, st.Format)
 		}
 	}
-	return nil
+	return stats, nil
 }
 
 // newRereader re-reads parts of inputs of an indexed bundle with the
@@ -277,19 +291,22 @@ func newRereader() index.Reread {
 		if !ok {
 			return fmt.Errorf("%s is no longer in the bundle: update the index (rca index PATH)", req.Path)
 		}
+		// A damaged input gives the events before the damage, as it did
+		// when it was indexed; only a cancelled search is an error.
 		if req.Ranges == nil {
-			_, err := plan.ReadFrom(ctx, i, req.Format, 0, 1, 0, po, emit)
-			return err
+			plan.ReadFrom(ctx, i, req.Format, 0, 1, 0, po, emit)
+			return ctx.Err()
 		}
 		if plan.Inputs[i].DiskPath() == "" {
 			// a stream (compressed, a member) is read from its start: once,
 			// up to the last range (the index keeps the events it asked for)
 			last := req.Ranges[len(req.Ranges)-1]
-			_, err := plan.ReadFrom(ctx, i, req.Format, 0, 1, last.End, po, emit)
-			return err
+			plan.ReadFrom(ctx, i, req.Format, 0, 1, last.End, po, emit)
+			return ctx.Err()
 		}
 		for _, r := range req.Ranges {
-			if _, err := plan.ReadFrom(ctx, i, req.Format, r.Off, r.Line, r.End, po, emit); err != nil {
+			plan.ReadFrom(ctx, i, req.Format, r.Off, r.Line, r.End, po, emit)
+			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}

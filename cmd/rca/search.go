@@ -152,7 +152,7 @@ func runSearch(ctx context.Context, opts *searchOptions, stdout, stderr io.Write
 			return keys[i] < keys[j]
 		})
 		for _, k := range keys {
-			fmt.Fprintf(w, "%d\t%s\n", facets[k], k)
+			fmt.Fprintf(w, "%d\t%s\n", facets[k], report.Terminal(k))
 		}
 	case opts.histogram > 0:
 		keys := make([]time.Time, 0, len(buckets))
@@ -235,6 +235,9 @@ func facetValue(ev *event.Event, f string) string {
 }
 
 // appendHitLine renders TIME SOURCE LEVEL MESSAGE (file:line), one line.
+// Everything but the time comes from the bundle and is escaped for a
+// terminal (report.Terminal): control bytes, C1 controls, bidi overrides
+// and invalid UTF-8 are shown, not acted on; the original stays in jsonl.
 func appendHitLine(b []byte, ev *event.Event) []byte {
 	if ev.Time.IsZero() {
 		b = append(b, '-')
@@ -250,11 +253,11 @@ func appendHitLine(b []byte, ev *event.Event) []byte {
 		msg = msg[:i]
 	}
 	b = append(b, ' ')
-	b = append(b, ev.Source...)
+	b = append(b, report.Terminal(ev.Source)...)
 	b = append(b, ' ')
-	b = append(b, lvl...)
+	b = append(b, report.Terminal(lvl)...)
 	b = append(b, ' ')
-	b = append(b, msg...)
-	b = fmt.Appendf(b, " (%s:%d)", ev.File, ev.Line)
+	b = append(b, report.Terminal(msg)...)
+	b = fmt.Appendf(b, " (%s:%d)", report.Terminal(ev.File), ev.Line)
 	return b
 }

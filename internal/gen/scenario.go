@@ -85,9 +85,17 @@ func Scenarios() []Scenario {
 	}
 }
 
-// ScenarioByName returns the scenario with that name.
+// Baselines returns the good runs that are not part of the suite: bundles
+// to compare scenarios with (`rca analyze --baseline`). "steady" is in
+// the suite and serves as a baseline too.
+func Baselines() []Scenario {
+	return []Scenario{scenarioSteadyHerrings()}
+}
+
+// ScenarioByName returns the scenario (of the suite or of Baselines) with
+// that name.
 func ScenarioByName(name string) (Scenario, bool) {
-	for _, s := range Scenarios() {
+	for _, s := range append(Scenarios(), Baselines()...) {
 		if s.Name == name {
 			return s, true
 		}

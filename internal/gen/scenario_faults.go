@@ -568,3 +568,24 @@ func scenarioSteady() Scenario {
 		},
 	}
 }
+
+// scenarioSteadyHerrings: an ordinary hour whose harmless trouble happens
+// too: every red herring of the suite (the catalog's CDN answering 502,
+// the mail relay timing out, a partner's webhook answering 503, a redeploy
+// of fulfillment, an analyst's heavy queries), each once, in its own part
+// of the hour. Not an outage: the good run a failing scenario is compared
+// with (`rca analyze --baseline`), so that what recurs harmlessly in good
+// runs is not taken for news. Not part of Scenarios(): the analysis of
+// the bundle alone does find the herrings' bursts.
+func scenarioSteadyHerrings() Scenario {
+	return Scenario{
+		Name:  "steady-herrings",
+		Truth: Truth{Note: "No outage: steady traffic, recurring noise and every red herring once."},
+		Story: "Steady traffic, recurring noise, and each red herring of the suite once: the harmless trouble of a good run.",
+		build: func(w *world) {
+			w.setup(svcFulfillment, nil, svcGateway, svcOrders, svcPayments, svcCatalog, svcFulfillment, svcKafka, svcMySQL)
+			w.everyHerring = true
+			w.run()
+		},
+	}
+}

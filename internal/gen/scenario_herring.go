@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -46,11 +47,36 @@ func (w *world) runHerring() {
 	}
 	h := ok[w.r.IntN(len(ok))]
 	w.herrKind = h
+	w.herrEnd = w.herringBurst(h, w.herring)
+}
+
+// allHerrings runs, one after the other, every red herring the world's
+// services allow, each once at a random time: the harmless trouble of a
+// good run (see scenarioSteadyHerrings).
+func (w *world) allHerrings() {
+	all := []string{herringCDN, herringSMTP, herringWebhook, herringRedeploy, herringReport}
+	// one slot each, so that they do not overlap
+	slot := (w.end.Sub(w.start) - 10*time.Minute) / time.Duration(len(all))
+	var kinds []string
+	for i, h := range all {
+		w.herrings = []string{h}
+		w.herrKind = ""
+		w.herring = w.start.Add(5*time.Minute + time.Duration(i)*slot + time.Duration(w.r.Int64N(int64(slot-3*time.Minute))))
+		w.runHerring()
+		if w.herrKind != "" {
+			kinds = append(kinds, w.herrKind)
+		}
+	}
+	w.herrKind = strings.Join(kinds, ", ")
+}
+
+// herringBurst writes one red herring starting at t0 and returns its end.
+func (w *world) herringBurst(h string, t0 time.Time) time.Time {
 	r := w.r
-	t0 := w.herring
-	w.herrEnd = t0.Add(time.Duration(120+r.IntN(60)) * time.Second)
+	end := t0.Add(time.Duration(120+r.IntN(60)) * time.Second)
+	w.herrEnd = end
 	w.note(t0, "red herring %s starts", h)
-	w.note(w.herrEnd, "red herring %s over", h)
+	w.note(end, "red herring %s over", h)
 	switch h {
 	case herringCDN:
 		// the background image-metadata refresher fails; requests are
@@ -86,7 +112,7 @@ func (w *world) runHerring() {
 		}
 		w.rejoin(a, coord, consumerThr, tag, "consumer-fulfillment-1-"+hexUUID(r), "orders-0, orders-1", 32, ready.Add(6*time.Second))
 	case herringReport:
-		for i, t := 0, t0; t.Before(w.herrEnd); i, t = i+1, t.Add(time.Duration(8+r.IntN(15))*time.Second) {
+		for i, t := 0, t0; t.Before(end); i, t = i+1, t.Add(time.Duration(8+r.IntN(15))*time.Second) {
 			qt := time.Duration(18000+r.IntN(26000)) * time.Millisecond
 			w.slow = append(w.slow, SlowQuery{End: t, User: "analyst", IP: "10.0.9.15", ID: 990000 + int64(i), QueryTime: qt, LockTime: time.Duration(r.IntN(900)) * time.Microsecond,
 				RowsSent: int64(r.IntN(5000)), RowsExamined: int64(40000000 + r.IntN(9000000)), DB: "shop",
@@ -96,4 +122,5 @@ func (w *world) runHerring() {
 			}
 		}
 	}
+	return end
 }

@@ -446,7 +446,10 @@ func (w *world) run() {
 	if w.db != nil {
 		w.db.noise(func(t time.Time) bool { return w.dbSilent(t) })
 	}
-	if !w.noHerring {
+	switch {
+	case w.everyHerring:
+		w.allHerrings()
+	case !w.noHerring:
 		w.runHerring()
 	}
 	w.gateway()

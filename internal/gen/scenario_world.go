@@ -95,6 +95,9 @@ type world struct {
 	gwTLS     []span            // gateway serving a certificate clients reject
 	notes     []string          // timeline for TRUTH.md
 	noHerring bool
+	// everyHerring: every red herring the services allow, each once (a
+	// good run with its harmless trouble; overrides noHerring)
+	everyHerring bool
 
 	nginx      *Nginx
 	conn       int64

@@ -54,8 +54,10 @@ type Analyzer struct {
 	cls      *Classifier
 	sources  []*sourceState
 	bySrc    map[string]int32
-	recs     []record
-	strs     map[string]string // interned file names and targets
+	recs     records
+	strs     map[string]string // interned targets (edges)
+	names    []string          // file names and targets of records; names[0] is ""
+	nameIdx  map[string]int32
 	edges    map[edgeKey]int64 // caller source -> address, from access logs and targets
 	first    time.Time
 	last     time.Time
@@ -66,6 +68,11 @@ type Analyzer struct {
 	runs     map[runKey]time.Time // the last record's time per run key
 	msgBytes int64                // message bytes kept in recs
 	msgCap   int64                // maxMessageBytes; tests lower it
+	// miners: one template miner per source name, shared by the baseline
+	// runs and the target so that their messages meet in the same templates
+	miners   map[string]*Miner
+	base     *baseline         // good runs (ObserveBaseline); nil: none
+	volRatio map[int32]float64 // per source, set by Finish when base != nil
 }
 
 // sourceState is what the analyzer keeps per source.
@@ -81,19 +88,26 @@ type sourceState struct {
 	firstByID map[string]time.Time // by final template id, set by settleTemplates
 }
 
-// record is a notable event: a warning or worse, or one with a kind.
+// record is a notable event: a warning or worse, or one with a kind. It is
+// kept small (88 bytes): a bundle of several GB has millions.
 type record struct {
 	t      time.Time // corrected for skew once estimated
 	src    int32
+	file   int32 // a.names index
+	target int32 // a.names index; 0: none
+	rank   int8  // the level's rank (event.Level.Rank)
+	dbLink bool  // the message is a client's failure to reach its database
 	kind   string
 	tmpl   *Template
-	level  event.Level
-	file   string
 	line   int64
-	target string
 	msg    string // first line, capped; "" past maxMessageBytes (see message)
-	dbLink bool   // the message is a client's failure to reach its database
 }
+
+// levelByRank names a level from its rank.
+var levelByRank = [...]event.Level{event.LevelNone, event.LevelTrace, event.LevelDebug, event.LevelInfo, event.LevelNotice, event.LevelWarn, event.LevelError, event.LevelFatal}
+
+// level is the record's level.
+func (r *record) level() event.Level { return levelByRank[r.rank] }
 
 // runKey names a run of repeats: a timeline row's (source, template, level).
 type runKey struct {
@@ -115,7 +129,18 @@ func NewAnalyzer(cfg Config) *Analyzer {
 	if cfg.MaxRecords <= 0 {
 		cfg.MaxRecords = defaultMaxRecords
 	}
-	return &Analyzer{cfg: cfg, cls: NewClassifier(), bySrc: map[string]int32{}, strs: map[string]string{}, edges: map[edgeKey]int64{}, runs: map[runKey]time.Time{}, msgCap: maxMessageBytes}
+	return &Analyzer{cfg: cfg, cls: NewClassifier(), bySrc: map[string]int32{}, strs: map[string]string{}, edges: map[edgeKey]int64{},
+		runs: map[runKey]time.Time{}, msgCap: maxMessageBytes, names: []string{""}, nameIdx: map[string]int32{"": 0}, miners: map[string]*Miner{}}
+}
+
+// miner is the template miner of a source.
+func (a *Analyzer) miner(name string) *Miner {
+	m := a.miners[name]
+	if m == nil {
+		m = NewMiner(MinerConfig{})
+		a.miners[name] = m
+	}
+	return m
 }
 
 func (a *Analyzer) intern(s string) string {
@@ -126,6 +151,20 @@ func (a *Analyzer) intern(s string) string {
 	return s
 }
 
+// ref is the index of s in a.names, added when new.
+func (a *Analyzer) ref(s string) int32 {
+	if i, ok := a.nameIdx[s]; ok {
+		return i
+	}
+	i := int32(len(a.names))
+	a.names = append(a.names, s)
+	a.nameIdx[s] = i
+	return i
+}
+
+// name is the string a.ref gave i for.
+func (a *Analyzer) name(i int32) string { return a.names[i] }
+
 func (a *Analyzer) source(name string) int32 {
 	if i, ok := a.bySrc[name]; ok {
 		return i
@@ -133,7 +172,7 @@ func (a *Analyzer) source(name string) int32 {
 	i := int32(len(a.sources))
 	a.bySrc[name] = i
 	a.sources = append(a.sources, &sourceState{
-		name: name, miner: NewMiner(MinerConfig{}), volume: map[int64]int64{},
+		name: name, miner: a.miner(name), volume: map[int64]int64{},
 		formats: map[string]int64{}, tmplFirst: map[*Template]time.Time{},
 	})
 	return i
@@ -193,7 +232,7 @@ func (a *Analyzer) Observe(ev *event.Event) {
 		s.tmplFirst[tmpl] = ev.Time
 	}
 	ev.TemplateID, ev.Template = tmpl.ID, tmpl.Text
-	if len(a.recs) >= a.cfg.MaxRecords {
+	if a.recs.len() >= a.cfg.MaxRecords {
 		a.dropped++
 		return
 	}
@@ -202,9 +241,9 @@ func (a *Analyzer) Observe(ev *event.Event) {
 		target = a.intern(target)
 		a.edges[edgeKey{si, target}]++
 	}
-	a.recs = append(a.recs, record{
-		t: ev.Time, src: si, kind: kind, tmpl: tmpl, level: ev.Level,
-		file: a.intern(ev.File), line: ev.Line, target: target, msg: a.keepMessage(si, tmpl, ev),
+	a.recs.add(record{
+		t: ev.Time, src: si, kind: kind, tmpl: tmpl, rank: int8(ev.Level.Rank()),
+		file: a.ref(ev.File), line: ev.Line, target: a.ref(target), msg: a.keepMessage(si, tmpl, ev),
 		dbLink: dbLinkKind(kind) && dbLinkFailure(firstLine(ev.Message)),
 	})
 }

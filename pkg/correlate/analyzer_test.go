@@ -28,11 +28,11 @@ func TestMessageBudget(t *testing.T) {
 		ev := &event.Event{Time: t0.Add(s.at), Source: "db", File: "db.log", Line: int64(i + 1), Level: event.LevelError, Message: s.msg, Lines: 1}
 		a.Observe(ev)
 	}
-	if len(a.recs) != len(steps) {
-		t.Fatalf("%d records, want %d", len(a.recs), len(steps))
+	if a.recs.len() != len(steps) {
+		t.Fatalf("%d records, want %d", a.recs.len(), len(steps))
 	}
 	for i, s := range steps {
-		r := &a.recs[i]
+		r := a.recs.at(i)
 		if got := r.msg != ""; got != s.kept {
 			t.Errorf("record %d kept its line = %v, want %v", i, got, s.kept)
 		}
@@ -44,7 +44,7 @@ func TestMessageBudget(t *testing.T) {
 			t.Errorf("record %d shows %q, want %q", i, got, want)
 		}
 	}
-	if r := &a.recs[1]; r.message() == "" || r.message() == steps[1].msg {
+	if r := a.recs.at(1); r.message() == "" || r.message() == steps[1].msg {
 		t.Errorf("a dropped line shows %q, want its template", r.message())
 	}
 	rows := a.timeline([]int{0, 1, 2, 3})

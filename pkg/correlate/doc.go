@@ -10,6 +10,10 @@
 //     per-source state and compact records of notable events;
 //   - stats.go, incidents.go: baselines from quiet periods, Poisson burst
 //     and silence tests with a Benjamini–Hochberg correction, windows;
+//   - baseline.go: baselines from good runs instead (ObserveBaseline, for
+//     `rca analyze --baseline`): per-series counts of the good runs, their
+//     dispersion (negative binomial), novelty against them;
+//   - diff.go: Differ, the template-level comparison of `rca diff`;
 //   - deps.go, skew.go, rank.go: dependency resolution (topology, host
 //     names, well-known ports), clock skew from cause/effect pairs, and the
 //     ranking of (service, kind) causes;

@@ -38,10 +38,14 @@ func (a *Analyzer) Finish(inputs []event.InputSummary, tool event.Tool) *event.R
 	if rep.Inputs == nil {
 		rep.Inputs = []event.InputSummary{}
 	}
+	a.settleTemplates()
+	if a.base != nil {
+		a.base.settle()
+		rep.Baseline = a.baselineReport()
+	}
 	if a.events == 0 {
 		return rep
 	}
-	a.settleTemplates()
 	res := newResolver(a.cfg.Topology, a.sources)
 	d := a.detect()
 	if !a.cfg.NoSkew {
@@ -86,8 +90,8 @@ func (a *Analyzer) Finish(inputs []event.InputSummary, tool event.Tool) *event.R
 func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incident, float64) {
 	from, to := a.windowRange(d, w)
 	var idx []int
-	for i := range a.recs {
-		if t := a.recs[i].t; !t.Before(from) && t.Before(to) {
+	for i := range a.recs.len() {
+		if t := a.recs.at(i).t; !t.Before(from) && t.Before(to) {
 			idx = append(idx, i)
 		}
 	}
@@ -119,16 +123,16 @@ func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incid
 		weight += math.Min(v, 150)
 	}
 	for _, i := range idx {
-		r := &a.recs[i]
+		r := a.recs.at(i)
 		name := a.sources[r.src].name
-		if (r.kind != "" || r.level.Rank() >= event.LevelError.Rank()) && !seen[name] {
+		if (r.kind != "" || int(r.rank) >= event.LevelError.Rank()) && !seen[name] {
 			seen[name] = true
 			inc.Services = append(inc.Services, name)
 		}
-		if r.level.Rank() >= event.LevelError.Rank() {
+		if int(r.rank) >= event.LevelError.Rank() {
 			errorsAt[name] = true
 		}
-		if r.level == event.LevelFatal {
+		if r.level() == event.LevelFatal {
 			fatal = true
 		}
 	}
@@ -150,7 +154,7 @@ func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incid
 	}
 	var rel []int
 	for _, i := range idx {
-		if a.relevant(d, w, from, &a.recs[i]) {
+		if a.relevant(d, w, from, a.recs.at(i)) {
 			rel = append(rel, i)
 		}
 	}
@@ -205,7 +209,7 @@ func (a *Analyzer) signals(idx []int, keep func(*record) bool) []event.Signal {
 	m := map[[2]string]*agg{}
 	var order [][2]string
 	for _, i := range idx {
-		r := &a.recs[i]
+		r := a.recs.at(i)
 		if r.kind == "" || !keep(r) {
 			continue
 		}
@@ -218,8 +222,8 @@ func (a *Analyzer) signals(idx []int, keep func(*record) bool) []event.Signal {
 		}
 		g.sig.Count++
 		g.sig.Last = event.Time{Time: r.t}
-		if r.target != "" {
-			g.targets[r.target]++
+		if t := a.name(r.target); t != "" {
+			g.targets[t]++
 		}
 	}
 	out := make([]event.Signal, 0, len(order))
@@ -246,15 +250,15 @@ func (a *Analyzer) signals(idx []int, keep func(*record) bool) []event.Signal {
 func (a *Analyzer) evidence(c *candidate) []event.Evidence {
 	out := []event.Evidence{}
 	add := func(i int) {
-		r := &a.recs[i]
-		out = append(out, event.Evidence{Time: event.Time{Time: r.t}, Source: a.sources[r.src].name, File: r.file, Line: r.line, Message: r.message()})
+		r := a.recs.at(i)
+		out = append(out, event.Evidence{Time: event.Time{Time: r.t}, Source: a.sources[r.src].name, File: a.name(r.file), Line: r.line, Message: r.message()})
 	}
 	seenTmpl := map[string]bool{}
 	for _, i := range c.own {
 		if len(out) >= maxEvidence/2+1 {
 			break
 		}
-		if t := a.recs[i].tmpl.ID; !seenTmpl[t] {
+		if t := a.recs.at(i).tmpl.ID; !seenTmpl[t] {
 			seenTmpl[t] = true
 			add(i)
 		}
@@ -264,7 +268,7 @@ func (a *Analyzer) evidence(c *candidate) []event.Evidence {
 		if len(out) >= maxEvidence {
 			break
 		}
-		if s := a.recs[i].src; !seenSrc[s] {
+		if s := a.recs.at(i).src; !seenSrc[s] {
 			seenSrc[s] = true
 			add(i)
 		}
@@ -287,8 +291,8 @@ func (a *Analyzer) timeline(idx []int) []event.TimelineRow {
 	}
 	live := map[key]*open{}
 	for _, i := range idx {
-		r := &a.recs[i]
-		k := key{r.src, r.tmpl.ID, r.level}
+		r := a.recs.at(i)
+		k := key{r.src, r.tmpl.ID, r.level()}
 		if o := live[k]; o != nil && r.t.Sub(o.last) <= timelineGap {
 			rows[o.row].Count++
 			o.last = r.t
@@ -298,8 +302,8 @@ func (a *Analyzer) timeline(idx []int) []event.TimelineRow {
 			continue
 		}
 		rows = append(rows, event.TimelineRow{
-			Time: event.Time{Time: r.t}, Service: a.sources[r.src].name, Level: event.Ptr(string(r.level)),
-			Kind: event.Ptr(r.kind), Message: r.message(), File: r.file, Line: r.line, Count: 1,
+			Time: event.Time{Time: r.t}, Service: a.sources[r.src].name, Level: event.Ptr(string(r.level())),
+			Kind: event.Ptr(r.kind), Message: r.message(), File: a.name(r.file), Line: r.line, Count: 1,
 		})
 		live[k] = &open{row: len(rows) - 1, last: r.t}
 	}
@@ -311,7 +315,13 @@ func (a *Analyzer) timeline(idx []int) []event.TimelineRow {
 // significant in the window, when its template is new there, or when its
 // kind is a cause a single line can carry (a shutdown, an OOM kill).
 func (a *Analyzer) relevant(d *detection, w spanWin, from time.Time, r *record) bool {
-	if kindPrior[r.kind] >= 0.7 {
+	if seen, covered := a.baselineKindSeen(r); covered && kindPrior[r.kind] >= 0.7 {
+		// against good runs: a cause kind they never showed counts; one
+		// they show (a deploy's restart) must be significant.
+		if !seen {
+			return true
+		}
+	} else if kindPrior[r.kind] >= 0.7 {
 		// a cause a single line can carry (a shutdown, an OOM kill) counts
 		// when it is rare in the bundle; one that recurs all day (MySQL's
 		// reverse-lookup warning) must be significant like any other
@@ -321,7 +331,7 @@ func (a *Analyzer) relevant(d *detection, w spanWin, from time.Time, r *record) 
 			return true
 		}
 	}
-	if ft, ok := a.firstSeen(r); ok && !ft.Before(from) {
+	if a.isNew(r, from) {
 		return true
 	}
 	k := seriesKey{src: r.src, kind: r.kind}
@@ -336,7 +346,7 @@ func (a *Analyzer) relevant(d *detection, w spanWin, from time.Time, r *record) 
 // upstream-failure series is significant in the window.
 func (a *Analyzer) userFacing(idx []int, d *detection, w spanWin, from time.Time) bool {
 	for _, i := range idx {
-		r := &a.recs[i]
+		r := a.recs.at(i)
 		if r.kind != "http_5xx" && r.kind != "upstream_unavailable" && r.kind != "timeout" {
 			continue
 		}

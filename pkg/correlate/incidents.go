@@ -18,7 +18,7 @@ type series struct {
 	key    seriesKey
 	counts map[int64]int64 // per analysis bucket
 	recs   []int           // indexes into Analyzer.recs, in time order
-	rate   float64         // normal per-bucket rate, from quiet periods
+	rate   float64         // normal per-bucket rate, from quiet periods or the baseline
 	total  int64
 	first  time.Time // the series' first event
 }
@@ -86,8 +86,8 @@ func (a *Analyzer) detect() *detection {
 	}
 	d.origin = first.Truncate(d.bucket)
 	d.n = int64(last.Sub(d.origin)/d.bucket) + 1
-	for i := range a.recs {
-		r := &a.recs[i]
+	for i := range a.recs.len() {
+		r := a.recs.at(i)
 		if r.t.Before(d.origin) || r.t.After(last) {
 			continue // a stray timestamp far outside the bundle's span
 		}
@@ -113,13 +113,18 @@ func (a *Analyzer) detect() *detection {
 	var ps []float64
 	m := 0
 	for _, s := range d.series {
-		s.rate = robustRate(s.counts, d.n, floor)
+		shape := math.Inf(1)
+		if a.base.covers(a.sources[s.key.src].name) {
+			s.rate, shape = a.baseRate(d, s.key)
+		} else {
+			s.rate = robustRate(s.counts, d.n, floor)
+		}
 		m += int(d.n)
 		for b, c := range s.counts {
 			if float64(c) <= s.rate {
 				continue
 			}
-			p := poissonUpper(c, s.rate)
+			p := burstP(c, s.rate, shape)
 			cells = append(cells, cell{bucket: b, s: s, src: s.key.src, count: c, p: p})
 			ps = append(ps, p)
 		}

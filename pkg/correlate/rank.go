@@ -98,15 +98,15 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 	// callersOf[x]: services failing against x; fails[x]: x fails against others.
 	fails := map[string]map[string]bool{}
 	for _, i := range idx {
-		r := &a.recs[i]
+		r := a.recs.at(i)
 		src := a.sources[r.src].name
-		if r.kind == "" && r.level.Rank() < event.LevelError.Rank() {
+		if r.kind == "" && int(r.rank) < event.LevelError.Rank() {
 			continue
 		}
 		if !a.relevant(d, w, from, r) {
 			continue
 		}
-		target := r.target
+		target := a.name(r.target)
 		if target == "" {
 			target = a.impliedTarget(r, res)
 		}
@@ -146,19 +146,19 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 		}
 		c.logged = res.isSource(c.service)
 		for _, i := range c.own {
-			if c.first.IsZero() || a.recs[i].t.Before(c.first) {
-				c.first = a.recs[i].t
+			if c.first.IsZero() || a.recs.at(i).t.Before(c.first) {
+				c.first = a.recs.at(i).t
 			}
 		}
 		for _, i := range c.blame {
-			if c.first.IsZero() || a.recs[i].t.Before(c.first) {
-				c.first = a.recs[i].t
+			if c.first.IsZero() || a.recs.at(i).t.Before(c.first) {
+				c.first = a.recs.at(i).t
 			}
 		}
 		novel := 0
 		for _, i := range c.own {
-			r := &a.recs[i]
-			if ft, ok := a.firstSeen(r); ok && !ft.Before(from) {
+			r := a.recs.at(i)
+			if a.isNew(r, from) {
 				novel++
 			}
 		}

@@ -60,9 +60,9 @@ func (a *Analyzer) addSeries(rep *event.Report) {
 		}
 		out[si] = ser
 	}
-	for i := range a.recs {
-		r := &a.recs[i]
-		switch rank := r.level.Rank(); {
+	for i := range a.recs.len() {
+		r := a.recs.at(i)
+		switch rank := int(r.rank); {
 		case rank >= event.LevelError.Rank():
 			out[r.src].Errors[index(r.t)]++
 		case rank == event.LevelWarn.Rank():

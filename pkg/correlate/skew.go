@@ -45,8 +45,8 @@ func (a *Analyzer) estimateSkew(d *detection, res *resolver) map[int32]time.Dura
 		from, to := a.windowRange(d, w)
 		firstFail := map[[2]int32]time.Time{} // (client, server) -> first failure
 		firstCause := map[int32]time.Time{}
-		for i := range a.recs {
-			r := &a.recs[i]
+		for i := range a.recs.len() {
+			r := a.recs.at(i)
 			if r.t.Before(from) || r.t.After(to) {
 				continue
 			}
@@ -55,8 +55,8 @@ func (a *Analyzer) estimateSkew(d *detection, res *resolver) map[int32]time.Dura
 					firstCause[r.src] = r.t
 				}
 			}
-			if clientFailureKinds[r.kind] && r.target != "" {
-				svc, isSrc := res.service(r.target)
+			if clientFailureKinds[r.kind] && r.target != 0 {
+				svc, isSrc := res.service(a.name(r.target))
 				if !isSrc {
 					continue
 				}
@@ -94,12 +94,12 @@ func (a *Analyzer) applySkew(skew map[int32]time.Duration) {
 	if len(skew) == 0 {
 		return
 	}
-	for i := range a.recs {
-		if s, ok := skew[a.recs[i].src]; ok {
-			a.recs[i].t = a.recs[i].t.Add(-s)
+	for i := range a.recs.len() {
+		if s, ok := skew[a.recs.at(i).src]; ok {
+			a.recs.at(i).t = a.recs.at(i).t.Add(-s)
 		}
 	}
-	sort.SliceStable(a.recs, func(i, j int) bool { return a.recs[i].t.Before(a.recs[j].t) })
+	sort.Stable(&a.recs)
 }
 
 // causeLead is how long before its first significant bucket an incident's

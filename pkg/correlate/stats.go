@@ -32,6 +32,55 @@ func poissonUpper(k int64, lambda float64) float64 {
 	return math.Min(1, sum)
 }
 
+// burstP is the chance of k or more events in a bucket whose normal count
+// has mean lambda and, when shape is finite, the over-dispersion of a
+// negative binomial of that shape (a series that bursts in good runs too);
+// shape +Inf is a Poisson.
+func burstP(k int64, lambda, shape float64) float64 {
+	if math.IsInf(shape, 1) {
+		return poissonUpper(k, lambda)
+	}
+	return negBinomUpper(k, lambda, shape)
+}
+
+// negBinomUpper is P(X >= k) for X negative binomial with mean mu and
+// shape r (variance mu + mu²/r), summed from k upwards like poissonUpper.
+func negBinomUpper(k int64, mu, r float64) float64 {
+	if k <= 0 {
+		return 1
+	}
+	if mu <= 0 {
+		return 0
+	}
+	q := mu / (r + mu) // chance of a "failure" step; P(X=x) ∝ Γ(x+r)/x! q^x
+	logp0 := r * math.Log(r/(r+mu))
+	term := func(x int64) float64 {
+		lgxr, _ := math.Lgamma(float64(x) + r)
+		lgr, _ := math.Lgamma(r)
+		lgx, _ := math.Lgamma(float64(x) + 1)
+		return math.Exp(lgxr - lgr - lgx + logp0 + float64(x)*math.Log(q))
+	}
+	if float64(k) <= mu {
+		// the lower part is short and its complement is not tiny
+		sum, t := 0.0, math.Exp(logp0)
+		for x := int64(0); x < k; x++ {
+			sum += t
+			t *= (float64(x) + r) / float64(x+1) * q
+		}
+		return math.Max(0, math.Min(1, 1-sum))
+	}
+	t := term(k)
+	sum := 0.0
+	for x := k; t > 1e-300 && x < k+200000; x++ {
+		sum += t
+		t *= (float64(x) + r) / float64(x+1) * q
+		if t < sum*1e-17 {
+			break
+		}
+	}
+	return math.Min(1, sum)
+}
+
 // poissonLowerStrict is P(X < k).
 func poissonLowerStrict(k int64, lambda float64) float64 {
 	term := math.Exp(-lambda)

@@ -83,3 +83,44 @@ func TestStrayTimestampsDoNotStretchTheSpan(t *testing.T) {
 		t.Errorf("%d incidents from two stray lines", len(rep.Incidents))
 	}
 }
+
+// negBinomDirect is P(X >= k) by summing the pmf from 0 (the complement),
+// for moderate values where that is accurate.
+func negBinomDirect(k int64, mu, r float64) float64 {
+	p := r / (r + mu)
+	sum := 0.0
+	for x := int64(0); x < k; x++ {
+		lg1, _ := math.Lgamma(float64(x) + r)
+		lg2, _ := math.Lgamma(r)
+		lg3, _ := math.Lgamma(float64(x) + 1)
+		sum += math.Exp(lg1 - lg2 - lg3 + r*math.Log(p) + float64(x)*math.Log(1-p))
+	}
+	return 1 - sum
+}
+
+func TestNegBinomUpper(t *testing.T) {
+	tests := []struct {
+		k     int64
+		mu, r float64
+	}{
+		{0, 1, 2}, {1, 0.2, 0.05}, {3, 0.2, 0.05}, {6, 0.21, 0.045}, {2, 5, 1}, {12, 5, 1}, {4, 3, 10}, {30, 3, 0.3},
+	}
+	for _, tt := range tests {
+		got, want := negBinomUpper(tt.k, tt.mu, tt.r), negBinomDirect(tt.k, tt.mu, tt.r)
+		if math.Abs(got-want) > 1e-9 {
+			t.Errorf("negBinomUpper(%d, %g, %g) = %.12g, want %.12g", tt.k, tt.mu, tt.r, got, want)
+		}
+	}
+	// r = 1 is a geometric: P(X >= k) = q^k with q = mu/(1+mu)
+	if got, want := negBinomUpper(40, 2, 1), math.Pow(2.0/3, 40); math.Abs(got-want) > 1e-12*want {
+		t.Errorf("negBinomUpper(40, 2, 1) = %g, want %g", got, want)
+	}
+	// a large shape is a Poisson
+	if got, want := negBinomUpper(9, 2, 1e6), poissonUpper(9, 2); math.Abs(got-want) > 1e-4*want {
+		t.Errorf("negBinomUpper(9, 2, 1e6) = %g, want the Poisson's %g", got, want)
+	}
+	// a burst that good runs show is far less surprising than under a Poisson of the same mean
+	if nb, po := burstP(8, 0.2, 0.05), burstP(8, 0.2, math.Inf(1)); nb < 1e3*po {
+		t.Errorf("burstP(8, 0.2, 0.05) = %g, not much above the Poisson's %g", nb, po)
+	}
+}

@@ -20,6 +20,38 @@ type Report struct {
 	// Series is each service's activity over the bundle's span (added in
 	// v1, additive): what a chart of error rate over time draws.
 	Series []Series `json:"series"`
+	// Baseline names the good runs the analysis compared the bundle with
+	// (`rca analyze --baseline`; added in v1, additive); null when the
+	// bundle's own quiet periods were its baseline.
+	Baseline *Baseline `json:"baseline"`
+}
+
+// Baseline says which good runs an analysis learned what is normal from.
+// Sources lists the sources the good runs have; Uncovered the sources of
+// the analysed bundle they lack, which were judged against the bundle's
+// own quiet periods instead.
+//
+// SharedTemplates is the share of the bundle's warning and error templates
+// (of the sources the good runs have) that the good runs show too: the
+// rest is new. Between runs of one system most templates are shared even
+// in an outage; a low share says the good runs are of another system (or
+// of a very different version), and the comparison means little.
+type Baseline struct {
+	Runs            []BaselineRun `json:"runs"`
+	Sources         []string      `json:"sources"`
+	Uncovered       []string      `json:"uncovered"`
+	SharedTemplates float64       `json:"shared_templates"`
+}
+
+// BaselineRun is one good run: the path it was read from, its events with
+// a time, its span and its inputs.
+type BaselineRun struct {
+	Path    string         `json:"path"`
+	Events  int64          `json:"events"`
+	Start   Time           `json:"start"`
+	End     Time           `json:"end"`
+	Minutes float64        `json:"minutes"`
+	Inputs  []InputSummary `json:"inputs"`
 }
 
 // Series counts one service's events in equal time buckets over the

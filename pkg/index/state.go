@@ -43,7 +43,8 @@ type FileState struct {
 	Data        string `json:"data"`     // its data file, relative to the index
 	DataLen     int64  `json:"data_len"` // the bytes of it this state uses
 	// Blocks are the plain blocks (events below warn without a kind), in
-	// file order; Notable blocks hold the other events, also in file order.
+	// file order; NotableBlocks hold the other events, also in file order,
+	// and keep them (and every event of a path that several inputs share).
 	Blocks        []Block `json:"blocks"`
 	NotableBlocks []Block `json:"notable_blocks"`
 }

@@ -69,12 +69,28 @@ type Summary struct {
 	Redone []string
 }
 
+func (s *Summary) count(a Action) {
+	switch a {
+	case Skip:
+		s.Skipped++
+	case Full:
+		s.Full++
+	case Tail:
+		s.Tail++
+	}
+}
+
 // fileWork is the update of one input. It is used by one goroutine at a
 // time (the one reading the input).
 type fileWork struct {
 	action Action
 	path   string
 	dir    string // the index's
+	// dup: more than one input has this path (archive members of one
+	// name). Their events are observed under mu and all kept in the index
+	// (as notable blocks), since a re-read could not tell them apart.
+	dup bool
+	mu  sync.Mutex
 	st     *FileState
 	dw     *dataWriter
 	err    error
@@ -118,6 +134,14 @@ func (x *Index) Begin(inputs []Input) (*Update, error) {
 	}
 	seen := map[string]bool{}
 	for _, in := range inputs {
+		if w := u.work[in.Path]; w != nil {
+			// An archive can hold two members of one name: their events
+			// share a display path and line numbers, and come from two
+			// readers at once. All of them are kept in the index.
+			w.dup = true
+			u.Summary.count(w.action)
+			continue
+		}
 		seen[in.Path] = true
 		old := x.st.Files[in.Path]
 		nw := &FileState{DiskPath: in.DiskPath, Size: in.Size, ModTime: in.ModTime, Member: in.Member}
@@ -132,14 +156,9 @@ func (x *Index) Begin(inputs []Input) (*Update, error) {
 				w.resume(old)
 			}
 		}
-		switch w.action {
-		case Skip:
-			u.Summary.Skipped++
-		case Full:
-			u.Summary.Full++
+		u.Summary.count(w.action)
+		if w.action == Full {
 			w.st.Data = x.newDataName()
-		case Tail:
-			u.Summary.Tail++
 		}
 		w.dir = x.dir
 		u.work[in.Path] = w
@@ -263,7 +282,7 @@ func (u *Update) Retry() []string {
 		}
 		out = append(out, p)
 		st := w.st
-		*w = fileWork{action: Full, path: p, dir: w.dir, dw: w.dw, pendEnd: -1,
+		*w = fileWork{action: Full, path: p, dir: w.dir, dw: w.dw, pendEnd: -1, dup: w.dup,
 			st: &FileState{DiskPath: st.DiskPath, Size: st.Size, ModTime: st.ModTime, Head: st.Head, Tail: st.Tail, Member: st.Member, Format: st.Format, Data: st.Data}}
 		u.Summary.Tail--
 		u.Summary.Full++
@@ -330,7 +349,12 @@ func (u *Update) Observe(ev *event.Event) {
 	if w == nil || w.action == Skip || w.err != nil || ev.Line < w.resumeLine {
 		return
 	}
+	if w.dup {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+	}
 	notable := Notable(ev)
+	kept := notable || w.dup
 	d := digest(ev)
 	if w.check != nil {
 		w.check.observe(ev, notable, d)
@@ -348,6 +372,8 @@ func (u *Update) Observe(ev *event.Event) {
 	if notable {
 		w.st.Notable++
 		w.addedNotable++
+	}
+	if kept {
 		b := &w.notable
 		w.add(b, ev, d)
 		w.buf = appendEvent(w.buf, ev)

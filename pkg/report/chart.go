@@ -14,7 +14,9 @@ import (
 // pale area, scaled to its peak), the incident windows shaded across all
 // lanes and each cause's first evidence marked on the lane of the service
 // that logged it. It is computed here as plain geometry and drawn as
-// inline SVG by the template: no script, nothing loaded.
+// inline SVG by the template: no script, nothing loaded. Text from the
+// bundle (service and file names) is escaped with Terminal here, like the
+// rest of the page, and for HTML by the template.
 
 const (
 	chartW      = 1000.0 // viewBox units
@@ -87,7 +89,8 @@ func newChart(r *event.Report) *chart {
 	for i, l := range ls.list {
 		laneOf[l.name] = i
 		y := c.Top + float64(i)*chartLaneH
-		cl := chartLane{Name: fit(l.name, 22), Full: l.name, Y: y, H: chartLaneH, Base: y + chartLaneH - 4, Stripe: i%2 == 0}
+		name := Terminal(l.name) // service names come from the bundle
+		cl := chartLane{Name: fit(name, 22), Full: name, Y: y, H: chartLaneH, Base: y + chartLaneH - 4, Stripe: i%2 == 0}
 		inner := chartLaneH - 10
 		var peakEv, peakErr int64
 		for b := 0; b < ls.n; b++ {
@@ -115,7 +118,7 @@ func newChart(r *event.Report) *chart {
 			from := ls.start.Add(time.Duration(b) * ls.bucket)
 			cl.Bars = append(cl.Bars, chartBar{
 				X: round1(c.PlotX + float64(b)*bw), Y: round1(cl.Base - h), W: round1(math.Max(bw-0.3, 0.8)), H: round1(h),
-				Title: fmt.Sprintf("%s: %d %s at %s (of %d events)", l.name, e, pluralS(int(e), "error", "errors"), from.UTC().Format("15:04:05Z"), l.series.Events[b]),
+				Title: fmt.Sprintf("%s: %d %s at %s (of %d events)", name, e, pluralS(int(e), "error", "errors"), from.UTC().Format("15:04:05Z"), l.series.Events[b]),
 			})
 		}
 		cl.PeakY = y + chartLaneH/2 + 4
@@ -144,8 +147,8 @@ func newChart(r *event.Report) *chart {
 			}
 			c.Marks = append(c.Marks, chartMark{
 				X: x(e.Time.Time), Y: round1(c.Top + float64(li)*chartLaneH + 10), Label: fmt.Sprint(cause.Rank), First: cause.Rank == 1,
-				Title: fmt.Sprintf("%s cause %d: %s — %s (%.0f%%); first evidence %s %s:%d", inc.ID, cause.Rank, cause.Service, cause.Kind,
-					cause.Confidence*100, clock(e.Time), e.File, e.Line),
+				Title: fmt.Sprintf("%s cause %d: %s — %s (%.0f%%); first evidence %s %s:%d", inc.ID, cause.Rank, Terminal(cause.Service), Terminal(cause.Kind),
+					cause.Confidence*100, clock(e.Time), Terminal(e.File), e.Line),
 			})
 		}
 	}

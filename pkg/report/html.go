@@ -14,15 +14,16 @@ import (
 var htmlSource string
 
 var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"clock": clock,
-	"day":   day,
-	"span":  span,
-	"deref": deref,
-	"pct":   func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
-	"bar":   func(f float64) float64 { return math.Round(math.Max(0, math.Min(1, f))*1000) / 10 },
-	"log":   func(s string) string { return Terminal(fit(s, docMessageMax)) },
-	"text":  Terminal,
-	"loc":   func(file string, line int64) string { return Terminal(fmt.Sprintf("%s:%d", file, line)) },
+	"clock":      clock,
+	"day":        day,
+	"span":       span,
+	"deref":      deref,
+	"noIncident": noIncident,
+	"pct":        func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+	"bar":        func(f float64) float64 { return math.Round(math.Max(0, math.Min(1, f))*1000) / 10 },
+	"log":        func(s string) string { return Terminal(fit(s, docMessageMax)) },
+	"text":       Terminal,
+	"loc":        func(file string, line int64) string { return Terminal(fmt.Sprintf("%s:%d", file, line)) },
 	"plural": func(n int, one, many string) string {
 		return fmt.Sprintf("%d %s", n, pluralS(n, one, many))
 	},
@@ -43,6 +44,7 @@ type htmlView struct {
 	R         *event.Report
 	Top       *top
 	Skew      string
+	Baseline  string
 	Chart     *chart
 	Incidents []htmlIncident
 }
@@ -61,7 +63,8 @@ type htmlIncident struct {
 // Content-Security-Policy that forbids it all, so it works offline and
 // as a CI artifact. All log text is HTML-escaped.
 func WriteHTML(w io.Writer, r *event.Report, o Options) error {
-	v := htmlView{Title: "rca analysis", R: r, Top: headline(r), Skew: skewLine(r.Inputs), Chart: newChart(r)}
+	v := htmlView{Title: "rca analysis", R: r, Top: headline(r), Skew: skewLine(r.Inputs), Chart: newChart(r),
+		Baseline: Terminal(baselineLine(r.Baseline))}
 	if o.Title != "" {
 		v.Title += " · " + Terminal(o.Title)
 	}

@@ -35,12 +35,15 @@ func WriteMarkdown(w io.Writer, r *event.Report, o Options) error {
 			h.Cause.Confidence*100, h.Inc.ID, h.Inc.Severity, span(h.Inc.Start, h.Inc.End))
 		ew.printf("> %s\n\n", MarkdownCell(h.Cause.Summary))
 	} else {
-		ew.printf("**No incident:** nothing deviates from the bundle's normal behaviour.\n\n")
+		ew.printf("**No incident:** %s\n\n", noIncident(r))
 	}
 	ew.printf("%d events in %d inputs · %d errors · %d warnings · %d %s · %s\n\n", s.Events, len(r.Inputs), s.Errors, s.Warnings,
 		s.Incidents, pluralS(s.Incidents, "incident", "incidents"), span(s.Start, s.End))
 	if sk := skewLine(r.Inputs); sk != "" {
 		ew.printf("Clock skew corrected: %s.\n\n", MarkdownCell(sk))
+	}
+	if bl := baselineLine(r.Baseline); bl != "" {
+		ew.printf("Baseline (good runs): %s.\n\n", MarkdownCell(bl))
 	}
 	for _, inc := range r.Incidents {
 		ew.printf("## %s · %s · %s\n\n", inc.ID, inc.Severity, span(inc.Start, inc.End))

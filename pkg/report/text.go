@@ -182,11 +182,20 @@ func WriteText(w io.Writer, r *event.Report, o Options) error {
 	if sk := skewLine(r.Inputs); sk != "" {
 		line(label("skew") + fit(Terminal(sk)+" (corrected)", o.Width-9))
 	}
+	if bl := baselineLine(r.Baseline); bl != "" {
+		for i, l := range wrap(Terminal(bl), o.Width-9) {
+			if i == 0 {
+				line(label("baseline") + l)
+			} else {
+				line(pad("", 9) + l)
+			}
+		}
+	}
 	ew.printf("\n")
 	writeSources(ew, r.Inputs, o, st)
 
 	if len(r.Incidents) == 0 {
-		ew.printf("\nNo incident: nothing deviates from the bundle's normal behaviour.\n")
+		ew.printf("\nNo incident: %s\n", noIncident(r))
 		return ew.err
 	}
 	for _, inc := range r.Incidents {

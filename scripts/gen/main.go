@@ -59,7 +59,7 @@ func run(args []string) error {
 		s, ok := gen.ScenarioByName(name)
 		if !ok {
 			var names []string
-			for _, s := range gen.Scenarios() {
+			for _, s := range append(gen.Scenarios(), gen.Baselines()...) {
 				names = append(names, s.Name)
 			}
 			return fmt.Errorf("unknown scenario %q (have: %s)", name, strings.Join(names, ", "))
