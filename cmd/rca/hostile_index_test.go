@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rca-dev/rca/pkg/report"
 )
@@ -313,28 +312,10 @@ func TestHostileIndexFileChangesWhileRead(t *testing.T) {
 	grow, shrink := filepath.Join(dir, "grow.log"), filepath.Join(dir, "shrink.log")
 	os.WriteFile(grow, []byte(body), 0o644)
 	os.WriteFile(shrink, []byte(body), 0o644)
-	done, stopped := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(stopped)
-		f, _ := os.OpenFile(grow, os.O_APPEND|os.O_WRONLY, 0)
-		defer f.Close()
-		for i := 0; ; i++ {
-			select {
-			case <-done:
-				return
-			default:
-			}
-			f.WriteString(line)
-			if i == 200 {
-				os.Truncate(shrink, 4096+17)
-			}
-			time.Sleep(50 * time.Microsecond)
-		}
-	}()
+	stop := churnFiles(grow, shrink, line)
 	idx := filepath.Join(t.TempDir(), "idx")
 	out, stderr, code := run(t, "index", "--index", idx, dir)
-	close(done)
-	<-stopped
+	stop()
 	if code != 0 || panicRE.MatchString(stderr) {
 		t.Fatalf("rca index: exit %d:\n%s", code, stderr)
 	}

@@ -697,15 +697,12 @@ func TestHostileUnreadable(t *testing.T) {
 // TestHostileFileChangesWhileRead: a log appended to and one truncated
 // while `rca parse` reads them (from other goroutines, as a live system
 // would): the run ends, the accounts add up, and a change seen is named.
-func TestHostileFileChangesWhileRead(t *testing.T) {
-	hermetic(t)
-	dir := t.TempDir()
-	line := "2023-08-15T06:00:00.000Z INFO a line of a live log, long enough to take a while\n"
-	grow, shrink := filepath.Join(dir, "grow.log"), filepath.Join(dir, "shrink.log")
-	os.WriteFile(grow, []byte(strings.Repeat(line, 100000)), 0o644)
-	os.WriteFile(shrink, []byte(strings.Repeat(line, 100000)), 0o644)
-	done := make(chan struct{})
+// churnFiles appends line to grow and, a moment later, truncates shrink,
+// while a command reads them; stop ends it and waits.
+func churnFiles(grow, shrink, line string) (stop func()) {
+	done, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(stopped)
 		f, _ := os.OpenFile(grow, os.O_APPEND|os.O_WRONLY, 0)
 		defer f.Close()
 		for i := 0; ; i++ {
@@ -721,8 +718,19 @@ func TestHostileFileChangesWhileRead(t *testing.T) {
 			time.Sleep(50 * time.Microsecond)
 		}
 	}()
+	return func() { close(done); <-stopped }
+}
+
+func TestHostileFileChangesWhileRead(t *testing.T) {
+	hermetic(t)
+	dir := t.TempDir()
+	line := "2023-08-15T06:00:00.000Z INFO a line of a live log, long enough to take a while\n"
+	grow, shrink := filepath.Join(dir, "grow.log"), filepath.Join(dir, "shrink.log")
+	os.WriteFile(grow, []byte(strings.Repeat(line, 100000)), 0o644)
+	os.WriteFile(shrink, []byte(strings.Repeat(line, 100000)), 0o644)
+	stop := churnFiles(grow, shrink, line)
 	_, stderr, code := run(t, "parse", "--stats", dir)
-	close(done)
+	stop()
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

@@ -55,8 +55,7 @@ type Analyzer struct {
 	sources  []*sourceState
 	bySrc    map[string]int32
 	recs     records
-	strs     map[string]string // interned targets (edges)
-	names    []string          // file names and targets of records; names[0] is ""
+	names    []string // interned file names and addresses; names[0] is ""
 	nameIdx  map[string]int32
 	edges    map[edgeKey]int64 // caller source -> address, from access logs and targets
 	first    time.Time
@@ -129,7 +128,7 @@ func NewAnalyzer(cfg Config) *Analyzer {
 	if cfg.MaxRecords <= 0 {
 		cfg.MaxRecords = defaultMaxRecords
 	}
-	return &Analyzer{cfg: cfg, cls: NewClassifier(), bySrc: map[string]int32{}, strs: map[string]string{}, edges: map[edgeKey]int64{},
+	return &Analyzer{cfg: cfg, cls: NewClassifier(), bySrc: map[string]int32{}, edges: map[edgeKey]int64{},
 		runs: map[runKey]time.Time{}, msgCap: maxMessageBytes, names: []string{""}, nameIdx: map[string]int32{"": 0}, miners: map[string]*Miner{}}
 }
 
@@ -143,13 +142,8 @@ func (a *Analyzer) miner(name string) *Miner {
 	return m
 }
 
-func (a *Analyzer) intern(s string) string {
-	if v, ok := a.strs[s]; ok {
-		return v
-	}
-	a.strs[s] = s
-	return s
-}
+// intern returns the one copy of s the analyzer keeps (see ref).
+func (a *Analyzer) intern(s string) string { return a.names[a.ref(s)] }
 
 // ref is the index of s in a.names, added when new.
 func (a *Analyzer) ref(s string) int32 {
