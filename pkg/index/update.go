@@ -91,9 +91,9 @@ type fileWork struct {
 	// (as notable blocks), since a re-read could not tell them apart.
 	dup bool
 	mu  sync.Mutex
-	st     *FileState
-	dw     *dataWriter
-	err    error
+	st  *FileState
+	dw  *dataWriter
+	err error
 
 	// Tail: events before resumeLine, and those up to the kept blocks'
 	// last lines, are indexed already.
