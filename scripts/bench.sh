@@ -110,6 +110,14 @@ if [ "$DIFF" != only ]; then
   fi
   run "rca parse" "'$RCA' parse -q '$BUNDLE'"
   run "rca analyze --no-index" "'$RCA' analyze --no-index --format json '$BUNDLE'"
+  # The search index (issue 4): analyze building a fresh index, a re-run of
+  # rca index on the unchanged bundle, and query latency on that index.
+  IDX="$WORK/index-$(basename "$BUNDLE")"
+  run "rca analyze (fresh index)" "rm -rf '$IDX' && '$RCA' analyze --index '$IDX' --format json '$BUNDLE'"
+  run "index: no-op re-run" "'$RCA' index --index '$IDX' '$BUNDLE'"
+  run "search: term" "'$RCA' search --count --index '$IDX' kind:upstream_unavailable"
+  run "search: phrase" "'$RCA' search --count --index '$IDX' '\"Lock wait timeout\"'"
+  run "search: 10-min range" "'$RCA' search --count --index '$IDX' --since 2023-08-15T06:00:00Z --until 2023-08-15T06:10:00Z ''"
 fi
 if [ "$DIFF" != 0 ]; then
   g2="grep -c ERROR (2 bundles)"
@@ -133,6 +141,10 @@ for name in "${NAMES[@]}"; do
   awk -v n="$name" -v s="${MED[$name]}" -v b="${NBYTES[$name]:-$BYTES}" -v e="${NEVENTS[$name]:-$EVENTS}" -v r="${RSS[$name]}" -v g="$base" -v l="$l" \
     'BEGIN {printf "%-30s %9.2f %8.0f %11s %9.0f %8.2f %8s\n", n, s, b/1e6/s, (n ~ /^rca/ ? sprintf("%.0f", e/s) : "-"), r/1024, s/g, (l > 0 ? sprintf("%.2f", s/l) : "-")}'
 done
+if [ -n "${MED["rca analyze (fresh index)"]:-}" ]; then
+  awk -v a="${MED["rca analyze (fresh index)"]}" -v n="${MED["rca analyze --no-index"]}" \
+    'BEGIN {printf "\nindex cost: analyze with a fresh index / analyze --no-index = %.2f\n", a/n}'
+fi
 echo
 echo "bundle: $BUNDLE ($FILES files, $(awk -v b="$BYTES" 'BEGIN{printf "%.0f", b/1e6}') MB, $EVENTS events), runs: $RUNS, median of each"
 if [ "$DIFF" != 0 ]; then

@@ -164,13 +164,20 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	if !opts.noIndex {
 		ix = beginAnalyzeIndex(opts.indexDir, opts.paths, &opts.ingest, plan, stderr)
 	}
+	if ix != nil {
+		// the index is built in the readers too, in file order
+		po.Transform = func(ev *event.Event) {
+			an.Classify(ev)
+			ix.observe(ev)
+		}
+	}
 
 	stats, err := plan.Run(ctx, po, func(ev *event.Event) error {
 		prog.event()
 		an.Observe(ev)
-		ix.add(ev)
 		return nil
 	})
+	ix.formats(stats)
 	ix.finish(err)
 	if err != nil {
 		return err

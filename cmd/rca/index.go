@@ -8,12 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rca-dev/rca/pkg/correlate"
 	"github.com/rca-dev/rca/pkg/event"
 	"github.com/rca-dev/rca/pkg/index"
 	"github.com/rca-dev/rca/pkg/parse"
+	"github.com/rca-dev/rca/pkg/report"
 	"github.com/spf13/cobra"
 )
 
@@ -30,11 +32,13 @@ func newIndexCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "index PATH...",
 		Short: "Build or update the bundle's search index",
-		Long: `index reads a bundle like analyze does and keeps a persistent full-text
-index of its events for rca search. Warnings, errors and classified events get
-documents of their own; the other events are indexed in blocks of lines that a
-search re-reads to verify, so results are exact. Files unchanged since the last
-run are not read again; a file that only grew has only its tail indexed.
+		Long: `index reads a bundle like analyze does and keeps a persistent search index
+of its events for rca search. Events are indexed in blocks, each with a sketch
+of its words and field values; warnings, errors and classified events are kept
+in the index, the other blocks are re-read from the bundle when a search may
+match them, and every candidate event is checked, so results are exact. Files
+unchanged since the last run are not read again; a file that only grew has only
+its tail read.
 
 The index lives in the user's cache directory, keyed by the bundle's absolute
 path, unless --index DIR or RCA_INDEX says otherwise.`,
@@ -101,11 +105,10 @@ func indexInputs(plan *parse.Plan) []index.Input {
 		if fi, err := os.Stat(disk); err == nil && fi.IsDir() {
 			disk = in.Root // a single file given on the command line
 		}
+		// the file on disk (a compressed file, an archive) is what changes
 		ii := index.Input{Path: in.Path, DiskPath: disk, Member: member, Size: in.Size, ModTime: in.ModTime}
-		if member {
-			if fi, err := os.Stat(disk); err == nil {
-				ii.Size, ii.ModTime = fi.Size(), fi.ModTime()
-			}
+		if fi, err := os.Stat(disk); err == nil {
+			ii.Size, ii.ModTime = fi.Size(), fi.ModTime()
 		}
 		out = append(out, ii)
 	}
@@ -145,24 +148,46 @@ func runIndex(ctx context.Context, opts *indexOptions, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
+	var tails []int
 	for i := range plan.Inputs {
-		if in := &plan.Inputs[i]; in.Skipped == "" && !u.Need(in.Path) {
+		in := &plan.Inputs[i]
+		if in.Skipped != "" {
+			continue
+		}
+		switch u.Action(in.Path) {
+		case index.Skip:
 			in.Skipped, in.Ignored = "unchanged since the last index update", true
+		case index.Tail:
+			// only its tail is read, below
+			in.Skipped, in.Ignored = "grown: its tail is read", true
+			tails = append(tails, i)
 		}
 	}
 	cls := correlate.NewClassifier()
-	po.Transform = func(ev *event.Event) { cls.Classify(ev) }
-	stats, err := plan.Run(ctx, po, func(ev *event.Event) error {
-		u.Add(ev)
-		return nil
-	})
+	po.Transform = func(ev *event.Event) {
+		cls.Classify(ev)
+		u.Observe(ev)
+	}
+	stats, err := plan.Run(ctx, po, func(*event.Event) error { return nil })
 	if err != nil {
 		u.Abort()
 		return err
 	}
+	for _, st := range stats {
+		u.SetFormat(st.Path, st.Format)
+	}
+	tailStats, err := readTails(ctx, plan, tails, po, u)
+	if err != nil {
+		u.Abort()
+		return err
+	}
+	stats = append(stats, tailStats...)
 	s, err := u.Commit()
 	if err != nil {
 		return err
+	}
+	for _, p := range s.Redone {
+		fmt.Fprintf(stderr, "rca: index: %s: its grown tail did not read as before; indexed whole\n", report.Terminal(p))
 	}
 	warnSkipped(stderr, stats)
 	rate := float64(s.Events) / max(s.Elapsed.Seconds(), 1e-9)
@@ -182,39 +207,111 @@ func runIndexStatus(opts *indexOptions, stdout io.Writer) error {
 	}
 	defer ix.Close()
 	s := ix.Status()
-	fmt.Fprintf(stdout, "index:    %s\nbundle:   %s\nupdated:  %s\nfiles:    %d\nevents:   %d (%d notable as documents, the rest in %d blocks)\ndocuments: %d\nsize:     %.1f MiB\nmapping:  v%d\n",
-		s.Dir, strings.Join(ix.State().Paths, " "), s.Updated.Format(time.RFC3339), s.Files, s.Events, s.Notable, s.Blocks, s.Docs, float64(s.Bytes)/(1<<20), index.MappingVersion)
+	fmt.Fprintf(stdout, "index:    %s\nbundle:   %s\nupdated:  %s\nfiles:    %d\nevents:   %d (%d notable, kept in %d blocks; the rest in %d blocks)\nsize:     %.1f MiB\nmapping:  v%d\n",
+		s.Dir, strings.Join(ix.State().Paths, " "), s.Updated.Format(time.RFC3339), s.Files, s.Events, s.Notable, s.NotableBlocks, s.Blocks, float64(s.Bytes)/(1<<20), index.MappingVersion)
 	return nil
 }
 
-// rereader re-reads inputs of an indexed bundle with the settings the index
-// was built with, classified like analyze classifies.
-func rereader(ctx context.Context, paths []string, st index.State, emit func(*event.Event)) error {
-	var c ingestConfig
-	if err := json.Unmarshal([]byte(st.Config), &c); err != nil {
-		return fmt.Errorf("index settings: %w", err)
+// readTails reads the grown inputs from where their new events start, then
+// reads whole those whose re-read tail did not agree with the index. A
+// damaged input is read as far as it goes and said in its Stats, as Run
+// does; only a cancelled run is an error.
+func readTails(ctx context.Context, plan *parse.Plan, tails []int, po parse.Options, u *index.Update) ([]parse.Stats, error) {
+	nop := func(*event.Event) {}
+	var stats []parse.Stats
+	read := func(i int, format string, off, line int64) error {
+		st, err := plan.ReadFrom(ctx, i, format, off, line, 0, po, nop)
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		if err != nil && st.Skipped == "" {
+			st.Skipped = err.Error()
+		}
+		st.Path = plan.Inputs[i].Path
+		stats = append(stats, st)
+		u.SetFormat(st.Path, st.Format)
+		return nil
 	}
-	f := ingestFlags{formats: c.Formats, sources: c.Sources, zones: c.Zones, maxLine: c.MaxLine}
-	plan, po, err := f.plan(st.Paths)
-	if err != nil {
-		return err
-	}
-	want := map[string]bool{}
-	for _, p := range paths {
-		want[p] = true
-	}
-	for i := range plan.Inputs {
-		if in := &plan.Inputs[i]; !want[in.Path] && in.Skipped == "" {
-			in.Skipped = "not a candidate"
+	for _, i := range tails {
+		off, line, _ := u.Resume(plan.Inputs[i].Path)
+		if err := read(i, u.Format(plan.Inputs[i].Path), off, line); err != nil {
+			return nil, err
 		}
 	}
-	cls := correlate.NewClassifier()
-	po.Transform = func(ev *event.Event) { cls.Classify(ev) }
-	_, err = plan.Run(ctx, po, func(ev *event.Event) error {
-		emit(ev)
+	redo := map[string]bool{}
+	for _, p := range u.Retry() {
+		redo[p] = true
+	}
+	for _, i := range tails {
+		if redo[plan.Inputs[i].Path] {
+			if err := read(i, "", 0, 1); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return stats, nil
+}
+
+// newRereader re-reads parts of inputs of an indexed bundle with the
+// settings the index was built with, classified like analyze classifies:
+// plain files from the byte offset asked, other inputs from their start.
+// It is safe for concurrent use (on different inputs).
+func newRereader() index.Reread {
+	var (
+		once  sync.Once
+		err   error
+		plan  *parse.Plan
+		po    parse.Options
+		input map[string]int
+	)
+	setup := func(st index.State) error {
+		var c ingestConfig
+		if err := json.Unmarshal([]byte(st.Config), &c); err != nil {
+			return fmt.Errorf("index settings: %w", err)
+		}
+		f := ingestFlags{formats: c.Formats, sources: c.Sources, zones: c.Zones, maxLine: c.MaxLine}
+		p, o, err := f.plan(st.Paths)
+		if err != nil {
+			return err
+		}
+		cls := correlate.NewClassifier()
+		o.Transform = func(ev *event.Event) { cls.Classify(ev) }
+		plan, po, input = p, o, map[string]int{}
+		for i, in := range p.Inputs {
+			input[in.Path] = i
+		}
 		return nil
-	})
-	return err
+	}
+	return func(ctx context.Context, st index.State, req index.ReadRequest, emit func(*event.Event)) error {
+		once.Do(func() { err = setup(st) })
+		if err != nil {
+			return err
+		}
+		i, ok := input[req.Path]
+		if !ok {
+			return fmt.Errorf("%s is no longer in the bundle: update the index (rca index PATH)", req.Path)
+		}
+		// A damaged input gives the events before the damage, as it did
+		// when it was indexed; only a cancelled search is an error.
+		if req.Ranges == nil {
+			plan.ReadFrom(ctx, i, req.Format, 0, 1, 0, po, emit)
+			return ctx.Err()
+		}
+		if plan.Inputs[i].DiskPath() == "" {
+			// a stream (compressed, a member) is read from its start: once,
+			// up to the last range (the index keeps the events it asked for)
+			last := req.Ranges[len(req.Ranges)-1]
+			plan.ReadFrom(ctx, i, req.Format, 0, 1, last.End, po, emit)
+			return ctx.Err()
+		}
+		for _, r := range req.Ranges {
+			plan.ReadFrom(ctx, i, req.Format, r.Off, r.Line, r.End, po, emit)
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // analyzeIndex is analyze's index update: an extra consumer of the event
@@ -240,9 +337,19 @@ func beginAnalyzeIndex(dirFlag string, paths []string, ingest *ingestFlags, plan
 	return &analyzeIndex{ix: ix, u: u, stderr: stderr}
 }
 
-func (a *analyzeIndex) add(ev *event.Event) {
+// observe is called for every event in the reader goroutines (file order).
+func (a *analyzeIndex) observe(ev *event.Event) {
 	if a != nil {
-		a.u.Add(ev)
+		a.u.Observe(ev)
+	}
+}
+
+// formats records the format each input was read as.
+func (a *analyzeIndex) formats(stats []parse.Stats) {
+	if a != nil {
+		for _, st := range stats {
+			a.u.SetFormat(st.Path, st.Format)
+		}
 	}
 }
 
@@ -255,7 +362,11 @@ func (a *analyzeIndex) finish(runErr error) {
 		a.u.Abort()
 		return
 	}
-	if _, err := a.u.Commit(); err != nil {
+	s, err := a.u.Commit()
+	if err != nil {
 		fmt.Fprintf(a.stderr, "rca: index not updated: %v\n", err)
+	}
+	for _, p := range s.Redone {
+		fmt.Fprintf(a.stderr, "rca: index: %s: its grown tail did not read as before; it is indexed whole next time\n", report.Terminal(p))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -38,6 +39,21 @@ func TestIndexSearchCommands(t *testing.T) {
 	out, _, _ = run(t, "search", "--index", dir, "--output", "jsonl", "--count", "kind:database_lock")
 	if strings.TrimSpace(out) != "78" {
 		t.Errorf("count: %q", out)
+	}
+	// --sort score: the same hits, the events holding every word first
+	byTime, _, _ := run(t, "search", "--index", dir, "timed out upstream")
+	byScore, _, code := run(t, "search", "--index", dir, "--sort", "score", "timed out upstream")
+	ts, ss := strings.Split(strings.TrimSpace(byTime), "\n"), strings.Split(strings.TrimSpace(byScore), "\n")
+	if code != 0 || len(ts) != len(ss) || len(ss) < 2 {
+		t.Fatalf("--sort score: exit %d, %d lines, by time %d", code, len(ss), len(ts))
+	}
+	if !strings.Contains(ss[0], "upstream timed out") || strings.Contains(ss[len(ss)-1], "upstream timed out") {
+		t.Errorf("--sort score: first %q, last %q", ss[0], ss[len(ss)-1])
+	}
+	sort.Strings(ts)
+	sort.Strings(ss)
+	if strings.Join(ts, "\n") != strings.Join(ss, "\n") {
+		t.Errorf("--sort score changed the hits, not only their order")
 	}
 	out, _, _ = run(t, "index", "--index", dir, "--status")
 	if !strings.Contains(out, "events:   10544") {

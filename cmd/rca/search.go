@@ -28,6 +28,7 @@ type searchOptions struct {
 	count     bool
 	facet     string
 	histogram time.Duration
+	sort      string
 	verbose   bool
 }
 
@@ -39,8 +40,10 @@ func newSearchCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 		Long: `search asks the index that rca index (or rca analyze) built. QUERY is bleve's
 query-string syntax: words and "phrases" search the message; field:value
 searches a field (source, level, kind, format, file, and extracted fields such as
-status, method, path, upstream); numbers take ranges (status:>=500); +term must
-match, -term must not. Results are exact: every matching event, no false hits.
+status, method, path, upstream); numbers take ranges (status:>=500, line:<100);
++term must match, -term must not; word* and /regexp/ match terms, word~1 within
+an edit. Results are exact: every matching event, no false hits. They come in
+time order, or by relevance with --sort score (bleve's TF-IDF over the hits).
 
 The index is the one of PATH (as given to rca index), or --index DIR / RCA_INDEX.`,
 		Example: `  rca search kind:connection_refused testdata/bundles/invoice-outage
@@ -64,7 +67,9 @@ The index is the one of PATH (as given to rca index), or --index DIR / RCA_INDEX
 	fl.BoolVar(&opts.count, "count", false, "print only the number of matching events")
 	fl.StringVar(&opts.facet, "facet", "", "count matches by `FIELD`: source, kind or level")
 	fl.DurationVar(&opts.histogram, "histogram", 0, "count matches per time bucket of `WIDTH` (e.g. 1m)")
+	fl.StringVar(&opts.sort, "sort", "time", "order of the results: `time` or score (most relevant first)")
 	fl.BoolVarP(&opts.verbose, "verbose", "v", false, "say on stderr how the search ran")
+	_ = cmd.RegisterFlagCompletionFunc("sort", cobra.FixedCompletions([]string{"time", "score"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -76,6 +81,9 @@ func runSearch(ctx context.Context, opts *searchOptions, stdout, stderr io.Write
 	case "", "source", "kind", "level":
 	default:
 		return fmt.Errorf("--facet %q: want source, kind or level", opts.facet)
+	}
+	if opts.sort != "time" && opts.sort != "score" {
+		return fmt.Errorf("--sort %q: want time or score", opts.sort)
 	}
 	q := index.Query{Text: opts.query, Sources: opts.sources, Levels: opts.levels, Kinds: opts.kinds}
 	var err error
@@ -95,69 +103,119 @@ func runSearch(ctx context.Context, opts *searchOptions, stdout, stderr io.Write
 	}
 	defer ix.Close()
 	start := time.Now()
-	hits, ss, err := ix.Search(ctx, q, rereader)
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	var (
+		n         int
+		facets    = map[string]int{}
+		buckets   = map[time.Time]int{}
+		hits      []*event.Event
+		aggregate = opts.count || opts.facet != "" || opts.histogram > 0
+	)
+	ss, err := ix.Search(ctx, q, newRereader(), func(ev *event.Event) {
+		n++
+		switch {
+		case opts.count:
+		case opts.facet != "":
+			facets[facetValue(ev, opts.facet)]++
+		case opts.histogram > 0:
+			if !ev.Time.IsZero() {
+				buckets[ev.Time.Truncate(opts.histogram)]++
+			}
+		default:
+			ev.TemplateID, ev.Template = "", ""
+			hits = append(hits, ev)
+		}
+	})
 	if err != nil {
 		return err
 	}
-	if opts.verbose {
-		fmt.Fprintf(stderr, "rca: %d hits (%d notable, %d from %d candidate blocks re-read) in %s\n",
-			len(hits), ss.Notable, ss.Verified, ss.Candidates, time.Since(start).Round(time.Microsecond))
+	for _, p := range ss.Stale {
+		fmt.Fprintf(stderr, "rca: warning: %s changed since it was indexed; results for it may be incomplete: update the index (rca index PATH)\n", report.Terminal(p))
 	}
-	w := bufio.NewWriter(stdout)
-	defer w.Flush()
+	if opts.verbose {
+		fmt.Fprintf(stderr, "rca: %d hits (%d notable from %d of %d blocks; %d from %d blocks re-read, %d read whole again) in %s\n",
+			n, ss.Notable, ss.NotableCandidates, ss.Blocks, ss.Verified, ss.Candidates, ss.Redone, time.Since(start).Round(time.Microsecond))
+	}
 	switch {
 	case opts.count:
-		fmt.Fprintln(w, len(hits))
+		fmt.Fprintln(w, n)
 	case opts.facet != "":
-		counts := map[string]int{}
-		for _, h := range hits {
-			counts[facetValue(h.Event, opts.facet)]++
-		}
-		keys := make([]string, 0, len(counts))
-		for k := range counts {
+		keys := make([]string, 0, len(facets))
+		for k := range facets {
 			keys = append(keys, k)
 		}
 		sort.Slice(keys, func(i, j int) bool {
-			if counts[keys[i]] != counts[keys[j]] {
-				return counts[keys[i]] > counts[keys[j]]
+			if facets[keys[i]] != facets[keys[j]] {
+				return facets[keys[i]] > facets[keys[j]]
 			}
 			return keys[i] < keys[j]
 		})
 		for _, k := range keys {
-			fmt.Fprintf(w, "%d\t%s\n", counts[k], report.Terminal(k))
+			fmt.Fprintf(w, "%d\t%s\n", facets[k], report.Terminal(k))
 		}
 	case opts.histogram > 0:
-		var order []time.Time
-		counts := map[time.Time]int{}
-		for _, h := range hits {
-			if h.Event.Time.IsZero() {
-				continue
-			}
-			b := h.Event.Time.Truncate(opts.histogram)
-			if counts[b] == 0 {
-				order = append(order, b)
-			}
-			counts[b]++
+		keys := make([]time.Time, 0, len(buckets))
+		for k := range buckets {
+			keys = append(keys, k)
 		}
-		for _, b := range order {
-			fmt.Fprintf(w, "%s\t%d\n", b.Format(time.RFC3339), counts[b])
+		sort.Slice(keys, func(i, j int) bool { return keys[i].Before(keys[j]) })
+		for _, b := range keys {
+			fmt.Fprintf(w, "%s\t%d\n", b.Format(time.RFC3339), buckets[b])
 		}
-	default:
-		var buf []byte
-		for _, h := range hits {
-			buf = buf[:0]
-			if opts.output == "jsonl" {
-				buf = h.Event.AppendJSON(buf)
-			} else {
-				buf = appendHitLine(buf, h.Event)
-			}
-			buf = append(buf, '\n')
-			if _, err := w.Write(buf); err != nil {
-				return err
-			}
+	}
+	if aggregate {
+		return w.Flush()
+	}
+	sortHits(hits)
+	if opts.sort == "score" {
+		scores, err := index.Score(q, hits)
+		if err != nil {
+			return err
+		}
+		idx := make([]int, len(hits))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
+		sorted := make([]*event.Event, len(hits))
+		for i, k := range idx {
+			sorted[i] = hits[k]
+		}
+		hits = sorted
+	}
+	var buf []byte
+	for _, ev := range hits {
+		buf = buf[:0]
+		if opts.output == "jsonl" {
+			buf = ev.AppendJSON(buf)
+		} else {
+			buf = appendHitLine(buf, ev)
+		}
+		buf = append(buf, '\n')
+		if _, err := w.Write(buf); err != nil {
+			return err
 		}
 	}
 	return w.Flush()
+}
+
+// sortHits puts hits in time order (then file, line); events without a
+// time come last.
+func sortHits(hits []*event.Event) {
+	sort.SliceStable(hits, func(i, j int) bool {
+		a, b := hits[i], hits[j]
+		if !a.Time.Equal(b.Time) {
+			if a.Time.IsZero() || b.Time.IsZero() {
+				return b.Time.IsZero()
+			}
+			return a.Time.Before(b.Time)
+		}
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
 }
 
 func facetValue(ev *event.Event, f string) string {

@@ -3,7 +3,6 @@ package index
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,15 +10,12 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/blevesearch/bleve/v2"
 )
 
 // Index is an open, locked index directory.
 type Index struct {
 	dir  string
 	lock *os.File
-	bl   bleve.Index
 	st   *State
 }
 
@@ -98,7 +94,7 @@ func Open(dir string, o Options) (*Index, error) {
 		}
 		why = "state file unreadable"
 	case st == nil:
-		if _, err := os.Stat(filepath.Join(dir, "bleve")); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, "data")); err == nil {
 			why = "no state file"
 		}
 	case st.Version != MappingVersion:
@@ -115,34 +111,23 @@ func Open(dir string, o Options) (*Index, error) {
 	}
 	if why != "" {
 		logf("%s: rebuilding %s", why, dir)
-		if err := os.RemoveAll(filepath.Join(dir, "bleve")); err != nil {
-			return fail(fmt.Errorf("rebuild index: %w", err))
+		for _, sub := range []string{"bleve", "data"} { // bleve: the data of mapping v2 and before
+			if err := os.RemoveAll(filepath.Join(dir, sub)); err != nil {
+				return fail(fmt.Errorf("rebuild index: %w", err))
+			}
 		}
 		st = nil
 	}
 	if st == nil {
-		st = &State{Version: MappingVersion, Files: map[string]*FileState{}}
+		if o.ReadOnly {
+			return fail(fmt.Errorf("no index at %s: run rca index PATH (or rca analyze) first", dir))
+		}
+		st = &State{Version: MappingVersion, Complete: true, Files: map[string]*FileState{}}
 	}
 	if o.Paths != nil {
 		st.Paths, st.Config = o.Paths, o.Config
 	}
 	x.st = st
-	bdir := filepath.Join(dir, "bleve")
-	if _, err := os.Stat(bdir); err == nil {
-		bl, err := bleve.Open(bdir)
-		if err != nil {
-			return fail(fmt.Errorf("index %s is corrupt (%v): rebuild it with rca index --rebuild", dir, err))
-		}
-		x.bl = bl
-	} else if errors.Is(err, os.ErrNotExist) && !o.ReadOnly {
-		bl, err := bleve.New(bdir, newMapping())
-		if err != nil {
-			return fail(fmt.Errorf("create index: %w", err))
-		}
-		x.bl = bl
-	} else {
-		return fail(fmt.Errorf("open index: %w", err))
-	}
 	return x, nil
 }
 
@@ -154,29 +139,24 @@ func (x *Index) State() *State { return x.st }
 
 // Close closes the index and releases the lock.
 func (x *Index) Close() error {
-	var err error
-	if x.bl != nil {
-		err = x.bl.Close()
-		x.bl = nil
-	}
 	if x.lock != nil {
 		x.lock.Close()
 		x.lock = nil
 	}
-	return err
+	return nil
 }
 
 // Status summarises the index.
 type Status struct {
-	Dir      string
-	Files    int
-	Events   int64
-	Notable  int64
-	Blocks   int
-	Docs     uint64
-	Bytes    int64
-	Updated  time.Time
-	Complete bool
+	Dir           string
+	Files         int
+	Events        int64
+	Notable       int64
+	Blocks        int // plain blocks
+	NotableBlocks int
+	Bytes         int64
+	Updated       time.Time
+	Complete      bool
 }
 
 // Status reports what the index holds.
@@ -186,8 +166,8 @@ func (x *Index) Status() Status {
 		s.Events += f.Events
 		s.Notable += f.Notable
 		s.Blocks += len(f.Blocks)
+		s.NotableBlocks += len(f.NotableBlocks)
 	}
-	s.Docs, _ = x.bl.DocCount()
 	filepath.Walk(x.dir, func(_ string, fi os.FileInfo, err error) error {
 		if err == nil && !fi.IsDir() {
 			s.Bytes += fi.Size()

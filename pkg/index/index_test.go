@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,14 +43,33 @@ func events(t testing.TB, paths []string, only map[string]bool, emit func(*event
 	return plan
 }
 
+// reread re-reads parts of inputs the way rca search does: plain files
+// from the byte offset asked.
 func reread(t testing.TB) index.Reread {
-	return func(ctx context.Context, paths []string, st index.State, emit func(*event.Event)) error {
-		only := map[string]bool{}
-		for _, p := range paths {
-			only[p] = true
+	return func(ctx context.Context, st index.State, req index.ReadRequest, emit func(*event.Event)) error {
+		plan := events(t, st.Paths, nil, nil)
+		cls := correlate.NewClassifier()
+		po := parse.Options{MaxLine: parse.DefaultMaxLine, Transform: func(ev *event.Event) { cls.Classify(ev) }}
+		for i, in := range plan.Inputs {
+			if in.Path != req.Path {
+				continue
+			}
+			if req.Ranges == nil {
+				_, err := plan.ReadFrom(ctx, i, req.Format, 0, 1, 0, po, emit)
+				return err
+			}
+			if in.DiskPath() == "" {
+				_, err := plan.ReadFrom(ctx, i, req.Format, 0, 1, req.Ranges[len(req.Ranges)-1].End, po, emit)
+				return err
+			}
+			for _, r := range req.Ranges {
+				if _, err := plan.ReadFrom(ctx, i, req.Format, r.Off, r.Line, r.End, po, emit); err != nil {
+					return err
+				}
+			}
+			return nil
 		}
-		events(t, st.Paths, only, emit)
-		return nil
+		return fmt.Errorf("%s: not in the bundle", req.Path)
 	}
 }
 
@@ -65,13 +83,17 @@ func inputs(plan *parse.Plan) []index.Input {
 		if i := strings.Index(disk, "!/"); i >= 0 {
 			disk, member = disk[:i], true
 		}
-		out = append(out, index.Input{Path: in.Path, DiskPath: filepath.Join(in.Root, disk), Member: member, Size: in.Size, ModTime: in.ModTime})
+		ii := index.Input{Path: in.Path, DiskPath: filepath.Join(in.Root, disk), Member: member}
+		if fi, err := os.Stat(ii.DiskPath); err == nil {
+			ii.Size, ii.ModTime = fi.Size(), fi.ModTime()
+		}
+		out = append(out, ii)
 	}
 	return out
 }
 
 // build creates or updates the index in dir for the bundle, the way rca
-// index does: unchanged inputs are not read.
+// index does: unchanged inputs are not read, grown ones from their tail.
 func build(t testing.TB, dir, bundle string) (*index.Index, index.Summary) {
 	t.Helper()
 	abs, _ := index.AbsPaths([]string{bundle})
@@ -84,13 +106,45 @@ func build(t testing.TB, dir, bundle string) (*index.Index, index.Summary) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	need := map[string]bool{}
-	for _, in := range plan.Inputs {
-		if in.Skipped == "" && u.Need(in.Path) {
-			need[in.Path] = true
+	var tails []int
+	for i := range plan.Inputs {
+		in := &plan.Inputs[i]
+		if in.Skipped != "" {
+			continue
+		}
+		switch u.Action(in.Path) {
+		case index.Skip:
+			in.Skipped = "unchanged"
+		case index.Tail:
+			in.Skipped = "grown"
+			tails = append(tails, i)
 		}
 	}
-	events(t, abs, need, u.Add)
+	cls := correlate.NewClassifier()
+	po := parse.Options{MaxLine: parse.DefaultMaxLine, Transform: func(ev *event.Event) { cls.Classify(ev); u.Observe(ev) }}
+	stats, err := plan.Run(context.Background(), po, func(*event.Event) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range stats {
+		u.SetFormat(st.Path, st.Format)
+	}
+	nop := func(*event.Event) {}
+	for _, i := range tails {
+		off, line, _ := u.Resume(plan.Inputs[i].Path)
+		st, err := plan.ReadFrom(context.Background(), i, u.Format(plan.Inputs[i].Path), off, line, 0, po, nop)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.SetFormat(st.Path, st.Format)
+	}
+	for _, p := range u.Retry() {
+		for i, in := range plan.Inputs {
+			if in.Path == p {
+				plan.ReadFrom(context.Background(), i, "", 0, 1, 0, po, nop)
+			}
+		}
+	}
 	s, err := u.Commit()
 	if err != nil {
 		t.Fatal(err)
@@ -100,13 +154,12 @@ func build(t testing.TB, dir, bundle string) (*index.Index, index.Summary) {
 
 func search(t testing.TB, ix *index.Index, q index.Query) []string {
 	t.Helper()
-	hits, _, err := ix.Search(context.Background(), q, reread(t))
+	var out []string
+	_, err := ix.Search(context.Background(), q, reread(t), func(ev *event.Event) {
+		out = append(out, fmt.Sprintf("%s:%d", ev.File, ev.Line))
+	})
 	if err != nil {
 		t.Fatalf("Search(%q): %v", q.Text, err)
-	}
-	out := make([]string, len(hits))
-	for i, h := range hits {
-		out[i] = fmt.Sprintf("%s:%d", h.Event.File, h.Event.Line)
 	}
 	return out
 }
@@ -157,6 +210,16 @@ func hasPhrase(msg, phrase string) bool {
 	return strings.Contains(" "+m+" ", " "+p+" ")
 }
 
+// hasWord reports whether a word of msg (case-folded) matches re.
+func hasWord(msg string, re *regexp.Regexp) bool {
+	for _, w := range wordRE.FindAllString(strings.ToLower(msg), -1) {
+		if re.MatchString(w) {
+			return true
+		}
+	}
+	return false
+}
+
 // TestSearchExact checks search results against the parsed stream: every
 // event that matches, no other.
 func TestSearchExact(t *testing.T) {
@@ -183,6 +246,7 @@ func TestSearchExact(t *testing.T) {
 		fmt.Sscan(v, &n)
 		return n
 	}
+	since, until := time.Date(2023, 8, 15, 5, 0, 0, 0, time.UTC), time.Date(2023, 8, 15, 5, 30, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name string
 		q    index.Query
@@ -198,6 +262,18 @@ func TestSearchExact(t *testing.T) {
 		{"status 200", index.Query{Text: `status:200`}, func(ev *event.Event) bool { return status(ev) == 200 }},
 		{"level flag", index.Query{Levels: []string{"debug"}}, func(ev *event.Event) bool { return ev.Level == event.LevelDebug }},
 		{"source flag + word", index.Query{Text: "invoice", Sources: []string{"mysql"}}, func(ev *event.Event) bool { return ev.Source == "mysql" && hasPhrase(ev.Message, "invoice") }},
+		{"phrase in blocks, not", index.Query{Text: `"auto leader balancing" -"Starting"`}, func(ev *event.Event) bool {
+			return hasPhrase(ev.Message, "auto leader balancing") && !hasPhrase(ev.Message, "starting")
+		}},
+		{"wildcard", index.Query{Text: `balanc*`}, func(ev *event.Event) bool { return hasWord(ev.Message, regexp.MustCompile(`^balanc`)) }},
+		{"regexp", index.Query{Text: `/bal.nc.ng/`}, func(ev *event.Event) bool { return hasWord(ev.Message, regexp.MustCompile(`^bal.nc.ng$`)) }},
+		{"fuzzy", index.Query{Text: `balancng~1`}, func(ev *event.Event) bool { return hasPhrase(ev.Message, "balancing") }},
+		{"time range + source", index.Query{Sources: []string{"kafka"}, Since: since, Until: until}, func(ev *event.Event) bool {
+			return ev.Source == "kafka" && !ev.Time.Before(since) && ev.Time.Before(until)
+		}},
+		{"line range", index.Query{Text: `+line:<20 +line:>=5`}, func(ev *event.Event) bool { return ev.Line < 20 && ev.Line >= 5 }},
+		{"keyword phrase", index.Query{Text: `file:"kafka/controller.log"`}, func(ev *event.Event) bool { return ev.File == "kafka/controller.log" }},
+		{"bare number", index.Query{Text: `1205`}, func(ev *event.Event) bool { return hasPhrase(ev.Message, "1205") }},
 	} {
 		got := search(t, ix, tc.q)
 		want := pick(tc.want)
@@ -281,7 +357,7 @@ func TestIncremental(t *testing.T) {
 
 	ix, s = build(t, dir, bundle)
 	defer ix.Close()
-	if s.Tail != 1 || s.Full != 1 || s.Removed != 1 {
+	if s.Tail != 1 || s.Full != 1 || s.Removed != 1 || len(s.Redone) != 0 {
 		t.Errorf("update summary %+v: want 1 grown, 1 changed, 1 removed", s)
 	}
 	fresh, _ := build(t, t.TempDir(), bundle)
@@ -294,21 +370,40 @@ func TestIncremental(t *testing.T) {
 	}
 }
 
-// BenchmarkIndexBuild indexes the demo bundle's events; RCA_BENCH_WRITERS
-// and RCA_BENCH_BATCH override the tuning to compare settings.
+// benchBundle is the bundle the benchmarks use: RCA_BENCH_BUNDLE (e.g. the
+// generated large bundle, go run ./scripts/gen large -size 200MB DIR), or
+// the demo bundle.
+func benchBundle() string {
+	if b := os.Getenv("RCA_BENCH_BUNDLE"); b != "" {
+		return b
+	}
+	return demoBundle
+}
+
+// BenchmarkIndexBuild indexes a bundle's events, parsed and classified
+// beforehand (in file order per input, as the readers hand them over):
+// the cost the index adds to a read. MB/s is of the bundle's bytes.
 func BenchmarkIndexBuild(b *testing.B) {
-	if v, err := strconv.Atoi(os.Getenv("RCA_BENCH_WRITERS")); err == nil {
-		defer func(w int) { index.Writers = w }(index.Writers)
-		index.Writers = v
-	}
-	if v, err := strconv.Atoi(os.Getenv("RCA_BENCH_BATCH")); err == nil {
-		defer func(w int) { index.BatchSize = w }(index.BatchSize)
-		index.BatchSize = v
-	}
-	abs, _ := index.AbsPaths([]string{demoBundle})
-	var all []*event.Event
-	events(b, abs, nil, func(ev *event.Event) { all = append(all, ev) })
+	abs, _ := index.AbsPaths([]string{benchBundle()})
 	plan := events(b, abs, nil, nil)
+	byFile := map[string][]*event.Event{}
+	var n, bytes int64
+	cls := correlate.NewClassifier()
+	po := parse.Options{MaxLine: parse.DefaultMaxLine, Transform: func(ev *event.Event) { cls.Classify(ev) }}
+	for i, in := range plan.Inputs {
+		if in.Skipped != "" {
+			continue
+		}
+		st, err := plan.ReadFrom(context.Background(), i, "", 0, 1, 0, po, func(ev *event.Event) {
+			byFile[in.Path] = append(byFile[in.Path], ev)
+			n++
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bytes += st.Bytes
+	}
+	b.SetBytes(bytes)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -321,35 +416,55 @@ func BenchmarkIndexBuild(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, ev := range all {
-			u.Add(ev)
+		for _, evs := range byFile {
+			for _, ev := range evs {
+				u.Observe(ev)
+			}
 		}
 		if _, err := u.Commit(); err != nil {
 			b.Fatal(err)
 		}
 		ix.Close()
 	}
-	b.ReportMetric(float64(len(all)*b.N)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(n*int64(b.N))/b.Elapsed().Seconds(), "events/s")
 }
 
+// BenchmarkNoopUpdate is an update of an index whose bundle has not
+// changed: the state is read and each input's head and tail hashed.
 func BenchmarkNoopUpdate(b *testing.B) {
 	dir := b.TempDir()
-	ix, _ := build(b, dir, demoBundle)
+	ix, _ := build(b, dir, benchBundle())
 	ix.Close()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		ix, _ := build(b, dir, demoBundle)
+		ix, _ := build(b, dir, benchBundle())
 		ix.Close()
 	}
 }
 
+// BenchmarkQuery runs a term, a phrase and a time range query.
 func BenchmarkQuery(b *testing.B) {
-	ix, _ := build(b, b.TempDir(), demoBundle)
+	ix, _ := build(b, b.TempDir(), benchBundle())
 	defer ix.Close()
-	for _, q := range []index.Query{{Text: `"Lock wait timeout"`}, {Text: `kind:upstream_unavailable`}, {Text: `source:gateway AND status:>=500`}, {Text: `"auto leader balancing"`}} {
-		b.Run(q.Text, func(b *testing.B) {
+	var first time.Time
+	for _, f := range ix.State().Files {
+		if len(f.Blocks) > 0 && (first.IsZero() || f.Blocks[0].MinTime.Before(first)) {
+			first = f.Blocks[0].MinTime
+		}
+	}
+	for _, q := range []index.Query{
+		{Text: `kind:upstream_unavailable`},
+		{Text: `"Lock wait timeout"`},
+		{Text: `source:gateway AND status:>=500`},
+		{Since: first.Add(10 * time.Minute), Until: first.Add(20 * time.Minute)},
+	} {
+		name := q.Text
+		if name == "" {
+			name = "10-minute range"
+		}
+		b.Run(name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				if _, _, err := ix.Search(context.Background(), q, reread(b)); err != nil {
+				if _, err := ix.Search(context.Background(), q, reread(b), func(*event.Event) {}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -380,15 +495,114 @@ func TestLock(t *testing.T) {
 func TestCorruptIndex(t *testing.T) {
 	dir := t.TempDir()
 	ix, _ := build(t, dir, demoBundle)
+	var data string
+	for _, f := range ix.State().Files {
+		if len(f.NotableBlocks) > 0 {
+			data = filepath.Join(dir, f.Data)
+		}
+	}
 	ix.Close()
-	os.WriteFile(filepath.Join(dir, "bleve", "index_meta.json"), []byte("{garbage"), 0o644)
+	// a damaged data file: the search says to rebuild
+	os.WriteFile(data, []byte("garbage"), 0o644)
 	abs, _ := index.AbsPaths([]string{demoBundle})
-	if _, err := index.Open(dir, index.Options{Paths: abs, Config: "test"}); err == nil || !strings.Contains(err.Error(), "--rebuild") {
+	ix, err := index.Open(dir, index.Options{Paths: abs, Config: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ix.Search(context.Background(), index.Query{Text: "level:error"}, reread(t), func(*event.Event) {})
+	ix.Close()
+	if err == nil || !strings.Contains(err.Error(), "--rebuild") {
+		t.Errorf("Search of a damaged index: %v, want a --rebuild hint", err)
+	}
+	// a damaged state file: opening it says to rebuild
+	os.WriteFile(filepath.Join(dir, "state.json"), []byte("{garbage"), 0o644)
+	if _, err := index.Open(dir, index.Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "--rebuild") {
 		t.Fatalf("Open of a corrupt index: %v, want a --rebuild hint", err)
 	}
-	ix, err := index.Open(dir, index.Options{Paths: abs, Config: "test", Rebuild: true})
+	ix, err = index.Open(dir, index.Options{Paths: abs, Config: "test", Rebuild: true})
 	if err != nil {
 		t.Fatalf("Open with Rebuild: %v", err)
 	}
 	ix.Close()
+	ix, _ = build(t, dir, demoBundle)
+	defer ix.Close()
+	if got := search(t, ix, index.Query{Text: "level:error"}); len(got) == 0 {
+		t.Errorf("rebuilt index finds no errors")
+	}
+}
+
+// TestRangeReadMismatch makes range re-reads return other events than the
+// whole read did: the digests tell, the blocks are read whole again, and
+// the results stay exact.
+func TestRangeReadMismatch(t *testing.T) {
+	ix, _ := build(t, t.TempDir(), demoBundle)
+	defer ix.Close()
+	good := reread(t)
+	bad := func(ctx context.Context, st index.State, req index.ReadRequest, emit func(*event.Event)) error {
+		return good(ctx, st, req, func(ev *event.Event) {
+			if req.Ranges != nil {
+				ev.Message += " (as a decoder without its state might read it)"
+			}
+			emit(ev)
+		})
+	}
+	q := index.Query{Text: `"auto leader balancing"`}
+	want := search(t, ix, q)
+	var got []string
+	ss, err := ix.Search(context.Background(), q, bad, func(ev *event.Event) { got = append(got, fmt.Sprintf("%s:%d", ev.File, ev.Line)) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ss.Redone == 0 || ss.Redone != ss.Candidates {
+		t.Errorf("stats %+v: want every candidate block read again", ss)
+	}
+	sameSet(t, "after mismatching range reads", got, want)
+}
+
+// TestTailCheck feeds a grown input's tail with an event that differs from
+// what was indexed: the update sees it and asks for a whole read.
+func TestTailCheck(t *testing.T) {
+	bundle := filepath.Join(t.TempDir(), "b")
+	copyTree(t, demoBundle, bundle)
+	dir := t.TempDir()
+	ix, _ := build(t, dir, bundle)
+	ix.Close()
+	ctl := filepath.Join(bundle, "kafka", "controller.log")
+	f, _ := os.OpenFile(ctl, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("[2023-08-15 07:00:00,000] INFO [Controller id=1] grown (kafka.controller.KafkaController)\n")
+	f.Close()
+
+	abs, _ := index.AbsPaths([]string{bundle})
+	ix, err := index.Open(dir, index.Options{Paths: abs, Config: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	plan := events(t, abs, nil, nil)
+	u, err := ix.Begin(inputs(plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, line, ok := u.Resume("kafka/controller.log")
+	if !ok {
+		t.Fatalf("controller.log: action %v, want tail", u.Action("kafka/controller.log"))
+	}
+	events(t, abs, map[string]bool{"kafka/controller.log": true}, func(ev *event.Event) {
+		if ev.Line == line {
+			ev.Message = "not what was indexed"
+		}
+		u.Observe(ev)
+	})
+	if got := u.Retry(); len(got) != 1 || got[0] != "kafka/controller.log" {
+		t.Fatalf("Retry() = %v, want the grown input", got)
+	}
+	events(t, abs, map[string]bool{"kafka/controller.log": true}, u.Observe)
+	if _, err := u.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	fresh, _ := build(t, t.TempDir(), bundle)
+	defer fresh.Close()
+	for _, q := range incrQueries {
+		sameSet(t, "after retry "+q.Text, search(t, ix, q), search(t, fresh, q))
+	}
 }

@@ -7,13 +7,14 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
-// MappingVersion changes whenever the mapping or the document layout
-// changes; an index built with another version is rebuilt.
-const MappingVersion = 2
+// MappingVersion changes whenever what the index stores or how it analyses
+// text changes; an index built with another version is rebuilt.
+// Version 3: blocks with sketches for every event, notable events kept in
+// data files (no bleve segments on disk).
+const MappingVersion = 3
 
 // Document field names.
 const (
-	fType    = "_t" // "e" for an event, "b" for a block
 	fMessage = "message"
 	fSource  = "source"
 	fLevel   = "level"
@@ -24,15 +25,12 @@ const (
 	fLine    = "line"
 )
 
-// numericFields are extracted fields indexed as numbers.
+// numericFields are extracted fields indexed as numbers (for scoring).
 var numericFields = map[string]bool{"status": true, "latency_ms": true, "bytes": true, "upstream_status": true}
 
-// coreFields cannot be overwritten by an extracted field of the same name.
-var coreFields = map[string]bool{fType: true, fMessage: true, fSource: true, fLevel: true, fKind: true, fFormat: true, fFile: true, fTime: true, fLine: true} // line: reserved, the id carries it
-
-// newMapping is the explicit mapping. Stored: only what search results show
-// for a notable event (message, source, level, kind, file, time; the line
-// is in the document id).
+// newMapping is the mapping of the in-memory index that scores hits for
+// --sort score (bleve's relevance scoring): message as text, the other
+// fields as keywords, the numeric fields as numbers, nothing stored.
 func newMapping() mapping.IndexMapping {
 	kw := func(store bool) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
@@ -46,24 +44,21 @@ func newMapping() mapping.IndexMapping {
 	}
 	msg := bleve.NewTextFieldMapping()
 	msg.Analyzer = standard.Name
-	msg.Store, msg.IncludeInAll, msg.DocValues = true, false, false
+	msg.Store, msg.IncludeInAll, msg.DocValues = false, false, false
 	msg.IncludeTermVectors = true // phrase queries need positions
 	tm := bleve.NewDateTimeFieldMapping()
-	tm.Store, tm.IncludeInAll, tm.DocValues = true, false, false
+	tm.Store, tm.IncludeInAll, tm.DocValues = false, false, false
 
 	dm := bleve.NewDocumentMapping()
 	dm.Dynamic = true                                                    // extracted fields: keywords, not stored
 	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping()) // no _all composite
-	dm.AddFieldMappingsAt(fType, kw(false))
 	dm.AddFieldMappingsAt(fMessage, msg)
-	dm.AddFieldMappingsAt(fSource, kw(true))
-	dm.AddFieldMappingsAt(fLevel, kw(true))
-	dm.AddFieldMappingsAt(fKind, kw(true))
+	dm.AddFieldMappingsAt(fSource, kw(false))
+	dm.AddFieldMappingsAt(fLevel, kw(false))
+	dm.AddFieldMappingsAt(fKind, kw(false))
 	dm.AddFieldMappingsAt(fFormat, kw(false))
-	dm.AddFieldMappingsAt(fFile, kw(true))
+	dm.AddFieldMappingsAt(fFile, kw(false))
 	dm.AddFieldMappingsAt(fTime, tm)
-	// No line field: a numeric field costs about half the indexing rate
-	// (MEASUREMENTS.md) and the document id already says file:line.
 	for k := range numericFields {
 		dm.AddFieldMappingsAt(k, num(false))
 	}

@@ -3,13 +3,14 @@ package index
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"sort"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/rca-dev/rca/pkg/event"
 )
@@ -23,331 +24,292 @@ type Query struct {
 	Kinds        []string
 }
 
-// Hit is one matching event. Event is the full event for hits verified by
-// re-reading; for notable events it holds the stored fields only.
-type Hit struct {
-	Event *event.Event
+// ReadRange is a part of an input to read: from the event that starts at
+// byte Off on line Line up to byte End (0: to the end of the input).
+type ReadRange struct {
+	Off, Line, End int64
 }
 
-// Reread re-reads the events of the given inputs (display paths) of the
-// bundle, with the same settings and classification the index was built
-// with, calling emit for each.
-type Reread func(ctx context.Context, paths []string, settings State, emit func(*event.Event)) error
+// ReadRequest asks for events of one input of the bundle.
+type ReadRequest struct {
+	Path   string // display path
+	Format string // the format it was indexed with ("" when unknown)
+	// Ranges are the parts wanted, in file order; nil means the whole
+	// input. A reader may read more than asked, in file order.
+	Ranges []ReadRange
+}
+
+// Reread reads events of the bundle again, with the settings and the
+// classification the index was built with, numbering lines and offsets as
+// a read of the whole input does, and calls emit for each.
+type Reread func(ctx context.Context, settings State, req ReadRequest, emit func(*event.Event)) error
 
 // SearchStats describes how a search ran.
 type SearchStats struct {
-	Notable    int // hits among notable events
-	Candidates int // candidate blocks re-read
-	Verified   int // hits among re-read block events
+	Blocks            int // blocks in the index (plain and notable)
+	NotableCandidates int // notable blocks whose events were checked
+	Candidates        int // plain blocks re-read from the bundle
+	Notable           int // hits among notable events
+	Verified          int // hits among re-read plain events
+	Redone            int // plain blocks a range re-read did not find as indexed, read again whole
+	// Stale are inputs that changed since they were indexed: results for
+	// them may be incomplete until the index is updated.
+	Stale []string
 }
 
-// Search runs q and returns every matching event in time order (then file,
-// line). Block candidates are verified by re-reading them with reread.
-func (x *Index) Search(ctx context.Context, q Query, reread Reread) ([]Hit, SearchStats, error) {
-	var ss SearchStats
-	exact, err := buildQuery(q, false)
-	if err != nil {
-		return nil, ss, err
-	}
-	hits, err := searchAll(x.bl, query.NewConjunctionQuery([]query.Query{exact, termQ(fType, "e")}), true)
-	if err != nil {
-		return nil, ss, err
-	}
-	ss.Notable = len(hits)
-
-	// Blocks hold only kind-less events below warn.
-	if len(q.Kinds) == 0 && !onlyNotableLevels(q.Levels) {
-		relaxed, err := buildQuery(q, true)
-		if err != nil {
-			return nil, ss, err
-		}
-		bh, err := searchAll(x.bl, query.NewConjunctionQuery([]query.Query{relaxed, termQ(fType, "b")}), false)
-		if err != nil {
-			return nil, ss, err
-		}
-		ranges := map[string][]Block{}
-		for _, h := range bh {
-			file, k, ok := parseBlockID(h.ID)
-			fs := x.st.Files[file]
-			if !ok || fs == nil || k >= len(fs.Blocks) {
-				continue
-			}
-			b := fs.Blocks[k]
-			if !q.Since.IsZero() && (b.MaxTime.IsZero() || b.MaxTime.Before(q.Since)) {
-				continue
-			}
-			if !q.Until.IsZero() && (b.MinTime.IsZero() || !b.MinTime.Before(q.Until)) {
-				continue
-			}
-			ranges[file] = append(ranges[file], b)
-			ss.Candidates++
-		}
-		if len(ranges) > 0 {
-			vh, err := x.verify(ctx, q, ranges, reread)
-			if err != nil {
-				return nil, ss, err
-			}
-			ss.Verified = len(vh)
-			hits = append(hits, vh...)
-		}
-	}
-	out := make([]Hit, len(hits))
-	for i, h := range hits {
-		out[i] = Hit{Event: h.ev}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].Event, out[j].Event
-		if !a.Time.Equal(b.Time) {
-			return a.Time.Before(b.Time)
-		}
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		return a.Line < b.Line
-	})
-	return out, ss, nil
-}
-
-func onlyNotableLevels(levels []string) bool {
-	if len(levels) == 0 {
-		return false
-	}
-	for _, l := range levels {
-		if event.Level(l).Rank() < event.LevelWarn.Rank() {
-			return false
-		}
-	}
-	return true
-}
-
-// verify re-reads the candidate blocks' events and runs the exact query on
-// the non-notable ones in a throw-away in-memory index.
-func (x *Index) verify(ctx context.Context, q Query, ranges map[string][]Block, reread Reread) ([]rawHit, error) {
-	paths := make([]string, 0, len(ranges))
-	for p := range ranges {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	mem, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil) // in memory
-	if err != nil {
-		return nil, err
-	}
-	defer mem.Close()
-	// Ids in the throw-away index are sequence numbers: two events can
-	// share a path and line (archive members of one name).
-	var evs []*event.Event
-	b := mem.NewBatch()
-	var ierr error
-	err = reread(ctx, paths, *x.st, func(ev *event.Event) {
-		if ierr != nil || Notable(ev) {
-			return
-		}
-		in := false
-		for _, r := range ranges[ev.File] {
-			if ev.Line >= r.MinLine && ev.Line <= r.MaxLine {
-				in = true
-				break
-			}
-		}
-		if !in {
-			return
-		}
-		id := strconv.Itoa(len(evs))
-		evs = append(evs, ev)
-		// One batch for the lot: each in-memory batch makes a segment, and
-		// fewer segments are cheaper to build and to search.
-		ierr = b.Index(id, eventDoc(ev))
-	})
-	if err != nil {
-		return nil, err
-	}
-	if ierr == nil && b.Size() > 0 {
-		ierr = mem.Batch(b)
-	}
-	if ierr != nil {
-		return nil, fmt.Errorf("verify: %w", ierr)
-	}
-	exact, err := buildQuery(q, false)
-	if err != nil {
-		return nil, err
-	}
-	hs, err := searchAll(mem, exact, false)
-	if err != nil {
-		return nil, err
-	}
-	for i := range hs {
-		n, _ := strconv.Atoi(hs[i].ID)
-		hs[i].ev = evs[n]
-	}
-	return hs, nil
-}
-
-type rawHit struct {
-	ID string
-	ev *event.Event
-}
-
-var storedFields = []string{fMessage, fSource, fLevel, fKind, fFile, fTime}
-
-// searchAll pages through every hit of q.
-func searchAll(ix bleve.Index, q query.Query, load bool) ([]rawHit, error) {
-	const page = 10000
-	var out []rawHit
-	for from := 0; ; from += page {
-		req := bleve.NewSearchRequestOptions(q, page, from, false)
-		req.SortBy([]string{"_id"})
-		if load {
-			req.Fields = storedFields
-		}
-		res, err := ix.Search(req)
-		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
-		for _, h := range res.Hits {
-			rh := rawHit{ID: h.ID}
-			if load {
-				rh.ev = storedEvent(h.Fields)
-				_, rh.ev.Line = splitEventID(h.ID)
-			}
-			out = append(out, rh)
-		}
-		if len(res.Hits) < page {
-			return out, nil
-		}
-	}
-}
-
-func storedEvent(f map[string]any) *event.Event {
-	s := func(k string) string { v, _ := f[k].(string); return v }
-	ev := &event.Event{Message: s(fMessage), Source: s(fSource), Level: event.Level(s(fLevel)), Kind: s(fKind), File: s(fFile), Lines: 1}
-	if t, err := time.Parse(time.RFC3339Nano, s(fTime)); err == nil {
-		ev.Time = t.UTC()
-	}
-	ev.Raw = ev.Message
-	return ev
-}
-
-// splitEventID reverses eventID.
-func splitEventID(id string) (string, int64) {
-	i := strings.LastIndexByte(id, ':')
-	if !strings.HasPrefix(id, "e/") || i < 0 {
-		return "", 0
-	}
-	line := id[i+1:]
-	if j := strings.IndexByte(line, '~'); j >= 0 {
-		line = line[:j]
-	}
-	n, _ := strconv.ParseInt(line, 10, 64)
-	return id[2:i], n
-}
-
-func parseBlockID(id string) (string, int, bool) {
-	if !strings.HasPrefix(id, "b/") {
-		return "", 0, false
-	}
-	i := strings.LastIndexByte(id, '#')
-	if i < 0 {
-		return "", 0, false
-	}
-	k, err := strconv.Atoi(id[i+1:])
-	return id[2:i], k, err == nil
-}
-
-func termQ(field, v string) query.Query {
-	t := query.NewTermQuery(v)
-	t.SetField(field)
-	return t
-}
-
-func anyOf(field string, vs []string) query.Query {
-	qs := make([]query.Query, len(vs))
-	for i, v := range vs {
-		qs[i] = termQ(field, v)
-	}
-	return query.NewDisjunctionQuery(qs)
-}
-
-// buildQuery turns q into a bleve query. relaxed is the block query: it
-// must match every block holding a matching event, so negations and time
-// ranges (which a block's union of terms cannot answer) are dropped; the
-// time filters are applied to block ranges by the caller.
-func buildQuery(q Query, relaxed bool) (query.Query, error) {
-	var parts []query.Query
+// compileQuery turns q into its matcher; nil matches nothing.
+func compileQuery(q Query) (*node, error) {
+	var parts []*node
 	if strings.TrimSpace(q.Text) != "" {
-		qs := query.NewQueryStringQuery(booleanWords(q.Text))
-		p, err := qs.Parse()
+		n, err := compile(query.NewQueryStringQuery(booleanWords(q.Text)))
 		if err != nil {
 			return nil, fmt.Errorf("query %q: %w", q.Text, err)
 		}
-		if relaxed {
-			p = relax(p)
-		} else {
-			p = qs
+		if n == nil {
+			return nil, nil // nothing but stop words
 		}
-		parts = append(parts, p)
+		parts = append(parts, n)
 	}
-	if !relaxed && (!q.Since.IsZero() || !q.Until.IsZero()) {
-		incl, excl := true, false
-		parts = append(parts, query.NewDateRangeInclusiveQuery(q.Since, q.Until, &incl, &excl))
-		parts[len(parts)-1].(*query.DateRangeQuery).SetField(fTime)
+	if !q.Since.IsZero() || !q.Until.IsZero() {
+		parts = append(parts, &node{kind: nTime, tlo: q.Since, thi: q.Until, loIncl: true})
 	}
-	if len(q.Sources) > 0 {
-		parts = append(parts, anyOf(fSource, q.Sources))
+	for _, f := range []struct {
+		field string
+		vs    []string
+	}{{fSource, q.Sources}, {fLevel, q.Levels}, {fKind, q.Kinds}} {
+		if len(f.vs) == 0 {
+			continue
+		}
+		or := &node{kind: nOr, min: 1}
+		for _, v := range f.vs {
+			or.kids = append(or.kids, &node{kind: nTerm, field: f.field, term: v})
+		}
+		parts = append(parts, or)
 	}
-	if len(q.Levels) > 0 {
-		parts = append(parts, anyOf(fLevel, q.Levels))
+	switch len(parts) {
+	case 0:
+		return &node{kind: nAll}, nil
+	case 1:
+		return parts[0], nil
 	}
-	if len(q.Kinds) > 0 {
-		parts = append(parts, anyOf(fKind, q.Kinds))
-	}
-	if len(parts) == 0 {
-		return query.NewMatchAllQuery(), nil
-	}
-	return query.NewConjunctionQuery(parts), nil
+	return &node{kind: nAnd, kids: parts}, nil
 }
 
-// relax widens a parsed query so that it matches a block whenever one of
-// the block's events matches the original: negations and date ranges
-// become "match all".
-func relax(q query.Query) query.Query {
-	switch t := q.(type) {
-	case *query.BooleanQuery:
-		var must, should query.Query
-		if t.Must != nil {
-			must = relax(t.Must)
-		}
-		if t.Should != nil {
-			should = relax(t.Should)
-		}
-		if must == nil && should == nil {
-			return query.NewMatchAllQuery()
-		}
-		if must == nil {
-			return should
-		}
-		if should == nil {
-			return must
-		}
-		// In query-string mode a Should beside a Must is optional.
-		return must
-	case *query.ConjunctionQuery:
-		qs := make([]query.Query, len(t.Conjuncts))
-		for i, c := range t.Conjuncts {
-			qs[i] = relax(c)
-		}
-		return query.NewConjunctionQuery(qs)
-	case *query.DisjunctionQuery:
-		qs := make([]query.Query, len(t.Disjuncts))
-		for i, c := range t.Disjuncts {
-			qs[i] = relax(c)
-		}
-		d := query.NewDisjunctionQuery(qs)
-		d.Min = t.Min
-		return d
-	case *query.DateRangeQuery, *query.MatchNoneQuery:
-		return query.NewMatchAllQuery()
+// Search calls hit with every event that matches q, in no particular
+// order, from one goroutine at a time. Notable events are checked from the
+// index; plain blocks whose sketch may match are re-read from the bundle
+// with reread and their events checked. Inputs are searched in parallel
+// (reread is called concurrently for different inputs).
+func (x *Index) Search(ctx context.Context, q Query, reread Reread, hit func(*event.Event)) (SearchStats, error) {
+	var ss SearchStats
+	tree, err := compileQuery(q)
+	if err != nil || tree == nil {
+		return ss, err
 	}
-	return q
+	paths := make([]string, 0, len(x.st.Files))
+	for p, fs := range x.st.Files {
+		paths = append(paths, p)
+		ss.Blocks += len(fs.Blocks) + len(fs.NotableBlocks)
+		if fi, err := os.Stat(fs.DiskPath); err != nil || fi.Size() != fs.Size || !fi.ModTime().Equal(fs.ModTime) {
+			ss.Stale = append(ss.Stale, p)
+		}
+	}
+	sort.Strings(ss.Stale)
+	// the largest first, so that the workers finish together
+	sort.Slice(paths, func(i, j int) bool {
+		a, b := x.st.Files[paths[i]], x.st.Files[paths[j]]
+		if a.Size != b.Size {
+			return a.Size > b.Size
+		}
+		return paths[i] < paths[j]
+	})
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		first error
+		next  int
+		wg    sync.WaitGroup
+	)
+	locked := func(ev *event.Event) {
+		mu.Lock()
+		hit(ev)
+		mu.Unlock()
+	}
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				if next == len(paths) || first != nil {
+					mu.Unlock()
+					return
+				}
+				p := paths[next]
+				next++
+				mu.Unlock()
+				fss, err := x.searchFile(ctx, p, x.st.Files[p], tree, reread, locked)
+				mu.Lock()
+				ss.NotableCandidates += fss.NotableCandidates
+				ss.Candidates += fss.Candidates
+				ss.Notable += fss.Notable
+				ss.Verified += fss.Verified
+				ss.Redone += fss.Redone
+				if err != nil && first == nil {
+					first = err
+					cancel()
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return ss, first
+}
+
+// searchFile searches the blocks of one input.
+func (x *Index) searchFile(ctx context.Context, p string, fs *FileState, tree *node, reread Reread, hit func(*event.Event)) (SearchStats, error) {
+	var ss SearchStats
+	if len(fs.Blocks)+len(fs.NotableBlocks) == 0 {
+		return ss, nil
+	}
+	f, err := os.Open(filepath.Join(x.dir, fs.Data))
+	if err != nil {
+		return ss, fmt.Errorf("index data of %s: %w (rebuild it with rca index --rebuild)", p, err)
+	}
+	defer f.Close()
+	var v eventView
+	for _, b := range fs.NotableBlocks {
+		ok, err := x.may(f, tree, &b)
+		if err != nil {
+			return ss, err
+		}
+		if !ok {
+			continue
+		}
+		ss.NotableCandidates++
+		data, err := readAt(f, b.EventsOff, b.EventsLen)
+		if err != nil {
+			return ss, err
+		}
+		evs, err := decodeChunk(data, p)
+		if err != nil {
+			return ss, fmt.Errorf("index data of %s: %w (rebuild it with rca index --rebuild)", p, err)
+		}
+		for _, ev := range evs {
+			v.reset(ev)
+			if tree.match(&v) {
+				ss.Notable++
+				hit(ev)
+			}
+		}
+	}
+	var cands []Block
+	for _, b := range fs.Blocks {
+		ok, err := x.may(f, tree, &b)
+		if err != nil {
+			return ss, err
+		}
+		if ok {
+			cands = append(cands, b)
+		}
+	}
+	if len(cands) == 0 {
+		return ss, ctx.Err()
+	}
+	ss.Candidates = len(cands)
+	n, redone, err := x.verify(ctx, p, fs, cands, tree, reread, hit)
+	ss.Verified, ss.Redone = n, redone
+	return ss, err
+}
+
+// may reads a block's sketch and asks the query about it.
+func (x *Index) may(f *os.File, tree *node, b *Block) (bool, error) {
+	bv := blockView{min: b.MinTime, max: b.MaxTime}
+	if !tree.mayTime(&bv) {
+		return false, nil
+	}
+	data, err := readAt(f, b.SketchOff, b.SketchLen)
+	if err != nil {
+		return false, err
+	}
+	if bv.sk, err = readSketch(data); err != nil {
+		return false, fmt.Errorf("%s: %w (rebuild it with rca index --rebuild)", f.Name(), err)
+	}
+	return tree.may(&bv), nil
+}
+
+// mergeGap is how far apart two candidate blocks may be and still be read
+// in one go: reading the events between costs less than starting again.
+const mergeGap = 256 << 10
+
+// verify re-reads candidate plain blocks of one input and checks their
+// events. A block whose events do not add up to its digest (a read from
+// its middle found other events than the whole read did) is read again
+// from the input's start. Events must come in file order.
+func (x *Index) verify(ctx context.Context, path string, fs *FileState, cands []Block, tree *node, reread Reread, hit func(*event.Event)) (int, int, error) {
+	n := 0
+	// run reads the blocks' events (in file order) and hands each block's
+	// hits on as soon as the read has passed it and its digest agrees; the
+	// blocks whose digest does not are returned. A whole read (whole) hands
+	// every block's hits on.
+	run := func(blocks []Block, whole bool) ([]Block, error) {
+		req := ReadRequest{Path: path, Format: fs.Format}
+		if !whole {
+			for _, b := range blocks {
+				// neighbours, and blocks a few events apart, are one read
+				if k := len(req.Ranges); k > 0 && req.Ranges[k-1].End > 0 && b.Off-req.Ranges[k-1].End < mergeGap {
+					req.Ranges[k-1].End = b.End
+					continue
+				}
+				req.Ranges = append(req.Ranges, ReadRange{Off: b.Off, Line: b.MinLine, End: b.End})
+			}
+		}
+		var (
+			again []Block
+			cur   int // the block being read
+			sum   uint64
+			hits  []*event.Event
+			v     eventView
+		)
+		finish := func(upto int) {
+			for ; cur < upto; cur++ {
+				if whole || sum == blocks[cur].Digest {
+					for _, ev := range hits {
+						hit(ev)
+					}
+					n += len(hits)
+				} else {
+					again = append(again, blocks[cur])
+				}
+				sum, hits = 0, hits[:0]
+			}
+		}
+		err := reread(ctx, *x.st, req, func(ev *event.Event) {
+			i := cur + sort.Search(len(blocks)-cur, func(k int) bool { return blocks[cur+k].MaxLine >= ev.Line })
+			finish(i)
+			if i == len(blocks) || ev.Line < blocks[i].MinLine || Notable(ev) {
+				return
+			}
+			sum += digest(ev)
+			v.reset(ev)
+			if tree.match(&v) {
+				hits = append(hits, ev)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		finish(len(blocks))
+		return again, nil
+	}
+	again, err := run(cands, false)
+	if err != nil || len(again) == 0 {
+		return n, 0, err
+	}
+	_, err = run(again, true)
+	return n, len(again), err
 }
 
 // booleanWords accepts the AND, OR and NOT words people type into search

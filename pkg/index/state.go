@@ -9,7 +9,11 @@ import (
 	"time"
 )
 
-// State is what the index holds, kept beside the bleve data in state.json.
+// State is what the index holds, kept in state.json. The blocks' sketches
+// and the notable events live in one data file per input (data/N.dat),
+// which an update only appends to or replaces by a new file: a state.json
+// always describes files that are whole, so an interrupted update leaves
+// the last complete index readable.
 type State struct {
 	Version  int    `json:"version"`  // MappingVersion it was built with
 	Complete bool   `json:"complete"` // false while an update is under way
@@ -18,6 +22,7 @@ type State struct {
 	Paths   []string              `json:"paths"`
 	Files   map[string]*FileState `json:"files"`
 	Updated time.Time             `json:"updated"`
+	NextID  int64                 `json:"next_id"` // names the next data file
 }
 
 // FileState is one input as it was indexed.
@@ -28,24 +33,41 @@ type FileState struct {
 	Head     string    `json:"head"` // hash of the first hashSpan bytes
 	Tail     string    `json:"tail"` // hash of the last hashSpan bytes
 	Member   bool      `json:"member,omitempty"`
+	Format   string    `json:"format,omitempty"` // the format it was read as
 	Events   int64     `json:"events"`
 	Notable  int64     `json:"notable"`
-	// LastOffset is the byte offset of the last event seen: a grown file is
-	// re-read from there (or its last partial block) on.
-	LastOffset int64   `json:"last_offset"`
-	LastLine   int64   `json:"last_line"`
-	Blocks     []Block `json:"blocks"`
+	// LastDigest is the digest of its last event (LastNotable: of a notable
+	// one); a grown input's tail check leaves that event out.
+	LastDigest  uint64 `json:"last_digest"`
+	LastNotable bool   `json:"last_notable,omitempty"`
+	Data        string `json:"data"`     // its data file, relative to the index
+	DataLen     int64  `json:"data_len"` // the bytes of it this state uses
+	// Blocks are the plain blocks (events below warn without a kind), in
+	// file order; NotableBlocks hold the other events, also in file order,
+	// and keep them (and every event of a path that several inputs share).
+	Blocks        []Block `json:"blocks"`
+	NotableBlocks []Block `json:"notable_blocks"`
 }
 
-// Block is the range of one block document (non-notable events only).
+// Block is one block of events of a file: its line, byte and time range,
+// where its sketch (and, for notable blocks, its events) are in the data
+// file, and, for plain blocks, a digest of its events that tells a
+// re-read that it found the same events.
 type Block struct {
-	MinLine int64     `json:"min_line"`
-	MaxLine int64     `json:"max_line"`
-	MinOff  int64     `json:"min_off"`
-	MaxOff  int64     `json:"max_off"`
-	MinTime time.Time `json:"min_time"`
-	MaxTime time.Time `json:"max_time"`
-	N       int       `json:"n"`
+	MinLine int64 `json:"min_line"`
+	MaxLine int64 `json:"max_line"`
+	Off     int64 `json:"off"` // byte offset of its first event
+	// End is the offset of the event after its last one (0: the end of the
+	// input); plain blocks only.
+	End       int64     `json:"end,omitempty"`
+	MinTime   time.Time `json:"min_time"`
+	MaxTime   time.Time `json:"max_time"`
+	N         int       `json:"n"`
+	SketchOff int64     `json:"sk_off"`
+	SketchLen int       `json:"sk_len"`
+	EventsOff int64     `json:"ev_off,omitempty"`
+	EventsLen int       `json:"ev_len,omitempty"`
+	Digest    uint64    `json:"digest,omitempty"`
 }
 
 func readState(dir string) (*State, error) {

@@ -6,25 +6,20 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
+	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/rca-dev/rca/pkg/event"
 )
 
-// Tuning. BlockSize is the number of non-notable events per block document;
-// BatchSize the documents per bleve batch.
-// Writers is the number of goroutines that execute batches: a safe batch
-// waits for its segment to be persisted, so two writers overlap that wait.
+// Tuning. BlockSize is the most plain events (below warn, without a kind)
+// per block; NotableBlockSize the most notable events per block. A block
+// also ends early when its sketch would pass its fill limit.
 var (
-	BlockSize = 1024
-	BatchSize = 2000
-	Writers   = 2
+	BlockSize        = 1024
+	NotableBlockSize = 256
 )
 
 const hashSpan = 64 << 10
@@ -45,36 +40,20 @@ type Action int
 const (
 	Skip Action = iota // unchanged since the last run: not read
 	Full               // new or changed: (re)indexed whole
-	Tail               // only grew: indexed from its last block on
+	Tail               // only grew: indexed from its last blocks on
 )
 
 func (a Action) String() string {
 	return [...]string{"unchanged", "full", "tail"}[a]
 }
 
-type fileWork struct {
-	action     Action
-	path       string
-	st         *FileState
-	resumeLine int64
-	nextBlock  int
-	cur        *blockBuilder
-	// dup: more than one input has this display path (an archive can
-	// hold two members of one name). Their events share the work, blocks
-	// and line numbers; dupLines counts the notable events seen per line
-	// so that each gets a document id of its own.
-	dup      bool
-	dupLines map[int64]int
-}
-
-// Update is an index update under way. Add is called from one goroutine.
+// Update is an index update under way. Observe is called for every event
+// of the inputs being indexed, in file order per input (parse's
+// Options.Transform is such a place); inputs may be observed concurrently,
+// one goroutine per input.
 type Update struct {
 	x       *Index
 	work    map[string]*fileWork
-	ch      chan docOp
-	wg      sync.WaitGroup
-	errMu   sync.Mutex
-	err     error
 	start   time.Time
 	Summary Summary
 }
@@ -84,6 +63,10 @@ type Summary struct {
 	Skipped, Full, Tail, Removed int
 	Events, Notable, Blocks      int64
 	Elapsed                      time.Duration
+	// Redone are grown inputs whose re-read tail did not agree with what
+	// was indexed before; they were indexed whole (rca index) or are left
+	// for the next update (analyze).
+	Redone []string
 }
 
 func (s *Summary) count(a Action) {
@@ -97,20 +80,64 @@ func (s *Summary) count(a Action) {
 	}
 }
 
-type docOp struct {
-	id  string
-	doc map[string]any
+// fileWork is the update of one input. It is used by one goroutine at a
+// time (the one reading the input).
+type fileWork struct {
+	action Action
+	path   string
+	dir    string // the index's
+	// dup: more than one input has this path (archive members of one
+	// name). Their events are observed under mu and all kept in the index
+	// (as notable blocks), since a re-read could not tell them apart.
+	dup bool
+	mu  sync.Mutex
+	st  *FileState
+	dw  *dataWriter
+	err error
+
+	// Tail: events before resumeLine, and those up to the kept blocks'
+	// last lines, are indexed already.
+	resumeOff, resumeLine  int64
+	plainKeep, notableKeep int64
+	check                  *tailCheck
+
+	plain, notable blockBuilder
+	pendEnd        int   // plain block waiting for its End, or -1
+	added          int64 // events indexed by this update
+	addedNotable   int64
+	keptBlocks     int
+	buf            []byte // the notable block's events, encoded
+	zbuf           []byte // and compressed
+}
+
+// tailCheck compares the events of the blocks a grown input drops and
+// indexes again with what they held: a read from the middle of a file must
+// find the same events as the whole read did.
+type tailCheck struct {
+	plain, notable       Block
+	hasPlain, hasNotable bool
+	// The old last event may have grown continuation lines: it is left out
+	// of the sums, and its old digest out of its block's.
+	lastLine    int64
+	lastDigest  uint64
+	lastNotable bool
+	sumP, sumN  uint64
+	done, bad   bool
 }
 
 // Begin starts an update for the bundle's current inputs: it decides per
-// input what to read, removes the documents of vanished and changed inputs
-// and marks the index incomplete until Commit.
+// input what to read. The index on disk stays as it was until Commit.
 func (x *Index) Begin(inputs []Input) (*Update, error) {
-	u := &Update{x: x, work: map[string]*fileWork{}, ch: make(chan docOp, 4096), start: time.Now()}
+	u := &Update{x: x, work: map[string]*fileWork{}, start: time.Now()}
+	if err := os.MkdirAll(filepath.Join(x.dir, "data"), 0o755); err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
 	seen := map[string]bool{}
-	var dels []string
 	for _, in := range inputs {
 		if w := u.work[in.Path]; w != nil {
+			// An archive can hold two members of one name: their events
+			// share a display path and line numbers, and come from two
+			// readers at once. All of them are kept in the index.
 			w.dup = true
 			u.Summary.count(w.action)
 			continue
@@ -119,74 +146,88 @@ func (x *Index) Begin(inputs []Input) (*Update, error) {
 		old := x.st.Files[in.Path]
 		nw := &FileState{DiskPath: in.DiskPath, Size: in.Size, ModTime: in.ModTime, Member: in.Member}
 		nw.Head, nw.Tail, _ = hashHeadTail(in.DiskPath)
-		w := &fileWork{action: Full, path: in.Path, st: nw}
+		w := &fileWork{action: Full, path: in.Path, st: nw, pendEnd: -1}
 		if old != nil {
 			switch {
 			case old.Size == nw.Size && old.ModTime.Equal(nw.ModTime) && old.Head == nw.Head && old.Tail == nw.Tail && old.Head != "":
 				w.action, w.st = Skip, old
-			case !in.Member && !old.Member && nw.Size > old.Size && old.Head != "" && grewFrom(in.DiskPath, old):
+			case !in.Member && !old.Member && nw.Size > old.Size && old.Head != "" && old.Data != "" && grewFrom(in.DiskPath, old):
 				w.action = Tail
-				w.resumeLine = old.LastLine
-				nw.Blocks = old.Blocks
-				if n := len(old.Blocks); n > 0 && old.Blocks[n-1].N < BlockSize {
-					w.resumeLine = min(w.resumeLine, old.Blocks[n-1].MinLine)
-					nw.Blocks = old.Blocks[:n-1]
-				}
-				nw.Blocks = append([]Block(nil), nw.Blocks...)
-				w.nextBlock = len(nw.Blocks)
-				nw.Events, nw.Notable = old.Events, old.Notable // approximate until re-counted below
-				ids, err := x.docIDs(in.Path, w.resumeLine)
-				if err != nil {
-					return nil, err
-				}
-				nw.Notable -= int64(len(ids))
-				dels = append(dels, ids...)
-				for k := w.nextBlock; k < len(old.Blocks); k++ {
-					dels = append(dels, blockID(in.Path, k))
-					nw.Events -= int64(old.Blocks[k].N)
-				}
-				nw.Events -= int64(len(ids))
-			default:
-				ids, err := x.docIDs(in.Path, -1)
-				if err != nil {
-					return nil, err
-				}
-				dels = append(dels, ids...)
+				w.resume(old)
 			}
 		}
 		u.Summary.count(w.action)
+		if w.action == Full {
+			w.st.Data = x.newDataName()
+		}
+		w.dir = x.dir
 		u.work[in.Path] = w
 	}
 	for p := range x.st.Files {
 		if !seen[p] {
-			ids, err := x.docIDs(p, -1)
-			if err != nil {
-				return nil, err
-			}
-			dels = append(dels, ids...)
 			u.Summary.Removed++
 		}
 	}
-	x.st.Complete = false
-	if err := writeState(x.dir, x.st); err != nil {
-		return nil, err
-	}
-	// Deletions go first, in one batch, so that no writer can re-add a
-	// document before its old version is gone.
-	if len(dels) > 0 {
-		b := x.bl.NewBatch()
-		for _, id := range dels {
-			b.Delete(id)
-		}
-		if err := x.bl.Batch(b); err != nil {
-			return nil, fmt.Errorf("index: remove old documents: %w", err)
-		}
-	}
-	for range max(1, Writers) {
-		u.wg.Add(1)
-		go u.writer()
-	}
 	return u, nil
+}
+
+func (x *Index) newDataName() string {
+	x.st.NextID++
+	return filepath.Join("data", strconv.FormatInt(x.st.NextID, 10)+".dat")
+}
+
+// resume sets a grown input up to be indexed from its last blocks on: the
+// last plain and the last notable block are dropped (the last event may
+// have grown continuation lines) and read again from the first of them.
+func (w *fileWork) resume(old *FileState) {
+	nw := w.st
+	nw.Data, nw.DataLen, nw.Format = old.Data, old.DataLen, old.Format
+	nw.Blocks = append([]Block(nil), old.Blocks...)
+	nw.NotableBlocks = append([]Block(nil), old.NotableBlocks...)
+	nw.LastDigest, nw.LastNotable = old.LastDigest, old.LastNotable
+	c := &tailCheck{lastLine: old.LastLine(), lastDigest: old.LastDigest, lastNotable: old.LastNotable}
+	w.resumeOff, w.resumeLine = 0, 1
+	first := true
+	take := func(bs *[]Block, keep *int64, dropped *Block, has *bool) {
+		n := len(*bs)
+		if n == 0 {
+			return
+		}
+		*dropped, *has = (*bs)[n-1], true
+		*bs = (*bs)[:n-1]
+		if n > 1 {
+			*keep = (*bs)[n-2].MaxLine
+		}
+		if first || dropped.MinLine < w.resumeLine {
+			w.resumeOff, w.resumeLine = dropped.Off, dropped.MinLine
+			first = false
+		}
+	}
+	take(&nw.Blocks, &w.plainKeep, &c.plain, &c.hasPlain)
+	take(&nw.NotableBlocks, &w.notableKeep, &c.notable, &c.hasNotable)
+	if c.hasPlain || c.hasNotable {
+		w.check = c
+	}
+	w.keptBlocks = len(nw.Blocks) + len(nw.NotableBlocks)
+	for _, b := range nw.Blocks {
+		nw.Events += int64(b.N)
+	}
+	for _, b := range nw.NotableBlocks {
+		nw.Events += int64(b.N)
+		nw.Notable += int64(b.N)
+	}
+}
+
+// LastLine is the line of the input's last indexed event.
+func (f *FileState) LastLine() int64 {
+	var l int64
+	if n := len(f.Blocks); n > 0 {
+		l = f.Blocks[n-1].MaxLine
+	}
+	if n := len(f.NotableBlocks); n > 0 {
+		l = max(l, f.NotableBlocks[n-1].MaxLine)
+	}
+	return l
 }
 
 // Need reports whether the input with this display path must be read.
@@ -203,152 +244,322 @@ func (u *Update) Action(path string) Action {
 	return Full
 }
 
-// Notable reports whether an event gets a document of its own.
+// Resume is where a grown input's new events start: reading it from this
+// byte offset, numbering its first line line, is enough. ok is false for
+// inputs that are not indexed as a grown tail.
+func (u *Update) Resume(path string) (off, line int64, ok bool) {
+	w := u.work[path]
+	if w == nil || w.action != Tail {
+		return 0, 0, false
+	}
+	return w.resumeOff, w.resumeLine, true
+}
+
+// Format is the format an input was read as (it was indexed with it).
+func (u *Update) Format(path string) string {
+	if w := u.work[path]; w != nil {
+		return w.st.Format
+	}
+	return ""
+}
+
+// SetFormat records the format an input was read as; search re-reads it
+// with that format.
+func (u *Update) SetFormat(path, format string) {
+	if w := u.work[path]; w != nil && w.action != Skip && format != "" {
+		w.st.Format = format
+	}
+}
+
+// Retry returns the grown inputs whose re-read tail did not agree with the
+// index and sets them up to be indexed whole: the caller reads them again
+// from their start.
+func (u *Update) Retry() []string {
+	var out []string
+	for p, w := range u.work {
+		if w.action != Tail || w.check == nil || !w.check.failed() {
+			continue
+		}
+		out = append(out, p)
+		st := w.st
+		*w = fileWork{action: Full, path: p, dir: w.dir, dw: w.dw, pendEnd: -1, dup: w.dup,
+			st: &FileState{DiskPath: st.DiskPath, Size: st.Size, ModTime: st.ModTime, Head: st.Head, Tail: st.Tail, Member: st.Member, Format: st.Format, Data: st.Data}}
+		u.Summary.Tail--
+		u.Summary.Full++
+		u.Summary.Redone = append(u.Summary.Redone, p)
+	}
+	return out
+}
+
+func (c *tailCheck) failed() bool {
+	c.finish()
+	return c.bad
+}
+
+func (c *tailCheck) finish() {
+	if c.done {
+		return
+	}
+	c.done = true
+	wantP, wantN := c.plain.Digest, c.notable.Digest
+	switch {
+	case c.lastNotable && c.hasNotable && c.notable.MaxLine == c.lastLine:
+		wantN -= c.lastDigest
+	case !c.lastNotable && c.hasPlain && c.plain.MaxLine == c.lastLine:
+		wantP -= c.lastDigest
+	}
+	if (c.hasPlain && c.sumP != wantP) || (c.hasNotable && c.sumN != wantN) {
+		c.bad = true
+	}
+}
+
+// observe adds an event of a dropped block to the check.
+func (c *tailCheck) observe(ev *event.Event, notable bool, d uint64) {
+	if c.done {
+		return
+	}
+	if ev.Line > max(c.plain.MaxLine, c.notable.MaxLine) {
+		c.finish()
+		return
+	}
+	if ev.Line == c.lastLine {
+		return
+	}
+	switch {
+	case notable && c.hasNotable && ev.Line >= c.notable.MinLine && ev.Line <= c.notable.MaxLine:
+		c.sumN += d
+	case !notable && c.hasPlain && ev.Line >= c.plain.MinLine && ev.Line <= c.plain.MaxLine:
+		c.sumP += d
+	case notable && (!c.hasNotable || ev.Line > c.notable.MaxLine), !notable && (!c.hasPlain || ev.Line > c.plain.MaxLine):
+		c.bad = true // an event the old read did not have
+	}
+}
+
+// Notable reports whether an event gets a notable block (its events are
+// kept in the index and searched without re-reading the bundle).
 func Notable(ev *event.Event) bool {
 	return ev.Kind != "" || ev.Level.Rank() >= event.LevelWarn.Rank()
 }
 
-// Add indexes one event (if its input is being indexed). Not safe for
-// concurrent use.
-func (u *Update) Add(ev *event.Event) {
+// Observe indexes one event of an input being indexed. Events of one input
+// come in file order, from one goroutine at a time; different inputs may
+// be observed concurrently.
+func (u *Update) Observe(ev *event.Event) {
 	w := u.work[ev.File]
-	if w == nil || w.action == Skip || (w.action == Tail && ev.Line < w.resumeLine) {
+	if w == nil || w.action == Skip || w.err != nil || ev.Line < w.resumeLine {
 		return
 	}
-	st := w.st
-	st.Events++
-	u.Summary.Events++
-	if ev.Line >= st.LastLine {
-		st.LastLine, st.LastOffset = ev.Line, ev.Offset
+	if w.dup {
+		w.mu.Lock()
+		defer w.mu.Unlock()
 	}
-	if Notable(ev) {
-		st.Notable++
-		u.Summary.Notable++
-		id := eventID(ev.File, ev.Line)
-		if w.dup {
-			if w.dupLines == nil {
-				w.dupLines = map[int64]int{}
+	notable := Notable(ev)
+	kept := notable || w.dup
+	d := digest(ev)
+	if w.check != nil {
+		w.check.observe(ev, notable, d)
+	}
+	if w.action == Tail && ((notable && ev.Line <= w.notableKeep) || (!notable && ev.Line <= w.plainKeep)) {
+		return
+	}
+	if w.pendEnd >= 0 {
+		w.st.Blocks[w.pendEnd].End = ev.Offset
+		w.pendEnd = -1
+	}
+	w.st.Events++
+	w.added++
+	w.st.LastDigest, w.st.LastNotable = d, notable
+	if notable {
+		w.st.Notable++
+		w.addedNotable++
+	}
+	if kept {
+		b := &w.notable
+		w.add(b, ev, d)
+		w.buf = appendEvent(w.buf, ev)
+		if b.b.N >= NotableBlockSize || b.sk.full() {
+			w.flush(b, true)
+		}
+		return
+	}
+	b := &w.plain
+	w.add(b, ev, d)
+	if b.b.N >= BlockSize || b.sk.full() {
+		w.flush(b, false)
+		w.pendEnd = len(w.st.Blocks) - 1
+	}
+}
+
+var (
+	tagFile  = fieldTag(fFile)
+	coreTags = [...]uint64{fieldTag(fSource), fieldTag(fLevel), fieldTag(fKind), fieldTag(fFormat)}
+)
+
+// blockBuilder gathers one block.
+type blockBuilder struct {
+	sk   *sketch
+	b    Block
+	open bool
+	last [4]string // the source, level, kind and format last added
+}
+
+func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
+	if bb.sk == nil {
+		bb.sk = newSketch()
+	}
+	sk := bb.sk
+	b := &bb.b
+	if !bb.open {
+		bb.open = true
+		*b = Block{MinLine: ev.Line, Off: ev.Offset}
+		bb.last = [4]string{"\x00", "\x00", "\x00", "\x00"}
+		sk.add(valueKey(tagFile, ev.File))
+	}
+	b.N++
+	b.MaxLine = ev.Line
+	b.Digest += d
+	if !ev.Time.IsZero() {
+		if b.MinTime.IsZero() || ev.Time.Before(b.MinTime) {
+			b.MinTime = ev.Time
+		}
+		if ev.Time.After(b.MaxTime) {
+			b.MaxTime = ev.Time
+		}
+	}
+	sketchTerms(indexedText(ev.Message), sk.add)
+	for i, v := range [...]string{ev.Source, string(ev.Level), ev.Kind, ev.Format} {
+		if v != bb.last[i] {
+			bb.last[i] = v
+			if v != "" || i == 0 {
+				sk.add(valueKey(coreTags[i], v))
 			}
-			if n := w.dupLines[ev.Line]; n > 0 {
-				id += "~" + strconv.Itoa(n)
+		}
+	}
+	sk.addRange(rangeField(fLine), float64(ev.Line))
+	for _, f := range ev.Fields {
+		sk.add(valueKey(fieldTag(f.Key), f.Value))
+		if r := rangeField(f.Key); r >= 0 {
+			if v, err := strconv.ParseFloat(f.Value, 64); err == nil {
+				sk.addRange(r, v)
 			}
-			w.dupLines[ev.Line]++
 		}
-		u.ch <- docOp{id: id, doc: eventDoc(ev)}
+	}
+}
+
+// flush writes a finished block to the data file.
+func (w *fileWork) flush(bb *blockBuilder, notable bool) {
+	if !bb.open {
 		return
 	}
-	if w.cur == nil {
-		w.cur = newBlockBuilder(ev)
+	b := bb.b
+	p := sketchBuf.Get().(*[]byte)
+	*p = bb.sk.appendFolded((*p)[:0])
+	b.SketchOff, b.SketchLen = w.write(*p), len(*p)
+	sketchBuf.Put(p)
+	if notable {
+		w.zbuf = encodeChunk(w.zbuf, w.buf)
+		chunk := w.zbuf
+		w.buf = w.buf[:0]
+		b.EventsOff, b.EventsLen = w.write(chunk), len(chunk)
+		w.st.NotableBlocks = append(w.st.NotableBlocks, b)
+	} else {
+		w.st.Blocks = append(w.st.Blocks, b)
 	}
-	w.cur.add(ev)
-	if w.cur.b.N >= BlockSize {
-		u.flushBlock(w)
-	}
+	bb.open = false
+	bb.sk.reset()
 }
 
-func (u *Update) flushBlock(w *fileWork) {
-	if w.cur == nil {
-		return
+var sketchBuf = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+// write appends b to the input's data file, opened at the first write
+// (a bundle may hold thousands of inputs), and returns its offset.
+func (w *fileWork) write(b []byte) int64 {
+	if w.dw == nil && w.err == nil {
+		w.dw, w.err = openData(filepath.Join(w.dir, w.st.Data))
 	}
-	u.ch <- docOp{id: blockID(w.path, w.nextBlock), doc: w.cur.doc()}
-	w.st.Blocks = append(w.st.Blocks, w.cur.b)
-	w.nextBlock++
-	w.cur = nil
-	u.Summary.Blocks++
+	if w.err != nil {
+		return 0
+	}
+	off, err := w.dw.write(b)
+	if err != nil {
+		w.err = err
+	}
+	return off
 }
 
-func (u *Update) setErr(err error) {
-	u.errMu.Lock()
-	if u.err == nil {
-		u.err = err
-	}
-	u.errMu.Unlock()
-}
-
-// writer applies the document operations in batches. Batches are executed
-// with bleve's safe (persisted) batches; unsafe_batch lost documents.
-func (u *Update) writer() {
-	defer u.wg.Done()
-	b := u.x.bl.NewBatch()
-	flush := func() {
-		if b.Size() == 0 {
-			return
-		}
-		if err := u.x.bl.Batch(b); err != nil {
-			u.setErr(fmt.Errorf("index batch: %w", err))
-		}
-		b.Reset()
-	}
-	for op := range u.ch {
-		if err := b.Index(op.id, op.doc); err != nil {
-			u.setErr(err)
-		}
-		if b.Size() >= BatchSize {
-			flush()
-		}
-	}
-	flush()
-}
-
-// Commit writes the last blocks, waits for the writer and marks the index
-// complete. The update must not be used afterwards.
+// Commit finishes the last blocks, writes the data files and then the new
+// state. The update must not be used afterwards.
 func (u *Update) Commit() (Summary, error) {
+	var firstErr error
 	for _, w := range u.work {
-		if w.action != Skip {
-			u.flushBlock(w)
+		if w.action == Skip {
+			continue
+		}
+		w.flush(&w.plain, false)
+		w.flush(&w.notable, true)
+		if w.dw != nil {
+			if w.err == nil {
+				w.st.DataLen = w.dw.off
+			}
+			if err := w.dw.close(); err != nil && w.err == nil {
+				w.err = err
+			}
+		}
+		if w.err != nil && firstErr == nil {
+			firstErr = fmt.Errorf("index %s: %w", w.path, w.err)
 		}
 	}
-	close(u.ch)
-	u.wg.Wait()
-	if u.err != nil {
-		return u.Summary, u.err
+	if firstErr != nil {
+		return u.Summary, firstErr
 	}
 	st := u.x.st
 	st.Files = map[string]*FileState{}
 	for p, w := range u.work {
+		if w.action == Tail && w.check != nil && w.check.failed() {
+			// analyze read it whole, but the index kept its first part:
+			// left out now, indexed whole by the next update.
+			u.Summary.Redone = append(u.Summary.Redone, p)
+			continue
+		}
 		st.Files[p] = w.st
+		if w.action != Skip {
+			u.Summary.Events += w.added
+			u.Summary.Notable += w.addedNotable
+			u.Summary.Blocks += int64(len(w.st.Blocks) + len(w.st.NotableBlocks) - w.keptBlocks)
+		}
 	}
 	st.Complete = true
 	st.Updated = time.Now().UTC()
 	u.Summary.Elapsed = time.Since(u.start)
-	return u.Summary, writeState(u.x.dir, st)
+	if err := writeState(u.x.dir, st); err != nil {
+		return u.Summary, err
+	}
+	u.x.removeUnused()
+	return u.Summary, nil
 }
 
-// Abort stops the writer; the index stays marked incomplete and is rebuilt
-// by the next update.
+// Abort stops the update: the index stays as the last Commit left it.
 func (u *Update) Abort() {
-	close(u.ch)
-	u.wg.Wait()
+	for _, w := range u.work {
+		if w.dw != nil {
+			w.dw.w.Flush()
+			w.dw.f.Close()
+			w.dw = nil
+		}
+	}
 }
 
-// eventID is the document id of a notable event; the n-th event of one
-// path and line after the first (inputs of one name) has "~n" appended.
-func eventID(file string, line int64) string { return "e/" + file + ":" + strconv.FormatInt(line, 10) }
-func blockID(file string, k int) string      { return "b/" + file + "#" + strconv.Itoa(k) }
-
-// docIDs lists the documents of one file: all of them, or (fromLine >= 0)
-// the event documents at or after that line (the line is in the id).
-func (x *Index) docIDs(file string, fromLine int64) ([]string, error) {
-	fq := query.NewTermQuery(file)
-	fq.SetField(fFile)
-	var ids []string
-	for from := 0; ; from += 10000 {
-		req := bleve.NewSearchRequestOptions(fq, 10000, from, false)
-		req.SortBy([]string{"_id"})
-		res, err := x.bl.Search(req)
-		if err != nil {
-			return nil, fmt.Errorf("index: list %s: %w", file, err)
-		}
-		for _, h := range res.Hits {
-			if fromLine >= 0 {
-				if f, line := splitEventID(h.ID); f != file || line < fromLine {
-					continue
-				}
-			}
-			ids = append(ids, h.ID)
-		}
-		if len(res.Hits) < 10000 {
-			return ids, nil
+// removeUnused deletes data files the state does not name (left by
+// replaced inputs or interrupted updates).
+func (x *Index) removeUnused() {
+	used := map[string]bool{}
+	for _, f := range x.st.Files {
+		used[filepath.Clean(f.Data)] = true
+	}
+	ents, _ := os.ReadDir(filepath.Join(x.dir, "data"))
+	for _, e := range ents {
+		if rel := filepath.Join("data", e.Name()); !used[rel] {
+			os.Remove(filepath.Join(x.dir, rel))
 		}
 	}
 }
@@ -395,140 +606,9 @@ func grewFrom(path string, old *FileState) bool {
 	return err1 == nil && err2 == nil && h == old.Head && t == old.Tail
 }
 
-// eventDoc is the document of a notable event.
-func eventDoc(ev *event.Event) map[string]any {
-	d := map[string]any{fType: "e", fMessage: indexedText(ev.Message), fSource: ev.Source, fFile: ev.File}
-	if ev.Level != "" {
-		d[fLevel] = string(ev.Level)
-	}
-	if ev.Kind != "" {
-		d[fKind] = ev.Kind
-	}
-	if ev.Format != "" {
-		d[fFormat] = ev.Format
-	}
-	if !ev.Time.IsZero() {
-		d[fTime] = ev.Time
-	}
-	for _, f := range ev.Fields {
-		k := fieldName(f.Key)
-		if k == "" {
-			continue
-		}
-		if numericFields[k] {
-			if v, err := strconv.ParseFloat(f.Value, 64); err == nil {
-				d[k] = v
-			}
-			continue
-		}
-		d[k] = f.Value
-	}
-	return d
-}
-
-// fieldName is the document field of an extracted field, "" when it would
-// clash with a core field.
-func fieldName(k string) string {
-	if coreFields[k] || k == "" || strings.ContainsAny(k, ".") {
-		return ""
-	}
-	return k
-}
-
-// blockBuilder gathers a block's terms: the union of its events' values
-// under the same field names as event documents.
-type blockBuilder struct {
-	b      Block
-	source string
-	file   string
-	msg    strings.Builder
-	levels map[string]bool
-	fmts   map[string]bool
-	fields map[string]map[string]bool
-	nums   map[string]map[float64]bool
-}
-
-func newBlockBuilder(ev *event.Event) *blockBuilder {
-	return &blockBuilder{source: ev.Source, file: ev.File, levels: map[string]bool{}, fmts: map[string]bool{},
-		fields: map[string]map[string]bool{}, nums: map[string]map[float64]bool{},
-		b: Block{MinLine: ev.Line, MaxLine: ev.Line, MinOff: ev.Offset, MaxOff: ev.Offset}}
-}
-
-func (bb *blockBuilder) add(ev *event.Event) {
-	b := &bb.b
-	b.N++
-	b.MinLine, b.MaxLine = min(b.MinLine, ev.Line), max(b.MaxLine, ev.Line)
-	b.MinOff, b.MaxOff = min(b.MinOff, ev.Offset), max(b.MaxOff, ev.Offset)
-	if !ev.Time.IsZero() {
-		if b.MinTime.IsZero() || ev.Time.Before(b.MinTime) {
-			b.MinTime = ev.Time
-		}
-		if ev.Time.After(b.MaxTime) {
-			b.MaxTime = ev.Time
-		}
-	}
-	if bb.msg.Len() > 0 {
-		bb.msg.WriteByte('\n')
-	}
-	bb.msg.WriteString(indexedText(ev.Message))
-	if ev.Level != "" {
-		bb.levels[string(ev.Level)] = true
-	}
-	if ev.Format != "" {
-		bb.fmts[ev.Format] = true
-	}
-	for _, f := range ev.Fields {
-		k := fieldName(f.Key)
-		if k == "" {
-			continue
-		}
-		if numericFields[k] {
-			if v, err := strconv.ParseFloat(f.Value, 64); err == nil {
-				if bb.nums[k] == nil {
-					bb.nums[k] = map[float64]bool{}
-				}
-				bb.nums[k][v] = true
-			}
-			continue
-		}
-		if bb.fields[k] == nil {
-			bb.fields[k] = map[string]bool{}
-		}
-		bb.fields[k][f.Value] = true
-	}
-}
-
-func keys[K comparable](m map[K]bool) []K {
-	out := make([]K, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
-func (bb *blockBuilder) doc() map[string]any {
-	d := map[string]any{fType: "b", fMessage: bb.msg.String(), fSource: bb.source, fFile: bb.file}
-	if len(bb.levels) > 0 {
-		d[fLevel] = keys(bb.levels)
-	}
-	if len(bb.fmts) > 0 {
-		d[fFormat] = keys(bb.fmts)
-	}
-	for k, vs := range bb.fields {
-		s := keys(vs)
-		sort.Strings(s)
-		d[k] = s
-	}
-	for k, vs := range bb.nums {
-		d[k] = keys(vs)
-	}
-	return d
-}
-
 // maxIndexedText is how much of one event's message is indexed. A log line
-// can be a megabyte (a cut 50 MB line, a dumped payload); analysing all of
-// it made bleve's memory grow past half a gigabyte. Search covers the first
-// 64 KiB of each message (README: index limits).
+// can be a megabyte (a cut 50 MB line, a dumped payload); search covers the
+// first 64 KiB of each message (README: index limits).
 const maxIndexedText = 64 << 10
 
 func indexedText(s string) string {

@@ -1,0 +1,263 @@
+package index
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"math/bits"
+)
+
+// A sketch summarises the events of one block for choosing candidate
+// blocks: a Bloom filter of its keys (message terms and field values, each
+// tagged with its field) and the range of each numeric field. It answers
+// "may a block event have this key / a value in this range?" with no false
+// negatives; the events of a candidate block are then checked exactly.
+//
+// The filter is built at sketchMaxBits bits and, when the block is done,
+// folded in halves (bit i OR bit i+m/2) while it stays under maxFill: a
+// probe position taken modulo the full size and then modulo the folded
+// size lands on the folded bit, so folding keeps every key.
+
+const (
+	sketchMaxLog = 17 // 2^17 bits = 16 KiB while building
+	sketchProbes = 4
+	// maxFill is the fraction of set bits a finished filter may have:
+	// 0.3^4 is a false-positive rate under 1% per key.
+	maxFill = 0.3
+)
+
+// numeric fields whose per-block range the sketch keeps; ranges on other
+// fields take every block as a candidate.
+var rangeFields = []string{"status", "upstream_status", "latency_ms", "bytes", fLine}
+
+func rangeField(name string) int {
+	for i, f := range rangeFields {
+		if f == name {
+			return i
+		}
+	}
+	return -1
+}
+
+type numRange struct {
+	Min, Max float64
+	Set      bool
+}
+
+type sketch struct {
+	log    uint8 // filter size is 2^log bits
+	bits   []uint64
+	ones   int // set bits
+	ranges [8]numRange
+}
+
+func newSketch() *sketch {
+	return &sketch{log: sketchMaxLog, bits: make([]uint64, (1<<sketchMaxLog)/64)}
+}
+
+func (s *sketch) reset() {
+	clear(s.bits)
+	s.ones = 0
+	s.ranges = [8]numRange{}
+}
+
+// full reports whether more keys would push the filter past maxFill.
+func (s *sketch) full() bool { return float64(s.ones) >= maxFill*float64(len(s.bits)*64) }
+
+// hashOf hashes s, 8 bytes at a time, from seed; with lower it hashes s
+// with A-Z folded to lower case (other bytes as they are), so that a
+// message's word hashes like its lower-case term without being copied.
+func hashOf[T string | []byte](seed uint64, s T, lower bool) uint64 {
+	h := seed ^ uint64(len(s))*0x9E3779B97F4A7C15
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		if lower {
+			w = lowerWord(w)
+		}
+		h = (h ^ w) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+		s = s[8:]
+	}
+	if n := len(s); n > 0 {
+		// the last 1-7 bytes as one word: overlapping loads, as wyhash
+		// reads short keys (the length is in the seed)
+		var w uint64
+		switch {
+		case n >= 4:
+			lo := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
+			hi := uint64(s[n-4]) | uint64(s[n-3])<<8 | uint64(s[n-2])<<16 | uint64(s[n-1])<<24
+			w = lo | hi<<32
+		default:
+			w = uint64(s[0]) | uint64(s[n/2])<<8 | uint64(s[n-1])<<16
+		}
+		if lower {
+			w = lowerWord(w)
+		}
+		h = (h ^ w) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+	}
+	return mix(h)
+}
+
+// lowerWord folds the bytes A-Z of w to a-z (SWAR; no byte carries into
+// the next).
+func lowerWord(w uint64) uint64 {
+	const ones = 0x0101010101010101
+	x := w & (0x7f * ones)
+	ge := x + (0x80-'A')*ones   // high bit: byte >= 'A'
+	gt := x + (0x80-'Z'-1)*ones // high bit: byte > 'Z'
+	m := (ge &^ gt) & (0x80 * ones) &^ w
+	return w | m>>2
+}
+
+func mix(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
+}
+
+// fieldTag is the seed of a field's keys.
+func fieldTag(name string) uint64 { return hashOf(0x243F6A8885A308D3, name, false) }
+
+var tagMessage = fieldTag(fMessage)
+
+// termKey is the key of a message term (of a word, folded to lower case).
+func termKey[T string | []byte](t T) uint64 { return hashOf(tagMessage, t, true) }
+
+// valueKey is the key of a field's value (case kept).
+func valueKey(tag uint64, v string) uint64 { return hashOf(tag, v, false) }
+
+// fieldKey is the key of a value of the named field: a term of the message
+// or a field's value.
+func fieldKey(field, v string) uint64 {
+	if field == fMessage {
+		return termKey(v)
+	}
+	return valueKey(fieldTag(field), v)
+}
+
+func (s *sketch) add(h uint64) {
+	h1, h2 := uint32(h), uint32(h>>32)|1
+	mask := uint32(1)<<s.log - 1
+	for i := uint32(0); i < sketchProbes; i++ {
+		p := (h1 + i*h2) & mask
+		old := s.bits[p>>6]
+		s.bits[p>>6] = old | 1<<(p&63)
+		s.ones += int(^(old >> (p & 63)) & 1)
+	}
+}
+
+func (s *sketch) has(h uint64) bool {
+	h1, h2 := uint32(h), uint32(h>>32)|1
+	mask := uint32(1)<<s.log - 1
+	for i := uint32(0); i < sketchProbes; i++ {
+		p := (h1 + i*h2) & mask
+		if s.bits[p>>6]&(uint64(1)<<(p&63)) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *sketch) addRange(f int, v float64) {
+	r := &s.ranges[f]
+	if !r.Set {
+		*r = numRange{v, v, true}
+		return
+	}
+	r.Min, r.Max = min(r.Min, v), max(r.Max, v)
+}
+
+// mayRange reports whether a value of field f in the block may lie in
+// [lo, hi] (each bound inclusive or not). Fields without a kept range may.
+func (s *sketch) mayRange(f int, lo, hi float64, loIncl, hiIncl bool) bool {
+	if f < 0 {
+		return true
+	}
+	r := s.ranges[f]
+	if !r.Set {
+		return false
+	}
+	if r.Max < lo || (r.Max == lo && !loIncl) {
+		return false
+	}
+	if r.Min > hi || (r.Min == hi && !hiIncl) {
+		return false
+	}
+	return true
+}
+
+// appendFolded appends the finished sketch, its filter folded to the
+// smallest size that stays under maxFill (at least 64 bits). It folds the
+// filter in place: reset the sketch before adding to it again.
+func (s *sketch) appendFolded(b []byte) []byte {
+	words := s.bits // folded in place: the sketch is reset after
+	log := s.log
+	for log > 6 {
+		h := len(words) / 2
+		ones := 0
+		for i := 0; i < h; i++ {
+			ones += bits.OnesCount64(words[i] | words[h+i])
+		}
+		if float64(ones) > maxFill*float64(h*64) {
+			break
+		}
+		for i := 0; i < h; i++ {
+			words[i] |= words[h+i]
+		}
+		words, log = words[:h], log-1
+	}
+	b = append(b, log)
+	var mask uint8
+	for i, r := range s.ranges {
+		if r.Set {
+			mask |= 1 << i
+		}
+	}
+	b = append(b, mask)
+	for _, r := range s.ranges {
+		if r.Set {
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(r.Min))
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(r.Max))
+		}
+	}
+	for _, w := range words {
+		b = binary.LittleEndian.AppendUint64(b, w)
+	}
+	return b
+}
+
+var errSketch = errors.New("index: damaged block sketch")
+
+// readSketch decodes a sketch written by appendFolded.
+func readSketch(b []byte) (*sketch, error) {
+	if len(b) < 2 || b[0] < 6 || b[0] > sketchMaxLog {
+		return nil, errSketch
+	}
+	s := &sketch{log: b[0]}
+	mask := b[1]
+	b = b[2:]
+	for i := range s.ranges {
+		if mask&(1<<i) == 0 {
+			continue
+		}
+		if len(b) < 16 {
+			return nil, errSketch
+		}
+		s.ranges[i] = numRange{math.Float64frombits(binary.LittleEndian.Uint64(b)), math.Float64frombits(binary.LittleEndian.Uint64(b[8:])), true}
+		b = b[16:]
+	}
+	n := 1 << (s.log - 6)
+	if len(b) != n*8 {
+		return nil, errSketch
+	}
+	s.bits = make([]uint64, n)
+	for i := range s.bits {
+		s.bits[i] = binary.LittleEndian.Uint64(b[i*8:])
+	}
+	return s, nil
+}

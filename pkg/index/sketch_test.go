@@ -1,0 +1,78 @@
+package index
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestTermKeyFoldsCase checks that a word hashes like its lower-case form
+// and that case folding leaves every other byte alone.
+func TestTermKeyFoldsCase(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 20000; i++ {
+		b := make([]byte, r.IntN(30))
+		for j := range b {
+			b[j] = byte(r.IntN(256))
+		}
+		s := string(b)
+		low := []byte(s)
+		for j, c := range low {
+			if 'A' <= c && c <= 'Z' {
+				low[j] = c + 'a' - 'A'
+			}
+		}
+		if termKey(s) != termKey(string(low)) || termKey(s) != termKey(low) {
+			t.Fatalf("termKey(%q) differs from its lower-case form", s)
+		}
+		if s != string(low) && valueKey(1, s) == valueKey(1, string(low)) {
+			t.Fatalf("valueKey(%q) folds case", s)
+		}
+	}
+}
+
+// TestSketchHasEveryTerm builds a sketch per block of demo events and asks
+// it for every term and value the matcher could ask for: never a "no".
+func TestSketchHasEveryTerm(t *testing.T) {
+	all := demoEvents(t)
+	for start := 0; start < len(all); start += 512 {
+		evs := all[start:min(start+512, len(all))]
+		sk := newSketch()
+		for _, ev := range evs {
+			sketchTerms(indexedText(ev.Message), sk.add)
+			for _, f := range ev.Fields {
+				sk.add(valueKey(fieldTag(f.Key), f.Value))
+			}
+			sk.add(valueKey(fieldTag(fSource), ev.Source))
+		}
+		back, err := readSketch(sk.appendFolded(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range evs {
+			tokens(indexedText(ev.Message), func(term []byte, _ int) {
+				if !back.has(fieldKey(fMessage, string(term))) {
+					t.Fatalf("sketch lost term %q of %q", term, ev.Message)
+				}
+			})
+			for _, f := range ev.Fields {
+				if !back.has(fieldKey(f.Key, f.Value)) {
+					t.Fatalf("sketch lost %s=%q", f.Key, f.Value)
+				}
+			}
+			if !back.has(fieldKey(fSource, ev.Source)) {
+				t.Fatalf("sketch lost source %q", ev.Source)
+			}
+		}
+		// and says no to most of what is not there
+		miss := 0
+		for i := 0; i < 1000; i++ {
+			if back.has(fieldKey(fMessage, "absent"+strings.Repeat("x", i%7)+string(rune('a'+i%26))+string(rune('a'+i/26%26)))) {
+				miss++
+			}
+		}
+		if miss > 50 {
+			t.Errorf("block at %d: %d of 1000 absent terms pass the sketch", start, miss)
+		}
+	}
+}

@@ -1,0 +1,180 @@
+package index
+
+import (
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+// Message text is analysed like bleve's standard analyzer does it: Unicode
+// word segmentation (UAX #29), lower case, English stop words removed,
+// positions counted before stop words are removed. The analyzer is exact but
+// slow (about 10 MB/s here), so ASCII text, nearly all of a log, takes a
+// byte-level path that applies the same word-break rules to ASCII's word
+// classes; FuzzTokensMatchBleve checks that both agree. Text with any byte
+// of 0x80 or more goes through bleve's analyzer.
+
+var (
+	analyzersOnce sync.Once
+	stdAnalyzer   analysis.Analyzer
+	stopWords     analysis.TokenMap
+)
+
+func analyzers() {
+	analyzersOnce.Do(func() {
+		cache := registry.NewCache()
+		a, err := cache.AnalyzerNamed(standard.Name)
+		if err != nil {
+			panic(err) // registered by bleve's init; cannot fail
+		}
+		sw, err := cache.TokenMapNamed(en.StopName)
+		if err != nil {
+			panic(err)
+		}
+		stdAnalyzer, stopWords = a, sw
+	})
+}
+
+// isStop reports whether the standard analyzer drops a (lower-case) term.
+func isStop(term []byte) bool {
+	analyzers()
+	return stopWords[string(term)]
+}
+
+// ASCII word-break classes (UAX #29 Word_Break property values).
+const (
+	cOther  = iota
+	cLetter // ALetter: A-Z a-z
+	cDigit  // Numeric: 0-9
+	cExtend // ExtendNumLet: _
+	cMidL   // MidLetter: :
+	cMidNL  // MidNumLet and Single_Quote: . '
+	cMidN   // MidNum: , ;
+)
+
+var asciiClass = func() (t [128]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = cLetter, cLetter
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = cDigit
+	}
+	t['_'] = cExtend
+	t[':'] = cMidL
+	t['.'], t['\''] = cMidNL, cMidNL
+	t[','], t[';'] = cMidN, cMidN
+	return t
+}()
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiWords calls f with each word of ASCII text s (as a substring of s)
+// and its 1-based position: the segments UAX #29 makes that hold a letter,
+// digit or underscore. Two word bytes (letter, digit, underscore) always
+// stay together (WB5, WB8-WB10, WB13a-b); a MidLetter or MidNumLet between
+// letters (WB6-7), or a MidNum or MidNumLet between digits (WB11-12), joins
+// too; everything else breaks.
+func asciiWords(s string, f func(w string, pos int)) {
+	pos, i, n := 0, 0, len(s)
+	for i < n {
+		for i < n && !wordByte[s[i]] {
+			i++
+		}
+		if i == n {
+			break
+		}
+		start := i
+		for {
+			for i < n && wordByte[s[i]] {
+				i++
+			}
+			if i+1 < n {
+				a, c, b := asciiClass[s[i-1]], asciiClass[s[i]], asciiClass[s[i+1]]
+				if (a == cLetter && b == cLetter && (c == cMidL || c == cMidNL)) ||
+					(a == cDigit && b == cDigit && (c == cMidN || c == cMidNL)) {
+					i += 2
+					continue
+				}
+			}
+			break
+		}
+		pos++
+		f(s[start:i], pos)
+	}
+}
+
+var wordByte = func() (t [256]bool) {
+	for c, k := range asciiClass {
+		t[c] = k == cLetter || k == cDigit || k == cExtend
+	}
+	return t
+}()
+
+// lower returns w in lower case, in buf when it fits.
+func lower(w string, buf []byte) []byte {
+	var b []byte
+	if len(w) <= len(buf) {
+		b = buf[:len(w)]
+	} else {
+		b = make([]byte, len(w))
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return b
+}
+
+// tokens calls f with the terms the standard analyzer makes of s, with
+// their positions, stop words left out. term is only valid during the call
+// (it may be a reused buffer).
+func tokens(s string, f func(term []byte, pos int)) {
+	if !isASCII(s) {
+		analyzers()
+		for _, t := range stdAnalyzer.Analyze([]byte(s)) {
+			f(t.Term, t.Position)
+		}
+		return
+	}
+	var buf [64]byte
+	asciiWords(s, func(w string, pos int) {
+		if b := lower(w, buf[:]); !isStop(b) {
+			f(b, pos)
+		}
+	})
+}
+
+// sketchTerms calls add with the key of each term of s for a block's
+// sketch: those of tokens, and for ASCII text also its stop words (a query
+// never asks for them; leaving them in is cheaper than looking each word
+// up). ASCII words are hashed in place, folded to lower case as they are.
+func sketchTerms(s string, add func(key uint64)) {
+	if !isASCII(s) {
+		tokens(s, func(t []byte, _ int) { add(termKey(t)) })
+		return
+	}
+	asciiWords(s, func(w string, _ int) { add(termKey(w)) })
+}
+
+// analyzeText is the standard analyzer's output for a query's text: the
+// terms with their positions.
+func analyzeText(s string) (terms []string, pos []int) {
+	tokens(s, func(t []byte, p int) {
+		terms = append(terms, string(t))
+		pos = append(pos, p)
+	})
+	return terms, pos
+}

@@ -1,0 +1,69 @@
+package index
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// bleveTokens is the standard analyzer's output, the reference.
+func bleveTokens(s string) string {
+	analyzers()
+	var b strings.Builder
+	for _, t := range stdAnalyzer.Analyze([]byte(s)) {
+		fmt.Fprintf(&b, "%s@%d ", t.Term, t.Position)
+	}
+	return b.String()
+}
+
+func ourTokens(s string) string {
+	var b strings.Builder
+	tokens(s, func(t []byte, p int) { fmt.Fprintf(&b, "%s@%d ", t, p) })
+	return b.String()
+}
+
+func TestTokensMatchBleve(t *testing.T) {
+	for _, s := range []string{
+		"", "a", "Lock wait timeout exceeded; try restarting transaction",
+		"GET /api/v2/invoices?id=42 HTTP/1.1", "10.0.0.1:3306", "db-1.prod:3306",
+		"a.b.c", "a..b", "1.2.3", "1,000,000", "a,b", "x_1 _a a_ ___", "can't won't",
+		"user@example.com", "key=value;k2=v2", "java.lang.NullPointerException: boom",
+		"at com.example.Foo.bar(Foo.java:42)", "2023-08-15T06:19:42.000Z", "0x1F 1e9 3.14e-2",
+		"The quick brown fox and the lazy dog", "a:1 1:a a:b 1:2 a.1 1.a a'1 1'2 1;2 a;b",
+		"über café", "日本語のテキスト", "mixed ascii and ünïcödé words",
+	} {
+		if got, want := ourTokens(s), bleveTokens(s); got != want {
+			t.Errorf("tokens(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestTokensRandomASCII compares the ASCII path with bleve's analyzer on
+// random text over the characters that matter to word breaks.
+func TestTokensRandomASCII(t *testing.T) {
+	const alpha = "aZb09_:.,;'\" -/@=\t\n\rxY1"
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 20000; i++ {
+		n := r.IntN(24)
+		b := make([]byte, n)
+		for j := range b {
+			b[j] = alpha[r.IntN(len(alpha))]
+		}
+		s := string(b)
+		if got, want := ourTokens(s), bleveTokens(s); got != want {
+			t.Fatalf("tokens(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzTokensMatchBleve(f *testing.F) {
+	for _, s := range []string{"a.b", "1,2", "x_1", "can't", "a:b:c", "The end."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := ourTokens(s), bleveTokens(s); got != want {
+			t.Fatalf("tokens(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
