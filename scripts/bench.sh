@@ -111,9 +111,11 @@ if [ "$DIFF" != only ]; then
   run "rca parse" "'$RCA' parse -q '$BUNDLE'"
   run "rca analyze --no-index" "'$RCA' analyze --no-index --format json '$BUNDLE'"
   # The search index (issue 4): analyze building a fresh index, a re-run of
-  # rca index on the unchanged bundle, and query latency on that index.
+  # analyze on the unchanged bundle (it reuses the analysis the index keeps),
+  # one of rca index, and query latency on that index.
   IDX="$WORK/index-$(basename "$BUNDLE")"
   run "rca analyze (fresh index)" "rm -rf '$IDX' && '$RCA' analyze --index '$IDX' --format json '$BUNDLE'"
+  run "analyze: re-run, unchanged" "'$RCA' analyze --index '$IDX' --format json '$BUNDLE'"
   run "index: no-op re-run" "'$RCA' index --index '$IDX' '$BUNDLE'"
   run "search: term" "'$RCA' search --count --index '$IDX' kind:upstream_unavailable"
   run "search: phrase" "'$RCA' search --count --index '$IDX' '\"Lock wait timeout\"'"

@@ -39,6 +39,11 @@ type analyzeOptions struct {
 	noIndex  bool
 	indexDir string
 	baseline []string
+	// reanalyze reads the bundle even when the index keeps its analysis.
+	reanalyze bool
+	// formatFiles are the user formats files loaded (part of the key of a
+	// stored analysis).
+	formatFiles []string
 }
 
 func newAnalyzeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -79,6 +84,7 @@ Exit codes: 0 analysis done; 1 analysis failed; 3 --fail-on threshold met.`,
 			if err := loadUserFormats(g); err != nil {
 				return err
 			}
+			opts.formatFiles = append(parse.UserFormatPaths(), g.formatsFiles...)
 			if !cmd.Flags().Changed("format") {
 				opts.format = ""
 			}
@@ -104,7 +110,8 @@ Exit codes: 0 analysis done; 1 analysis failed; 3 --fail-on threshold met.`,
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown", "html"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"none", "warning", "critical", "any"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("color", cobra.FixedCompletions([]string{"auto", "always", "never"}, cobra.ShellCompDirectiveNoFileComp))
-	fl.BoolVar(&opts.noIndex, "no-index", false, "do not update the bundle's search index on the way through")
+	fl.BoolVar(&opts.noIndex, "no-index", false, "do not update the bundle's search index on the way through (nor reuse the analysis it keeps)")
+	fl.BoolVar(&opts.reanalyze, "reanalyze", false, "read the bundle again even when it is unchanged since the analysis the index keeps")
 	fl.StringArrayVar(&opts.baseline, "baseline", nil, "a good run to learn what is normal from: bundle, folder, archive or file `PATH` (repeatable; each is one run)")
 	fl.StringVar(&opts.indexDir, "index", "", "search index `DIR` (default: the user cache directory; RCA_INDEX overrides)")
 	return cmd
@@ -164,6 +171,27 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	if !opts.noIndex {
 		ix = beginAnalyzeIndex(opts.indexDir, opts.paths, &opts.ingest, plan, stderr)
 	}
+	defer ix.close()
+	key := ""
+	if ix != nil {
+		key = analysisKey(opts, cfg, plan, ix.u.Fingerprint())
+	}
+	if key != "" && !opts.reanalyze && ix.u.Unchanged() {
+		if data, ok := ix.ix.StoredAnalysis(key); ok {
+			if rep, warnings, ok := decodeAnalysis(data); ok {
+				now := reportNow
+				if now.IsZero() {
+					now = time.Now()
+				}
+				rep.GeneratedAt = event.Time{Time: now.UTC()}
+				io.WriteString(stderr, warnings)
+				if !opts.quiet {
+					reusedNote(stderr, ix.ix.Dir())
+				}
+				return emitReport(rep, format, failRank, opts, stdout, stderr)
+			}
+		}
+	}
 	if ix != nil {
 		// the index is built in the readers too, in file order
 		po.Transform = func(ev *event.Event) {
@@ -178,19 +206,36 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 		return nil
 	})
 	ix.formats(stats)
-	ix.finish(err)
+	committed := ix.commit(err)
 	if err != nil {
 		return err
 	}
 	prog.setPhase("analysing")
 	rep := an.Finish(inputSummaries(stats), event.Tool{Name: "rca", Version: version})
+	prog.finish() // the line is cleared before anything else is printed
+	var warnings strings.Builder
+	warnSkipped(&warnings, stats)
+	io.WriteString(stderr, warnings.String())
+	if committed && key != "" {
+		// kept for a re-run on the unchanged bundle; a failure only costs that
+		if data, err := encodeAnalysis(rep, warnings.String()); err == nil {
+			if err := ix.ix.StoreAnalysis(key, data); err != nil {
+				fmt.Fprintf(stderr, "rca: index: %v\n", err)
+			}
+		}
+	}
+	return emitReport(rep, format, failRank, opts, stdout, stderr)
+}
+
+// emitReport writes rep (cut to --top) where and how the flags say, then
+// applies --fail-on.
+func emitReport(rep *event.Report, format string, failRank int, opts *analyzeOptions, stdout, stderr io.Writer) error {
 	if opts.top > 0 && len(rep.Incidents) > opts.top {
 		rep.Incidents = rep.Incidents[:opts.top]
 	}
-	prog.finish() // the line is cleared before anything else is printed
-	warnSkipped(stderr, stats)
 	warnForeignBaseline(stderr, rep.Baseline)
 	ro := report.Options{Title: bundleTitle(opts.paths), TimelineRows: opts.rows}
+	var err error
 	if opts.output != "" {
 		err = writeFileAtomic(opts.output, func(w io.Writer) error {
 			return writeReport(w, format, rep, ro, opts)

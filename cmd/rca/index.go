@@ -317,9 +317,10 @@ func newRereader() index.Reread {
 // analyzeIndex is analyze's index update: an extra consumer of the event
 // stream. A failing index never fails the analysis; it is reported.
 type analyzeIndex struct {
-	ix     *index.Index
-	u      *index.Update
-	stderr io.Writer
+	ix        *index.Index
+	u         *index.Update
+	stderr    io.Writer
+	committed bool
 }
 
 func beginAnalyzeIndex(dirFlag string, paths []string, ingest *ingestFlags, plan *parse.Plan, stderr io.Writer) *analyzeIndex {
@@ -353,20 +354,33 @@ func (a *analyzeIndex) formats(stats []parse.Stats) {
 	}
 }
 
-func (a *analyzeIndex) finish(runErr error) {
+// commit makes the update part of the index, or drops it when the run
+// failed; it reports whether the index now holds this run's inputs.
+func (a *analyzeIndex) commit(runErr error) bool {
 	if a == nil {
-		return
+		return false
 	}
-	defer a.ix.Close()
 	if runErr != nil {
-		a.u.Abort()
-		return
+		return false
 	}
+	a.committed = true
 	s, err := a.u.Commit()
 	if err != nil {
 		fmt.Fprintf(a.stderr, "rca: index not updated: %v\n", err)
+		return false
 	}
 	for _, p := range s.Redone {
 		fmt.Fprintf(a.stderr, "rca: index: %s: its grown tail did not read as before; it is indexed whole next time\n", report.Terminal(p))
+	}
+	return true
+}
+
+// close releases the index (an update not committed is dropped).
+func (a *analyzeIndex) close() {
+	if a != nil {
+		if !a.committed {
+			a.u.Abort()
+		}
+		a.ix.Close()
 	}
 }

@@ -111,7 +111,7 @@ func Open(dir string, o Options) (*Index, error) {
 	}
 	if why != "" {
 		logf("%s: rebuilding %s", why, dir)
-		for _, sub := range []string{"bleve", "data"} { // bleve: the data of mapping v2 and before
+		for _, sub := range []string{"bleve", "data", analysisDir} { // bleve: the data of mapping v2 and before
 			if err := os.RemoveAll(filepath.Join(dir, sub)); err != nil {
 				return fail(fmt.Errorf("rebuild index: %w", err))
 			}

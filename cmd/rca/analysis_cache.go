@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/rca-dev/rca/pkg/correlate"
+	"github.com/rca-dev/rca/pkg/event"
+	"github.com/rca-dev/rca/pkg/parse"
+)
+
+// A re-run of rca analyze on a bundle that has not changed reuses the
+// analysis the index keeps (pkg/index: StoredAnalysis) instead of reading
+// the bundle again. The key names all that the report is made of, so a
+// stored analysis is only found when a fresh one would be the same:
+//   - this program (a hash of the executable itself, so any rebuild misses);
+//   - the settings that shape the report: --since, --until, --bucket,
+//     --no-skew, the topology (--topology or the bundle's rca.yaml, as
+//     loaded), the ingest flags, and the content of every formats file;
+//   - every input as planned (path, size, mtime, why skipped) and the
+//     content of the bundle's rca.yaml files;
+//   - what the index update found of each input (size, mtime, hashes of its
+//     head and tail: index.Update.Fingerprint).
+// Flags that only choose how the report is shown (--format, --output,
+// --top, --fail-on, --color, --width, --rows) are not part of it. --baseline
+// runs are not cached: their bundles are not fingerprinted.
+
+// analysisSchema versions the stored payload.
+const analysisSchema = "rca.analysis/1"
+
+// storedAnalysis is what the index keeps of one analysis: the report
+// before --top, and the warnings the run wrote about its inputs.
+type storedAnalysis struct {
+	Schema   string        `json:"schema"`
+	Report   *event.Report `json:"report"`
+	Warnings string        `json:"warnings"`
+}
+
+var executableHash = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+})
+
+// analysisKey names the analysis of plan under opts and cfg; "" means the
+// run cannot be cached (no executable to hash, a settings file unreadable).
+func analysisKey(opts *analyzeOptions, cfg correlate.Config, plan *parse.Plan, fingerprint string) string {
+	exe := executableHash()
+	if exe == "" || len(opts.baseline) > 0 {
+		return ""
+	}
+	h := sha256.New()
+	put := func(v any) bool {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return false
+		}
+		h.Write(b)
+		h.Write([]byte{'\n'})
+		return true
+	}
+	settings := struct {
+		Schema, Version, Exe, Since, Until, Bucket, Ingest string
+		NoSkew                                             bool
+		Topology                                           *correlate.Topology
+	}{analysisSchema, version, exe, opts.since, opts.until, opts.bucket.String(), opts.ingest.config(), opts.noSkew, cfg.Topology}
+	if !put(settings) {
+		return ""
+	}
+	for _, p := range opts.formatFiles {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return ""
+		}
+		put(struct{ Path, Sum string }{p, sum(data)})
+	}
+	for _, in := range plan.Inputs {
+		rec := struct {
+			Path, Root, Skipped string
+			Ignored             bool
+			Size, MTime         int64
+			Config              string `json:",omitempty"`
+		}{in.Path, in.Root, in.Skipped, in.Ignored, in.Size, in.ModTime.UnixNano(), ""}
+		if in.Ignored && filepath.Base(in.Path) == "rca.yaml" {
+			data, err := os.ReadFile(filepath.Join(in.Root, filepath.FromSlash(in.Path)))
+			if err != nil {
+				return ""
+			}
+			rec.Config = sum(data)
+		}
+		put(rec)
+	}
+	put(fingerprint)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func sum(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// encodeAnalysis is the payload the index stores.
+func encodeAnalysis(rep *event.Report, warnings string) ([]byte, error) {
+	return json.Marshal(storedAnalysis{Schema: analysisSchema, Report: rep, Warnings: warnings})
+}
+
+// decodeAnalysis reads a stored payload; ok is false when it is not one
+// this program wrote.
+func decodeAnalysis(data []byte) (rep *event.Report, warnings string, ok bool) {
+	var s storedAnalysis
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&s); err != nil || s.Schema != analysisSchema || s.Report == nil {
+		return nil, "", false
+	}
+	return s.Report, s.Warnings, true
+}
+
+// reusedNote tells the user where the report came from.
+func reusedNote(w io.Writer, dir string) {
+	fmt.Fprintf(w, "rca: the bundle is unchanged since its last analysis: report reused from the index %s (--reanalyze reads it again)\n", dir)
+}
