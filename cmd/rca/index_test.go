@@ -32,6 +32,15 @@ func TestIndexSearchCommands(t *testing.T) {
 	if len(lines) == 0 || !strings.Contains(lines[0], "order-service error Lock wait timeout") || !strings.Contains(lines[0], "(order-service/application.log:") {
 		t.Errorf("search output: %q", lines[0])
 	}
+	// on a terminal (here forced) the words the query matched are marked;
+	// piped output has no escape byte
+	if strings.Contains(out, "\x1b") {
+		t.Errorf("piped search output has an escape byte")
+	}
+	colored, _, _ := run(t, "search", "--index", dir, "--color", "always", `"Lock wait timeout"`)
+	if !strings.Contains(colored, "\x1b[1;35mLock\x1b[0m \x1b[1;35mwait\x1b[0m") {
+		t.Errorf("--color always: the phrase's words are not marked: %q", strings.SplitN(colored, "\n", 2)[0])
+	}
 	out, _, _ = run(t, "search", "--index", dir, "--facet", "source", "kind:upstream_unavailable")
 	if !strings.HasPrefix(out, "1203\tgateway\n") {
 		t.Errorf("facet: %q", out)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/rca-dev/rca/pkg/event"
@@ -30,6 +29,7 @@ type searchOptions struct {
 	histogram time.Duration
 	sort      string
 	verbose   bool
+	color     string
 }
 
 func newSearchCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -69,6 +69,8 @@ The index is the one of PATH (as given to rca index), or --index DIR / RCA_INDEX
 	fl.DurationVar(&opts.histogram, "histogram", 0, "count matches per time bucket of `WIDTH` (e.g. 1m)")
 	fl.StringVar(&opts.sort, "sort", "time", "order of the results: `time` or score (most relevant first)")
 	fl.BoolVarP(&opts.verbose, "verbose", "v", false, "say on stderr how the search ran")
+	fl.StringVar(&opts.color, "color", "auto", "colour: auto (on a terminal without NO_COLOR), always or never; marks the words the query matched")
+	_ = cmd.RegisterFlagCompletionFunc("color", cobra.FixedCompletions([]string{"auto", "always", "never"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("sort", cobra.FixedCompletions([]string{"time", "score"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -85,8 +87,15 @@ func runSearch(ctx context.Context, opts *searchOptions, stdout, stderr io.Write
 	if opts.sort != "time" && opts.sort != "score" {
 		return fmt.Errorf("--sort %q: want time or score", opts.sort)
 	}
+	color, err := useColor(opts.color, stdout)
+	if err != nil {
+		return err
+	}
 	q := index.Query{Text: opts.query, Sources: opts.sources, Levels: opts.levels, Kinds: opts.kinds}
-	var err error
+	marks, err := q.Highlighter()
+	if err != nil {
+		return err
+	}
 	if q.Since, err = parseTimeFlag("since", opts.since); err != nil {
 		return err
 	}
@@ -185,12 +194,17 @@ func runSearch(ctx context.Context, opts *searchOptions, stdout, stderr io.Write
 		hits = sorted
 	}
 	var buf []byte
+	hf := report.NewHitFormatter(color && opts.output == "text")
 	for _, ev := range hits {
 		buf = buf[:0]
 		if opts.output == "jsonl" {
 			buf = ev.AppendJSON(buf)
 		} else {
-			buf = appendHitLine(buf, ev)
+			var m [][2]int
+			if color {
+				m = marks(ev.Message)
+			}
+			buf = hf.Append(buf, ev, m)
 		}
 		buf = append(buf, '\n')
 		if _, err := w.Write(buf); err != nil {
@@ -234,30 +248,3 @@ func facetValue(ev *event.Event, f string) string {
 	return v
 }
 
-// appendHitLine renders TIME SOURCE LEVEL MESSAGE (file:line), one line.
-// Everything but the time comes from the bundle and is escaped for a
-// terminal (report.Terminal): control bytes, C1 controls, bidi overrides
-// and invalid UTF-8 are shown, not acted on; the original stays in jsonl.
-func appendHitLine(b []byte, ev *event.Event) []byte {
-	if ev.Time.IsZero() {
-		b = append(b, '-')
-	} else {
-		b = ev.Time.AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
-	}
-	lvl := string(ev.Level)
-	if lvl == "" {
-		lvl = "-"
-	}
-	msg := ev.Message
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	b = append(b, ' ')
-	b = append(b, report.Terminal(ev.Source)...)
-	b = append(b, ' ')
-	b = append(b, report.Terminal(lvl)...)
-	b = append(b, ' ')
-	b = append(b, report.Terminal(msg)...)
-	b = fmt.Appendf(b, " (%s:%d)", report.Terminal(ev.File), ev.Line)
-	return b
-}

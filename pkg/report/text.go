@@ -38,6 +38,7 @@ type styles struct {
 	sev                                 map[string]lipgloss.Style
 	level                               map[string]lipgloss.Style
 	confHi, confLo                      lipgloss.Style
+	mark                                lipgloss.Style // search: the words a query matched
 }
 
 func newStyles(color bool) *styles {
@@ -64,6 +65,7 @@ func newStyles(color bool) *styles {
 			"fatal": fg("1").Bold(true), "error": fg("1"), "warn": fg("3"),
 		},
 		confHi: fg("2").Bold(true), confLo: fg("3"),
+		mark: fg("5").Bold(true),
 	}
 }
 
