@@ -247,4 +247,3 @@ func facetValue(ev *event.Event, f string) string {
 	}
 	return v
 }
-
