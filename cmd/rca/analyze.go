@@ -163,6 +163,19 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	var ix *analyzeIndex
 	if !opts.noIndex {
 		ix = beginAnalyzeIndex(opts.indexDir, opts.paths, &opts.ingest, plan, stderr)
+	} else {
+		// the index takes every event; without it, plain events are only
+		// counted, which the readers do (correlate.Analyzer.Local)
+		po.Local = func() func(*event.Event) bool {
+			take := an.Local()
+			return func(ev *event.Event) bool {
+				if take(ev) {
+					prog.event()
+					return true
+				}
+				return false
+			}
+		}
 	}
 
 	stats, err := plan.Run(ctx, po, func(ev *event.Event) error {
