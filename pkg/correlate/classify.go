@@ -222,13 +222,12 @@ type Classifier struct {
 	rules    []compiledRule
 	extract  []compiledExtractor
 	target   map[string]bool
-	gateway  map[string]bool
 }
 
 // NewClassifier compiles the rule table (rules.go). It panics if the table
 // is malformed, which the package tests rule out.
 func NewClassifier() *Classifier {
-	c := &Classifier{target: map[string]bool{}, gateway: map[string]bool{}}
+	c := &Classifier{target: map[string]bool{}}
 	lits := map[string]int{}
 	var order []string
 	id := func(lit string) int {
@@ -296,9 +295,6 @@ func NewClassifier() *Classifier {
 	}
 	for _, k := range targetKinds {
 		c.target[k] = true
-	}
-	for _, f := range gatewayFormats {
-		c.gateway[f] = true
 	}
 	c.all.trie = ahocorasick.NewTrieBuilder().AddStrings(order).Build()
 	for _, r := range rules {
@@ -421,10 +417,21 @@ func (c *Classifier) classify(ev *event.Event) (string, int) {
 	return "", -1
 }
 
+// isGateway reports an access-log format of a gateway (gatewayFormats):
+// a few string compares, cheaper than a map lookup on every access line.
+func isGateway(format string) bool {
+	for _, f := range gatewayFormats {
+		if format == f {
+			return true
+		}
+	}
+	return false
+}
+
 // isAccess reports whether ev is an HTTP access record: those are
 // classified from their fields, never from their text.
 func (c *Classifier) isAccess(ev *event.Event) bool {
-	if c.gateway[ev.Format] {
+	if isGateway(ev.Format) {
 		return true
 	}
 	_, ok := ev.Get("method")
@@ -439,7 +446,7 @@ func (c *Classifier) accessKind(ev *event.Event, status string) string {
 			return k
 		}
 	}
-	return statusKind(status3(status), c.gateway[ev.Format], ev.Format == formatEnvoyAccess && !hasFlags)
+	return statusKind(status3(status), isGateway(ev.Format), ev.Format == formatEnvoyAccess && !hasFlags)
 }
 
 // statusKind maps an HTTP status to a kind. At a gateway, a 502/503 means the
@@ -510,7 +517,7 @@ func (c *Classifier) upstreamTarget(ev *event.Event) {
 		// A client's own record of a failed call names the URL it called:
 		// a url-like field, else an absolute URL in the message. Access
 		// lines are left out: a URL in their text is the referrer.
-		if c.gateway[ev.Format] {
+		if isGateway(ev.Format) {
 			return
 		}
 		for _, k := range []string{"url", "request_url", "endpoint", "uri", "http_url"} {

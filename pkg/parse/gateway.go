@@ -37,20 +37,39 @@ func gatewayTokenEnd(b []byte, i int) int {
 // space or the end of the line follows, so a stray unescaped quote inside a
 // user agent does not cut it short; when no quote qualifies, the last quote
 // of the line closes the string.
+//
+// Quotes and backslashes are found with bytes.IndexByte (a user agent is
+// a hundred bytes or more, without either, on most lines).
 func gatewayQuoteEnd(b []byte, i int) int {
 	last := -1
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			if j+1 == len(b) || b[j+1] == ' ' {
-				return j
-			}
-			last = j
+	bs := -2 // the next backslash at or after j; -1: none left; -2: not looked for
+	for j := i + 1; j < len(b); {
+		if bs != -1 && bs < j {
+			bs = indexByteFrom(b, j, '\\')
 		}
+		q := indexByteFrom(b, j, '"')
+		if bs >= 0 && (q < 0 || bs < q) {
+			j = bs + 2 // the escaped byte is skipped
+			continue
+		}
+		if q < 0 {
+			break
+		}
+		if q+1 == len(b) || b[q+1] == ' ' {
+			return q
+		}
+		last = q
+		j = q + 1
 	}
 	return last
+}
+
+// indexByteFrom is the index of the first c in b at or after i, or -1.
+func indexByteFrom(b []byte, i int, c byte) int {
+	if k := bytes.IndexByte(b[i:], c); k >= 0 {
+		return i + k
+	}
+	return -1
 }
 
 // Kinds of gatewayItem.
@@ -155,15 +174,26 @@ func gatewayListElem(c byte) bool {
 // gatewayListLast is the last element of a value list (the effective
 // upstream or status after retries), or v itself.
 func gatewayListLast(v string) string {
-	if i := strings.LastIndexAny(v, " ,"); i >= 0 {
-		return v[i+1:]
+	for i := len(v) - 1; i >= 0; i-- {
+		if v[i] == ' ' || v[i] == ',' {
+			return v[i+1:]
+		}
 	}
 	return v
 }
 
 // gatewayIsList reports whether v holds more than one element.
-func gatewayIsList(v string) bool {
-	return strings.IndexAny(v, " ,") >= 0
+func gatewayIsList(v string) bool { return gatewayListSep(v) >= 0 }
+
+// gatewayListSep is the index of the first list separator (space or
+// comma) in v, or -1.
+func gatewayListSep(v string) int {
+	for i := 0; i < len(v); i++ {
+		if v[i] == ' ' || v[i] == ',' {
+			return i
+		}
+	}
+	return -1
 }
 
 // gatewayMicros parses a duration in seconds ("0.123", "12") to
@@ -208,7 +238,7 @@ func gatewaySecondsToMs(v string) (string, bool) {
 	var total int64
 	seen := false
 	for len(v) > 0 {
-		j := strings.IndexAny(v, " ,")
+		j := gatewayListSep(v)
 		el := v
 		if j >= 0 {
 			el, v = v[:j], v[j+1:]
