@@ -370,10 +370,12 @@ func (c *Classifier) classify(ev *event.Event) (string, int) {
 	// Structured logs (zap, logrus, slog) keep the failure itself in a
 	// field: {"msg":"query failed","error":"dial tcp 10.0.3.7:3306: connect:
 	// connection refused"}. It is read as the message's last line.
-	for _, k := range errorFieldKeys {
-		if v, ok := ev.Get(k); ok && v != "" && !strings.Contains(text, v) {
-			text += "\n" + v
-			break
+	if hasErrorField(ev) {
+		for _, k := range errorFieldKeys {
+			if v, ok := ev.Get(k); ok && v != "" && !strings.Contains(text, v) {
+				text += "\n" + v
+				break
+			}
 		}
 	}
 	switch ev.Format {
@@ -807,6 +809,19 @@ func setIfAbsent(ev *event.Event, key, val string) {
 
 // errorFieldKeys are the fields structured loggers put an error in.
 var errorFieldKeys = []string{"error", "err", "exception", "error_message", "error.message", "exc_info"}
+
+// hasErrorField reports whether ev has a field named in errorFieldKeys:
+// one pass over its fields, where looking each key up is six (most events
+// have none).
+func hasErrorField(ev *event.Event) bool {
+	for i := range ev.Fields {
+		switch ev.Fields[i].Key {
+		case "error", "err", "exception", "error_message", "error.message", "exc_info":
+			return true
+		}
+	}
+	return false
+}
 
 // build assembles an extractor's value from its named groups. For target
 // it returns the host:port and, when the address was the resolved IP, the
