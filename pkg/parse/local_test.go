@@ -127,3 +127,61 @@ func TestLocalIsAskedOncePerInput(t *testing.T) {
 		t.Errorf("Local called %d times, want 2", calls)
 	}
 }
+
+// TestLocalReusesTakenEvents: events taken by Local are handed out again
+// for later lines (they never leave the reading goroutine).
+func TestLocalReusesTakenEvents(t *testing.T) {
+	dir := t.TempDir()
+	var sb strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&sb, "time=2023-08-15T00:%02d:%02dZ level=info msg=\"line %d\" key%d=v%d\n", i/60%60, i%60, i, i%5, i)
+	}
+	writeFile(t, filepath.Join(dir, "a.log"), []byte(sb.String()))
+	seen := map[*event.Event]bool{}
+	taken, wrong := 0, 0
+	opts := Options{Local: func() func(*event.Event) bool {
+		return func(ev *event.Event) bool {
+			seen[ev] = true
+			taken++
+			if len(ev.Fields) != 1 || ev.Fields[0].Key != fmt.Sprintf("key%d", (ev.Line-1)%5) {
+				wrong++
+			}
+			return true
+		}
+	}}
+	runPlan(t, []string{dir}, opts)
+	if taken < 2900 {
+		t.Fatalf("took %d events, want nearly all 3000", taken)
+	}
+	if len(seen)*4 > taken {
+		t.Errorf("%d distinct events for %d taken: taken events are not reused", len(seen), taken)
+	}
+	if wrong > 0 {
+		t.Errorf("%d events with fields other than their line's", wrong)
+	}
+}
+
+// TestEventPoolHandsOutBlankEvents: an event put back comes out of the
+// slab zeroed, its field slots cleared, their room kept.
+func TestEventPoolHandsOutBlankEvents(t *testing.T) {
+	pool := &eventPool{}
+	s := eventSlab{pool: pool}
+	ev := s.next()
+	ev.Message, ev.Raw, ev.Line, ev.Kind = "m", "r", 7, "k"
+	ev.Fields = append(ev.Fields, event.Field{Key: "a", Value: "1"}, event.Field{Key: "b", Value: "2"})
+	room := cap(ev.Fields)
+	pool.put(ev)
+	got := s.next()
+	if got != ev {
+		t.Fatal("the event put back was not handed out again")
+	}
+	if got.Message != "" || got.Raw != "" || got.Line != 0 || got.Kind != "" || len(got.Fields) != 0 || cap(got.Fields) != room {
+		t.Errorf("reused event = %+v (cap %d), want blank with room %d", *got, cap(got.Fields), room)
+	}
+	if f := got.Fields[:room]; f[0] != (event.Field{}) || f[1] != (event.Field{}) {
+		t.Errorf("field slots not cleared: %+v", f)
+	}
+	if s.next() == ev {
+		t.Error("an event handed out twice")
+	}
+}

@@ -38,7 +38,9 @@ type Options struct {
 	// the input's events would be emitted, and only with events whose
 	// removal leaves the order in which all other events are emitted
 	// unchanged (the input's next event has the same time or a later
-	// one). An event it takes (returns true for) is not emitted.
+	// one). An event it takes (returns true for) is not emitted, and is
+	// reused for a later line once the function returns: it may keep the
+	// event's strings, not the event or its Fields.
 	Local func() func(*event.Event) bool
 	// Limits bound decompression (zero: the defaults).
 	Limits Limits
@@ -195,7 +197,11 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	var (
 		held    item // the last item out of the window, when take is set
 		holding bool
+		pool    *eventPool // where taken events go back to the decoder
 	)
+	if take != nil {
+		pool = &eventPool{}
+	}
 	push := func(it item) {
 		out = append(out, it)
 		if len(out) == batch {
@@ -221,12 +227,16 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 			push(it)
 			return
 		}
-		if holding && (it.key.Before(held.key) || !take(held.ev)) {
-			push(held)
+		if holding {
+			if it.key.Before(held.key) || !take(held.ev) {
+				push(held)
+			} else {
+				pool.put(held.ev)
+			}
 		}
 		held, holding = it, true
 	}
-	st2, rerr := ReadInput(r, spec, func(ev *event.Event) {
+	st2, rerr := readInput(r, spec, func(ev *event.Event) {
 		if stop {
 			return
 		}
@@ -244,13 +254,14 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 		if w.len() > reorder {
 			send(w.pop())
 		}
-	})
+	}, pool)
 	for w.len() > 0 && !stop {
 		send(w.pop())
 	}
 	if holding && !stop && !take(held.ev) { // the last item: nothing follows it
 		push(held)
 	}
+	held = item{}
 	if len(out) > 0 && !stop {
 		select {
 		case s.ch <- out:
