@@ -264,6 +264,9 @@ func gatewaySecondsToMs(v string) (string, bool) {
 // gatewayFormatMs writes microseconds as milliseconds: "123", "0.5", "1500".
 func gatewayFormatMs(us int64) string {
 	if us%1000 == 0 {
+		if ms := us / 1000; ms >= 0 && ms < int64(len(gatewayMsText)) {
+			return gatewayMsText[ms]
+		}
 		return strconv.FormatInt(us/1000, 10)
 	}
 	var buf [32]byte
@@ -276,6 +279,15 @@ func gatewayFormatMs(us int64) string {
 	}
 	return string(b)
 }
+
+// gatewayMsText holds "0" to "999": most latencies are whole milliseconds
+// under a second, and an access line would otherwise allocate one.
+var gatewayMsText = func() (t [1000]string) {
+	for i := range t {
+		t[i] = strconv.Itoa(i)
+	}
+	return t
+}()
 
 // gatewayAllDigits reports a non-empty run of ASCII digits.
 func gatewayAllDigits(s string) bool {
@@ -351,11 +363,64 @@ func gatewaySplitHostPort(s string) (host, port string) {
 // gatewayPublicIP reports an address that is an IP outside the private,
 // loopback, link-local and unspecified ranges.
 func gatewayPublicIP(s string) bool {
-	a, err := netip.ParseAddr(s)
-	if err != nil {
+	a, ok := gatewayParseAddr(s)
+	if !ok {
 		return false
 	}
 	return !(a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsUnspecified() || a.IsMulticast())
+}
+
+// gatewayParseAddr is netip.ParseAddr's answer, with dotted IPv4 (every
+// access line's client) read here rather than through its error values.
+func gatewayParseAddr(s string) (netip.Addr, bool) {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '.': // ParseAddr reads IPv4 when a '.' comes before any ':' or '%'
+			var f [4]uint8
+			if !gatewayIPv4Fields(s, &f) {
+				return netip.Addr{}, false
+			}
+			return netip.AddrFrom4(f), true
+		case ':', '%':
+			i = len(s)
+		}
+	}
+	a, err := netip.ParseAddr(s)
+	return a, err == nil
+}
+
+// gatewayIPv4Fields reads four decimal octets separated by dots, by the
+// rules of net/netip: no empty field, no leading zero, none over 255.
+func gatewayIPv4Fields(s string, f *[4]uint8) bool {
+	val, pos, digits := 0, 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if digits == 1 && val == 0 {
+				return false
+			}
+			val = val*10 + int(c-'0')
+			digits++
+			if val > 255 {
+				return false
+			}
+		case c == '.':
+			if i == 0 || i == len(s)-1 || s[i-1] == '.' || pos == 3 {
+				return false
+			}
+			f[pos] = uint8(val)
+			pos++
+			val, digits = 0, 0
+		default:
+			return false
+		}
+	}
+	if pos < 3 {
+		return false
+	}
+	f[3] = uint8(val)
+	return true
 }
 
 // gatewayURLHost returns the host[:port] of a URL ("http://10.0.2.5:8080/x"
