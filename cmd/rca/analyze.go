@@ -164,8 +164,11 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	if !opts.noIndex {
 		ix = beginAnalyzeIndex(opts.indexDir, opts.paths, &opts.ingest, plan, stderr)
 	} else {
-		// the index takes every event; without it, plain events are only
-		// counted, which the readers do (correlate.Analyzer.Local)
+		// the index takes every event with all its fields; without it,
+		// only what the analysis reads is extracted (parse.Options.Lean),
+		// and plain events are only counted, which the readers do
+		// (correlate.Analyzer.Local)
+		po.Lean = true
 		po.Local = func() func(*event.Event) bool {
 			take := an.Local()
 			return func(ev *event.Event) bool {

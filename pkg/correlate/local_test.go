@@ -12,7 +12,8 @@ import (
 )
 
 // analyzeDir runs dir through the pipeline into an analyzer, with plain
-// events counted in the readers (local) or all observed, and returns the
+// events counted in the readers and lean decoding (local) or all events
+// observed with all their fields, and returns the
 // report as JSON and the number of events Observe saw.
 func analyzeDir(t *testing.T, dir string, cfg Config, local bool) ([]byte, int) {
 	t.Helper()
@@ -25,7 +26,7 @@ func analyzeDir(t *testing.T, dir string, cfg Config, local bool) ([]byte, int) 
 	an := NewAnalyzer(cfg)
 	opts := parse.Options{Transform: an.Classify}
 	if local {
-		opts.Local = an.Local
+		opts.Local, opts.Lean = an.Local, true
 	}
 	observed := 0
 	if _, err := plan.Run(context.Background(), opts, func(ev *event.Event) error {
@@ -43,7 +44,8 @@ func analyzeDir(t *testing.T, dir string, cfg Config, local bool) ([]byte, int) 
 }
 
 // TestLocalReportsTheSame: counting plain events in the readers
-// (Analyzer.Local) gives the report observing every event gives, on the
+// (Analyzer.Local), with lean decoding (parse.Options.Lean), gives the
+// report observing every event with all its fields gives, on the
 // demo bundle and a generated one, with and without a time range.
 func TestLocalReportsTheSame(t *testing.T) {
 	large := t.TempDir()

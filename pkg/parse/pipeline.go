@@ -42,6 +42,17 @@ type Options struct {
 	// reused for a later line once the function returns: it may keep the
 	// event's strings, not the event or its Fields.
 	Local func() func(*event.Event) bool
+	// Lean says the consumer reads of an event only what rca's analysis
+	// reads: time, level, message, kind, format, source, file and line,
+	// and of the fields status, upstream, target, response_flags and the
+	// ones of no fixed name (key=value pairs, structured logs). Decoders of
+	// access logs then leave out the fields that only describe a request
+	// (nginx: client, client_list, host, user, method, path, protocol,
+	// bytes, referrer, user agent, TLS, latencies, upstream status, cache
+	// status, request id, forwarded_for), which costs a good part of
+	// reading an access line. Which lines are read, and as what, does not
+	// change.
+	Lean bool
 	// Limits bound decompression (zero: the defaults).
 	Limits Limits
 }
@@ -147,7 +158,9 @@ func (p *Plan) Run(ctx context.Context, opts Options, emit func(*event.Event) er
 		if opts.Local != nil {
 			take = opts.Local()
 		}
-		go s.produce(ctx, in, p.specs[i], &stats[i], batch, reorder, opts, take)
+		spec := p.specs[i]
+		spec.Lean = opts.Lean
+		go s.produce(ctx, in, spec, &stats[i], batch, reorder, opts, take)
 	}
 	err := merge(ctx, streams, emit)
 	cancel()

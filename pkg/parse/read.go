@@ -23,6 +23,7 @@ type Spec struct {
 	Loc     *time.Location // zone for zone-less timestamps; nil means UTC
 	Format  *Format        // forced format; nil to detect
 	MaxLine int            // 0 means DefaultMaxLine
+	Lean    bool           // see Options.Lean
 }
 
 // ReadInput reads one input stream to its end, calling emit for each event
@@ -73,7 +74,9 @@ func readInput(r io.Reader, spec Spec, emit func(*event.Event), pool *eventPool)
 	st.Format = f.ID
 	lr := newLineReader(br, spec.MaxLine)
 	lr.crOnly = isCROnly(head)
-	dec := newDecoder(f, ctx, spec.Source, spec.Path, &st, emit)
+	dctx := *ctx // detection saw every field; the decoder may be lean
+	dctx.Lean = spec.Lean
+	dec := newDecoder(f, &dctx, spec.Source, spec.Path, &st, emit)
 	dec.slab.pool = pool
 	var lineNo int64
 	var rerr error
