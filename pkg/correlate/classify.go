@@ -7,8 +7,6 @@ import (
 	"regexp"
 	"strings"
 
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
-
 	"github.com/rca-dev/rca/pkg/event"
 )
 
@@ -18,15 +16,14 @@ import (
 // Caused-by lines are looked for in the windowTail bytes past the head, the
 // last line in the last 2*windowLine bytes. Nothing else of a longer message
 // is read: the cost per event is bounded.
-// Segments are lower-cased scanChunk bytes at a time into a stack buffer,
-// chunks overlapping by the longest literal, so nothing is allocated.
+// Segments are read in place by a table-driven automaton (litScanner), so
+// nothing is allocated.
 const (
 	windowHead  = 4096
 	windowLine  = 512
 	windowExtra = 4
 	windowTail  = 64 << 10
 	maxSegs     = 2 + windowExtra
-	scanChunk   = 512
 
 	hitWords  = 8 // literal bitset: up to 512 distinct literals
 	ruleWords = 4 // rule bitset: up to 256 rules
@@ -60,18 +57,17 @@ type compiledExtractor struct {
 	gAddr, gHost, gIP, gPort, gScheme, gV int
 }
 
-// automaton is an Aho-Corasick trie over lower-case literals; ids maps the
-// trie's pattern numbers to literal ids (nil: the same). gate is a filter in
+// automaton finds literals in a window: lits, an Aho-Corasick automaton
+// over lower-case literals (reporting literal ids), with gate, a filter in
 // front of it (see gramGate).
 type automaton struct {
-	trie *ahocorasick.Trie
-	ids  []uint16
+	lits *litScanner
 	gate gramGate
 }
 
 // gramGate dismisses a window that cannot contain any literal that makes a
-// rule a candidate, at about 1 ns/byte, before it is lower-cased and walked
-// through the trie. It holds one 8-byte piece of each such literal (4 bytes
+// rule a candidate, at about 1 ns/byte, before it is walked through the
+// automaton. It holds one 8-byte piece of each such literal (4 bytes
 // for literals of 4-7 bytes), hashed case-insensitively into a 65,536-bit
 // Bloom filter (two bits per piece); if a literal occurs in the text, so
 // does each of its pieces. The
@@ -216,7 +212,6 @@ func gramCommon(b byte) int {
 type Classifier struct {
 	all      automaton  // every literal
 	signal   automaton  // only the literals of signal rules, for info/notice events
-	maxLit   int        // length of the longest literal
 	ruleLits bitset     // literals that make some rule a candidate
 	litRules [][]uint16 // literal id -> indexes of the rules it triggers, ascending
 	rules    []compiledRule
@@ -296,7 +291,11 @@ func NewClassifier() *Classifier {
 	for _, k := range targetKinds {
 		c.target[k] = true
 	}
-	c.all.trie = ahocorasick.NewTrieBuilder().AddStrings(order).Build()
+	allIDs := make([]int, len(order))
+	for i := range allIDs {
+		allIDs[i] = i
+	}
+	c.all.lits = newLitScanner(order, allIDs)
 	for _, r := range rules {
 		for _, l := range r.any {
 			c.all.gate.add(l)
@@ -306,6 +305,7 @@ func NewClassifier() *Classifier {
 		}
 	}
 	var sig []string
+	var sigIDs []int
 	seen := map[int]bool{}
 	for _, r := range rules {
 		if !r.signal {
@@ -315,17 +315,11 @@ func NewClassifier() *Classifier {
 			if i := lits[l]; !seen[i] {
 				seen[i] = true
 				sig = append(sig, l)
-				c.signal.ids = append(c.signal.ids, uint16(i))
+				sigIDs = append(sigIDs, i)
 			}
 		}
 	}
-	c.signal.trie = ahocorasick.NewTrieBuilder().AddStrings(sig).Build()
-	for _, l := range order {
-		c.maxLit = max(c.maxLit, len(l))
-	}
-	if c.maxLit >= scanChunk/2 {
-		panic("correlate: literal too long for scanChunk")
-	}
+	c.signal.lits = newLitScanner(sig, sigIDs)
 	return c
 }
 
@@ -639,33 +633,8 @@ func (w *window) pass(g *gramGate) bool {
 // scan adds to w.hits the literals of a that occur in w's segments,
 // ASCII case-insensitively.
 func (c *Classifier) scan(w *window, a *automaton) {
-	hits, ids := &w.hits, a.ids
-	found := func(_, _, p int64) bool {
-		if ids != nil {
-			p = int64(ids[p])
-		}
-		hits[p>>6] |= 1 << (uint64(p) & 63)
-		return true
-	}
-	var buf [scanChunk]byte
 	for i := 0; i < w.n; i++ {
-		seg := w.segs[i]
-		for off := 0; off < len(seg); {
-			end := min(off+scanChunk, len(seg))
-			b := buf[:end-off]
-			for j := range b {
-				ch := seg[off+j]
-				if 'A' <= ch && ch <= 'Z' {
-					ch += 'a' - 'A'
-				}
-				b[j] = ch
-			}
-			a.trie.Walk(b, found)
-			if end == len(seg) {
-				break
-			}
-			off = end - (c.maxLit - 1)
-		}
+		a.lits.scan(w.segs[i], &w.hits)
 	}
 }
 
