@@ -211,7 +211,7 @@ func gramCommon(b byte) int {
 // concurrent use by any number of goroutines.
 type Classifier struct {
 	all      automaton  // every literal
-	signal   automaton  // only the literals of signal rules, for info/notice events
+	signal   gramGate   // the gate of the signal rules' literals, for info/notice events
 	ruleLits bitset     // literals that make some rule a candidate
 	litRules [][]uint16 // literal id -> indexes of the rules it triggers, ascending
 	rules    []compiledRule
@@ -300,26 +300,10 @@ func NewClassifier() *Classifier {
 		for _, l := range r.any {
 			c.all.gate.add(l)
 			if r.signal {
-				c.signal.gate.add(l)
+				c.signal.add(l)
 			}
 		}
 	}
-	var sig []string
-	var sigIDs []int
-	seen := map[int]bool{}
-	for _, r := range rules {
-		if !r.signal {
-			continue
-		}
-		for _, l := range append(append(append([]string(nil), r.any...), r.also...), r.not...) {
-			if i := lits[l]; !seen[i] {
-				seen[i] = true
-				sig = append(sig, l)
-				sigIDs = append(sigIDs, i)
-			}
-		}
-	}
-	c.signal.lits = newLitScanner(sig, sigIDs)
 	return c
 }
 
@@ -384,20 +368,20 @@ func (c *Classifier) classify(ev *event.Event) (string, int) {
 		var w window
 		w.cut(text)
 		failure := ev.Level == event.LevelNone || ev.Level.Rank() >= event.LevelWarn.Rank()
-		a := &c.all
+		gate := &c.all.gate
 		if !failure {
-			a = &c.signal // only signal rules can match
+			gate = &c.signal // only signal rules can match
 		}
-		if w.pass(&a.gate) {
-			c.scan(&w, a)
+		// every literal is looked for, those of the facts too: match
+		// passes over the rules that cannot apply (non-signal ones below
+		// warning), and a signal rule's also and not literals are found
+		// either way
+		if w.pass(gate) {
+			c.scan(&w, &c.all)
 		}
 		if w.hits.intersects(&c.ruleLits) {
 			if ri := c.match(ev, &w, failure); ri >= 0 {
 				kind := c.rules[ri].kind
-				if !failure {
-					w.hits = bitset{}
-					c.scan(&w, &c.all) // the fact triggers
-				}
 				c.facts(ev, kind, &w)
 				return kind, ri
 			}
