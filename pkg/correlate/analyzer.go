@@ -152,7 +152,6 @@ func (a *Analyzer) ref(s string) int32 {
 		return i
 	}
 	i := int32(len(a.names))
-	s = strings.Clone(s) // not a piece of the event's line, kept alive with it
 	a.names = append(a.names, s)
 	a.nameIdx[s] = i
 	return i

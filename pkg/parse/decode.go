@@ -70,36 +70,10 @@ type decoder struct {
 	spare    *event.Event // handed out for a line that was not kept: the next line's
 	msg      strings.Builder
 	msgOf    *event.Event // the record whose Message msg holds
-	lean     bool         // Context.Lean: lines are copied into arena
-	arena    []byte       // the chunk lines are copied into (lean), see rawString
-}
-
-// Lean runs (Options.Lean: rca analyze --no-index) copy each line into a
-// shared chunk rather than a string of its own: one allocation per
-// rawChunk bytes instead of one per line. A chunk lives as long as a string
-// cut from it; the analysis keeps copies, not pieces, of what it keeps
-// past an event, so chunks go with the events that came from them. Bytes
-// handed out are never written again.
-const (
-	rawChunk   = 64 << 10
-	rawChunkBy = 4 << 10 // longer lines get a string of their own
-)
-
-// rawString is string(b), from the arena when lean.
-func (d *decoder) rawString(b []byte) string {
-	if !d.lean || len(b) == 0 || len(b) > rawChunkBy {
-		return string(b)
-	}
-	if cap(d.arena)-len(d.arena) < len(b) {
-		d.arena = make([]byte, 0, rawChunk)
-	}
-	start := len(d.arena)
-	d.arena = append(d.arena, b...)
-	return unsafe.String(&d.arena[start], len(b))
 }
 
 func newDecoder(f *Format, ctx *Context, source, file string, st *Stats, emit func(*event.Event)) *decoder {
-	d := &decoder{format: f, primary: f.New(ctx), loc: ctx.Loc, source: source, file: file, stats: st, emit: emit, lean: ctx.Lean}
+	d := &decoder{format: f, primary: f.New(ctx), loc: ctx.Loc, source: source, file: file, stats: st, emit: emit}
 	d.finisher, _ = d.primary.(Finisher)
 	if g := Lookup(GenericID); g != nil && f.ID != GenericID && !f.NoFallback {
 		d.fallback = g.New(ctx)
@@ -135,7 +109,7 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 	} else {
 		ev = d.slab.next()
 	}
-	ev.Source, ev.File, ev.Line, ev.Offset, ev.Format, ev.Raw = d.source, d.file, lineNo, off, d.format.ID, d.rawString(b)
+	ev.Source, ev.File, ev.Line, ev.Offset, ev.Format, ev.Raw = d.source, d.file, lineNo, off, d.format.ID, string(b)
 	v := d.primary.Decode(b, ev, d.cur)
 	if v == Reject && d.fallback != nil {
 		ev.Format = d.fbID

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/rca-dev/rca/pkg/event"
 )
@@ -184,32 +183,5 @@ func TestEventPoolHandsOutBlankEvents(t *testing.T) {
 	}
 	if s.next() == ev {
 		t.Error("an event handed out twice")
-	}
-}
-
-// TestLeanLinesStayPut: in lean runs lines are copied into shared chunks;
-// every event's Raw must still read as its line once the whole input has
-// been read (chunks are only ever appended to), across chunk boundaries and
-// for lines too long to share one.
-func TestLeanLinesStayPut(t *testing.T) {
-	var sb strings.Builder
-	var want []string
-	for i := range 3000 {
-		l := fmt.Sprintf("2023-08-15T00:%02d:%02dZ line %d %s", i/60%60, i%60, i, strings.Repeat("x", i*37%(rawChunkBy+500)))
-		want = append(want, l)
-		sb.WriteString(l + "\n")
-	}
-	spec := Spec{Path: "a.log", Source: "a", Loc: time.UTC, Lean: true}
-	var raws []string
-	if _, err := ReadInput(strings.NewReader(sb.String()), spec, func(ev *event.Event) { raws = append(raws, ev.Raw) }); err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(raws, want) {
-		for i := range min(len(raws), len(want)) {
-			if raws[i] != want[i] {
-				t.Fatalf("line %d reads %.60q, want %.60q", i+1, raws[i], want[i])
-			}
-		}
-		t.Fatalf("%d events, want %d", len(raws), len(want))
 	}
 }
