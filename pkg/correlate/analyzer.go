@@ -72,6 +72,7 @@ type Analyzer struct {
 	miners   map[string]*Miner
 	base     *baseline         // good runs (ObserveBaseline); nil: none
 	volRatio map[int32]float64 // per source, set by Finish when base != nil
+	locals   []*localCounts    // counters of plain events taken by Local
 }
 
 // sourceState is what the analyzer keeps per source.

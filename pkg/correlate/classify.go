@@ -7,8 +7,6 @@ import (
 	"regexp"
 	"strings"
 
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
-
 	"github.com/rca-dev/rca/pkg/event"
 )
 
@@ -18,15 +16,14 @@ import (
 // Caused-by lines are looked for in the windowTail bytes past the head, the
 // last line in the last 2*windowLine bytes. Nothing else of a longer message
 // is read: the cost per event is bounded.
-// Segments are lower-cased scanChunk bytes at a time into a stack buffer,
-// chunks overlapping by the longest literal, so nothing is allocated.
+// Segments are read in place by a table-driven automaton (litScanner), so
+// nothing is allocated.
 const (
 	windowHead  = 4096
 	windowLine  = 512
 	windowExtra = 4
 	windowTail  = 64 << 10
 	maxSegs     = 2 + windowExtra
-	scanChunk   = 512
 
 	hitWords  = 8 // literal bitset: up to 512 distinct literals
 	ruleWords = 4 // rule bitset: up to 256 rules
@@ -60,18 +57,17 @@ type compiledExtractor struct {
 	gAddr, gHost, gIP, gPort, gScheme, gV int
 }
 
-// automaton is an Aho-Corasick trie over lower-case literals; ids maps the
-// trie's pattern numbers to literal ids (nil: the same). gate is a filter in
+// automaton finds literals in a window: lits, an Aho-Corasick automaton
+// over lower-case literals (reporting literal ids), with gate, a filter in
 // front of it (see gramGate).
 type automaton struct {
-	trie *ahocorasick.Trie
-	ids  []uint16
+	lits *litScanner
 	gate gramGate
 }
 
 // gramGate dismisses a window that cannot contain any literal that makes a
-// rule a candidate, at about 1 ns/byte, before it is lower-cased and walked
-// through the trie. It holds one 8-byte piece of each such literal (4 bytes
+// rule a candidate, at about 1 ns/byte, before it is walked through the
+// automaton. It holds one 8-byte piece of each such literal (4 bytes
 // for literals of 4-7 bytes), hashed case-insensitively into a 65,536-bit
 // Bloom filter (two bits per piece); if a literal occurs in the text, so
 // does each of its pieces. The
@@ -215,20 +211,18 @@ func gramCommon(b byte) int {
 // concurrent use by any number of goroutines.
 type Classifier struct {
 	all      automaton  // every literal
-	signal   automaton  // only the literals of signal rules, for info/notice events
-	maxLit   int        // length of the longest literal
+	signal   gramGate   // the gate of the signal rules' literals, for info/notice events
 	ruleLits bitset     // literals that make some rule a candidate
 	litRules [][]uint16 // literal id -> indexes of the rules it triggers, ascending
 	rules    []compiledRule
 	extract  []compiledExtractor
 	target   map[string]bool
-	gateway  map[string]bool
 }
 
 // NewClassifier compiles the rule table (rules.go). It panics if the table
 // is malformed, which the package tests rule out.
 func NewClassifier() *Classifier {
-	c := &Classifier{target: map[string]bool{}, gateway: map[string]bool{}}
+	c := &Classifier{target: map[string]bool{}}
 	lits := map[string]int{}
 	var order []string
 	id := func(lit string) int {
@@ -297,38 +291,18 @@ func NewClassifier() *Classifier {
 	for _, k := range targetKinds {
 		c.target[k] = true
 	}
-	for _, f := range gatewayFormats {
-		c.gateway[f] = true
+	allIDs := make([]int, len(order))
+	for i := range allIDs {
+		allIDs[i] = i
 	}
-	c.all.trie = ahocorasick.NewTrieBuilder().AddStrings(order).Build()
+	c.all.lits = newLitScanner(order, allIDs)
 	for _, r := range rules {
 		for _, l := range r.any {
 			c.all.gate.add(l)
 			if r.signal {
-				c.signal.gate.add(l)
+				c.signal.add(l)
 			}
 		}
-	}
-	var sig []string
-	seen := map[int]bool{}
-	for _, r := range rules {
-		if !r.signal {
-			continue
-		}
-		for _, l := range append(append(append([]string(nil), r.any...), r.also...), r.not...) {
-			if i := lits[l]; !seen[i] {
-				seen[i] = true
-				sig = append(sig, l)
-				c.signal.ids = append(c.signal.ids, uint16(i))
-			}
-		}
-	}
-	c.signal.trie = ahocorasick.NewTrieBuilder().AddStrings(sig).Build()
-	for _, l := range order {
-		c.maxLit = max(c.maxLit, len(l))
-	}
-	if c.maxLit >= scanChunk/2 {
-		panic("correlate: literal too long for scanChunk")
 	}
 	return c
 }
@@ -374,10 +348,12 @@ func (c *Classifier) classify(ev *event.Event) (string, int) {
 	// Structured logs (zap, logrus, slog) keep the failure itself in a
 	// field: {"msg":"query failed","error":"dial tcp 10.0.3.7:3306: connect:
 	// connection refused"}. It is read as the message's last line.
-	for _, k := range errorFieldKeys {
-		if v, ok := ev.Get(k); ok && v != "" && !strings.Contains(text, v) {
-			text += "\n" + v
-			break
+	if hasErrorField(ev) {
+		for _, k := range errorFieldKeys {
+			if v, ok := ev.Get(k); ok && v != "" && !strings.Contains(text, v) {
+				text += "\n" + v
+				break
+			}
 		}
 	}
 	switch ev.Format {
@@ -392,20 +368,20 @@ func (c *Classifier) classify(ev *event.Event) (string, int) {
 		var w window
 		w.cut(text)
 		failure := ev.Level == event.LevelNone || ev.Level.Rank() >= event.LevelWarn.Rank()
-		a := &c.all
+		gate := &c.all.gate
 		if !failure {
-			a = &c.signal // only signal rules can match
+			gate = &c.signal // only signal rules can match
 		}
-		if w.pass(&a.gate) {
-			c.scan(&w, a)
+		// every literal is looked for, those of the facts too: match
+		// passes over the rules that cannot apply (non-signal ones below
+		// warning), and a signal rule's also and not literals are found
+		// either way
+		if w.pass(gate) {
+			c.scan(&w, &c.all)
 		}
 		if w.hits.intersects(&c.ruleLits) {
 			if ri := c.match(ev, &w, failure); ri >= 0 {
 				kind := c.rules[ri].kind
-				if !failure {
-					w.hits = bitset{}
-					c.scan(&w, &c.all) // the fact triggers
-				}
 				c.facts(ev, kind, &w)
 				return kind, ri
 			}
@@ -421,10 +397,21 @@ func (c *Classifier) classify(ev *event.Event) (string, int) {
 	return "", -1
 }
 
+// isGateway reports an access-log format of a gateway (gatewayFormats):
+// a few string compares, cheaper than a map lookup on every access line.
+func isGateway(format string) bool {
+	for _, f := range gatewayFormats {
+		if format == f {
+			return true
+		}
+	}
+	return false
+}
+
 // isAccess reports whether ev is an HTTP access record: those are
 // classified from their fields, never from their text.
 func (c *Classifier) isAccess(ev *event.Event) bool {
-	if c.gateway[ev.Format] {
+	if isGateway(ev.Format) {
 		return true
 	}
 	_, ok := ev.Get("method")
@@ -439,7 +426,7 @@ func (c *Classifier) accessKind(ev *event.Event, status string) string {
 			return k
 		}
 	}
-	return statusKind(status3(status), c.gateway[ev.Format], ev.Format == formatEnvoyAccess && !hasFlags)
+	return statusKind(status3(status), isGateway(ev.Format), ev.Format == formatEnvoyAccess && !hasFlags)
 }
 
 // statusKind maps an HTTP status to a kind. At a gateway, a 502/503 means the
@@ -510,7 +497,7 @@ func (c *Classifier) upstreamTarget(ev *event.Event) {
 		// A client's own record of a failed call names the URL it called:
 		// a url-like field, else an absolute URL in the message. Access
 		// lines are left out: a URL in their text is the referrer.
-		if c.gateway[ev.Format] {
+		if isGateway(ev.Format) {
 			return
 		}
 		for _, k := range []string{"url", "request_url", "endpoint", "uri", "http_url"} {
@@ -630,33 +617,8 @@ func (w *window) pass(g *gramGate) bool {
 // scan adds to w.hits the literals of a that occur in w's segments,
 // ASCII case-insensitively.
 func (c *Classifier) scan(w *window, a *automaton) {
-	hits, ids := &w.hits, a.ids
-	found := func(_, _, p int64) bool {
-		if ids != nil {
-			p = int64(ids[p])
-		}
-		hits[p>>6] |= 1 << (uint64(p) & 63)
-		return true
-	}
-	var buf [scanChunk]byte
 	for i := 0; i < w.n; i++ {
-		seg := w.segs[i]
-		for off := 0; off < len(seg); {
-			end := min(off+scanChunk, len(seg))
-			b := buf[:end-off]
-			for j := range b {
-				ch := seg[off+j]
-				if 'A' <= ch && ch <= 'Z' {
-					ch += 'a' - 'A'
-				}
-				b[j] = ch
-			}
-			a.trie.Walk(b, found)
-			if end == len(seg) {
-				break
-			}
-			off = end - (c.maxLit - 1)
-		}
+		a.lits.scan(w.segs[i], &w.hits)
 	}
 }
 
@@ -800,6 +762,19 @@ func setIfAbsent(ev *event.Event, key, val string) {
 
 // errorFieldKeys are the fields structured loggers put an error in.
 var errorFieldKeys = []string{"error", "err", "exception", "error_message", "error.message", "exc_info"}
+
+// hasErrorField reports whether ev has a field named in errorFieldKeys:
+// one pass over its fields, where looking each key up is six (most events
+// have none).
+func hasErrorField(ev *event.Event) bool {
+	for i := range ev.Fields {
+		switch ev.Fields[i].Key {
+		case "error", "err", "exception", "error_message", "error.message", "exc_info":
+			return true
+		}
+	}
+	return false
+}
 
 // build assembles an extractor's value from its named groups. For target
 // it returns the host:port and, when the address was the resolved IP, the

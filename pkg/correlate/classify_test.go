@@ -1032,7 +1032,7 @@ func ExampleClassifier_Classify() {
 // 4-gram check (every signal literal is 8 bytes or longer).
 func TestGramGate(t *testing.T) {
 	c := testClassifier()
-	if c.signal.gate.has4 || c.signal.gate.open {
+	if c.signal.has4 || c.signal.open {
 		t.Errorf("signal gate has short literals; keep signal literals >= 8 bytes")
 	}
 	filler := "lorem ipsum dolor sit amet, consectetur adipiscing elit 0123456789 "
@@ -1044,7 +1044,7 @@ func TestGramGate(t *testing.T) {
 					if !c.all.gate.pass(text) {
 						t.Errorf("all gate drops %q", text)
 					}
-					if r.signal && !c.signal.gate.pass(text) {
+					if r.signal && !c.signal.pass(text) {
 						t.Errorf("signal gate drops %q", text)
 					}
 				}
@@ -1053,7 +1053,7 @@ func TestGramGate(t *testing.T) {
 	}
 	quiet := 0
 	for _, ev := range benchInfo {
-		if !c.signal.gate.pass(ev.Message) {
+		if !c.signal.pass(ev.Message) {
 			quiet++
 		}
 	}

@@ -34,9 +34,9 @@
 //
 // How an event is classified: access records by their status and Envoy
 // response flags; other events by their text. A case-folded 8-gram filter
-// dismisses most windows at about 1 ns/byte; the rest are lower-cased into
-// a stack buffer and walked through an Aho-Corasick trie of the rules'
-// literals; regexps run only for rules whose literal occurred (to confirm
+// dismisses most windows at about 1 ns/byte; the rest are walked through
+// an Aho-Corasick automaton of the rules' literals, compiled to a table of
+// byte classes that folds ASCII case (scanner.go); regexps run only for rules whose literal occurred (to confirm
 // them) and, once the kind is known, for the fact extractors whose trigger
 // literal occurred.
 //

@@ -25,6 +25,7 @@ const (
 // report. inputs are the bundle's input summaries (from ingest); Finish
 // fills in their skew. tool names the program for the report.
 func (a *Analyzer) Finish(inputs []event.InputSummary, tool event.Tool) *event.Report {
+	a.addLocals()
 	now := a.cfg.Now
 	if now.IsZero() {
 		now = time.Now()

@@ -158,6 +158,7 @@ type Miner struct {
 	leaves   []*tmplNode // search results, reused
 	key      []byte      // the masked line, see mask
 	cache    map[string]*Template
+	masked   map[string]string // message -> its masked line (m.key), see Add
 }
 
 type tmplNode struct {
@@ -210,9 +211,19 @@ func (m *Miner) mask(message string) *tmplLine {
 // template's Text and ID may still generalize as later messages come; see
 // Template.
 func (m *Miner) Add(message string) *Template {
+	// a message seen before has the masked line it had then (masking is
+	// a function of the message): when that line is still cached, its
+	// template is the answer masking would lead to, without the masking
+	if k, ok := m.masked[message]; ok {
+		if t := m.cachedKey(k); t != nil {
+			t.Count++
+			return t
+		}
+	}
 	l := m.mask(message)
 	if t := m.cached(); t != nil {
 		t.Count++
+		m.rememberMask(message)
 		return t
 	}
 	t := m.add(l)
@@ -221,6 +232,7 @@ func (m *Miner) Add(message string) *Template {
 			clear(m.cache)
 		}
 		m.cache[string(m.key)] = t
+		m.rememberMask(message)
 	}
 	return t
 }
@@ -230,13 +242,20 @@ func (m *Miner) Add(message string) *Template {
 const (
 	tmplCacheSize   = 4096
 	tmplCacheKeyMax = 512
+	// tmplMaskedMax: the longest message whose masked line is remembered
+	// (Miner.masked): repeats of one line are common among warnings and
+	// errors, and masking is most of what Add costs.
+	tmplMaskedMax = 256
 )
 
 // cached returns the template the masked line in m.key joined before, if
 // remembered: the same line joins the same template again (it still fits:
 // templates only generalize, and a folded one leads to the one it joined).
-func (m *Miner) cached() *Template {
-	t := m.cache[string(m.key)]
+func (m *Miner) cached() *Template { return m.cachedKey(string(m.key)) }
+
+// cachedKey is the live template of the cached masked line k, or nil.
+func (m *Miner) cachedKey(k string) *Template {
+	t := m.cache[k]
 	if t == nil {
 		return nil
 	}
@@ -775,4 +794,16 @@ func (m *Miner) sync(t *Template) {
 	for _, f := range t.folded {
 		f.Text, f.ID = t.Text, t.ID
 	}
+}
+
+// rememberMask notes message's masked line (m.key) for Add, for messages
+// of at most tmplMaskedMax bytes; at most tmplCacheSize of them.
+func (m *Miner) rememberMask(message string) {
+	if len(message) > tmplMaskedMax {
+		return
+	}
+	if m.masked == nil || len(m.masked) >= tmplCacheSize {
+		m.masked = make(map[string]string)
+	}
+	m.masked[strings.Clone(message)] = string(m.key)
 }

@@ -63,6 +63,7 @@ type decoder struct {
 	cur      *event.Event
 	curBytes int
 	rawBuf   []byte // the open record's Raw while lines fold in; set at flush
+	rawOpen  bool   // rawBuf holds the open record's lines (from its first kept continuation)
 	finisher Finisher
 	emit     func(*event.Event)
 	slab     eventSlab
@@ -137,7 +138,7 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 		enrich(ev)
 		d.slab.learn(ev)
 		d.cur, d.curBytes = ev, len(ev.Raw)
-		d.rawBuf = append(d.rawBuf[:0], ev.Raw...)
+		d.rawOpen = false // most records are one line: rawBuf starts at the first continuation
 	case Continue, Absorb:
 		st.Continuation++
 		c := d.cur
@@ -150,6 +151,10 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 			return
 		}
 		d.curBytes += len(b) + 1
+		if !d.rawOpen {
+			d.rawBuf = append(d.rawBuf[:0], c.Raw...)
+			d.rawOpen = true
+		}
 		d.rawBuf = append(append(d.rawBuf, '\n'), b...)
 		if v == Continue {
 			d.appendMessage(c, b)
@@ -200,7 +205,7 @@ func (d *decoder) flush() {
 	c := d.cur
 	d.cur = nil
 	d.msg, d.msgOf = strings.Builder{}, nil
-	if c.Lines > 1 {
+	if c.Lines > 1 && d.rawOpen {
 		c.Raw = string(d.rawBuf)
 	}
 	if d.finisher != nil {

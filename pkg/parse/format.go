@@ -58,6 +58,9 @@ type Context struct {
 	// ModTime is the input's modification time (file or archive entry);
 	// zero when unknown. Year-less timestamps take their year from it.
 	ModTime time.Time
+	// Lean: the consumer reads only what analysis reads (Options.Lean);
+	// a decoder may leave out the descriptive fields it names there.
+	Lean bool
 }
 
 // Format describes one log format rca can read.

@@ -37,20 +37,39 @@ func gatewayTokenEnd(b []byte, i int) int {
 // space or the end of the line follows, so a stray unescaped quote inside a
 // user agent does not cut it short; when no quote qualifies, the last quote
 // of the line closes the string.
+//
+// Quotes and backslashes are found with bytes.IndexByte (a user agent is
+// a hundred bytes or more, without either, on most lines).
 func gatewayQuoteEnd(b []byte, i int) int {
 	last := -1
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			if j+1 == len(b) || b[j+1] == ' ' {
-				return j
-			}
-			last = j
+	bs := -2 // the next backslash at or after j; -1: none left; -2: not looked for
+	for j := i + 1; j < len(b); {
+		if bs != -1 && bs < j {
+			bs = indexByteFrom(b, j, '\\')
 		}
+		q := indexByteFrom(b, j, '"')
+		if bs >= 0 && (q < 0 || bs < q) {
+			j = bs + 2 // the escaped byte is skipped
+			continue
+		}
+		if q < 0 {
+			break
+		}
+		if q+1 == len(b) || b[q+1] == ' ' {
+			return q
+		}
+		last = q
+		j = q + 1
 	}
 	return last
+}
+
+// indexByteFrom is the index of the first c in b at or after i, or -1.
+func indexByteFrom(b []byte, i int, c byte) int {
+	if k := bytes.IndexByte(b[i:], c); k >= 0 {
+		return i + k
+	}
+	return -1
 }
 
 // Kinds of gatewayItem.
@@ -155,15 +174,26 @@ func gatewayListElem(c byte) bool {
 // gatewayListLast is the last element of a value list (the effective
 // upstream or status after retries), or v itself.
 func gatewayListLast(v string) string {
-	if i := strings.LastIndexAny(v, " ,"); i >= 0 {
-		return v[i+1:]
+	for i := len(v) - 1; i >= 0; i-- {
+		if v[i] == ' ' || v[i] == ',' {
+			return v[i+1:]
+		}
 	}
 	return v
 }
 
 // gatewayIsList reports whether v holds more than one element.
-func gatewayIsList(v string) bool {
-	return strings.IndexAny(v, " ,") >= 0
+func gatewayIsList(v string) bool { return gatewayListSep(v) >= 0 }
+
+// gatewayListSep is the index of the first list separator (space or
+// comma) in v, or -1.
+func gatewayListSep(v string) int {
+	for i := 0; i < len(v); i++ {
+		if v[i] == ' ' || v[i] == ',' {
+			return i
+		}
+	}
+	return -1
 }
 
 // gatewayMicros parses a duration in seconds ("0.123", "12") to
@@ -208,7 +238,7 @@ func gatewaySecondsToMs(v string) (string, bool) {
 	var total int64
 	seen := false
 	for len(v) > 0 {
-		j := strings.IndexAny(v, " ,")
+		j := gatewayListSep(v)
 		el := v
 		if j >= 0 {
 			el, v = v[:j], v[j+1:]
@@ -234,6 +264,9 @@ func gatewaySecondsToMs(v string) (string, bool) {
 // gatewayFormatMs writes microseconds as milliseconds: "123", "0.5", "1500".
 func gatewayFormatMs(us int64) string {
 	if us%1000 == 0 {
+		if ms := us / 1000; ms >= 0 && ms < int64(len(gatewayMsText)) {
+			return gatewayMsText[ms]
+		}
 		return strconv.FormatInt(us/1000, 10)
 	}
 	var buf [32]byte
@@ -246,6 +279,15 @@ func gatewayFormatMs(us int64) string {
 	}
 	return string(b)
 }
+
+// gatewayMsText holds "0" to "999": most latencies are whole milliseconds
+// under a second, and an access line would otherwise allocate one.
+var gatewayMsText = func() (t [1000]string) {
+	for i := range t {
+		t[i] = strconv.Itoa(i)
+	}
+	return t
+}()
 
 // gatewayAllDigits reports a non-empty run of ASCII digits.
 func gatewayAllDigits(s string) bool {
@@ -321,11 +363,64 @@ func gatewaySplitHostPort(s string) (host, port string) {
 // gatewayPublicIP reports an address that is an IP outside the private,
 // loopback, link-local and unspecified ranges.
 func gatewayPublicIP(s string) bool {
-	a, err := netip.ParseAddr(s)
-	if err != nil {
+	a, ok := gatewayParseAddr(s)
+	if !ok {
 		return false
 	}
 	return !(a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsUnspecified() || a.IsMulticast())
+}
+
+// gatewayParseAddr is netip.ParseAddr's answer, with dotted IPv4 (every
+// access line's client) read here rather than through its error values.
+func gatewayParseAddr(s string) (netip.Addr, bool) {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '.': // ParseAddr reads IPv4 when a '.' comes before any ':' or '%'
+			var f [4]uint8
+			if !gatewayIPv4Fields(s, &f) {
+				return netip.Addr{}, false
+			}
+			return netip.AddrFrom4(f), true
+		case ':', '%':
+			i = len(s)
+		}
+	}
+	a, err := netip.ParseAddr(s)
+	return a, err == nil
+}
+
+// gatewayIPv4Fields reads four decimal octets separated by dots, by the
+// rules of net/netip: no empty field, no leading zero, none over 255.
+func gatewayIPv4Fields(s string, f *[4]uint8) bool {
+	val, pos, digits := 0, 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if digits == 1 && val == 0 {
+				return false
+			}
+			val = val*10 + int(c-'0')
+			digits++
+			if val > 255 {
+				return false
+			}
+		case c == '.':
+			if i == 0 || i == len(s)-1 || s[i-1] == '.' || pos == 3 {
+				return false
+			}
+			f[pos] = uint8(val)
+			pos++
+			val, digits = 0, 0
+		default:
+			return false
+		}
+	}
+	if pos < 3 {
+		return false
+	}
+	f[3] = uint8(val)
+	return true
 }
 
 // gatewayURLHost returns the host[:port] of a URL ("http://10.0.2.5:8080/x"

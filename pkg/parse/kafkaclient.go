@@ -29,12 +29,30 @@ func init() {
 	addEnricher(kafkaClientEnrich)
 }
 
+// indexClientID is strings.Index(m, "clientId="), found from the '='
+// signs: every record start's message is searched, few hold a '=', and
+// 'c', where the library's search starts, is in most.
+func indexClientID(m string) int {
+	const id = "clientId"
+	for from := 0; ; {
+		j := strings.IndexByte(m[from:], '=')
+		if j < 0 {
+			return -1
+		}
+		j += from
+		if j >= len(id) && m[j-len(id):j] == id {
+			return j - len(id)
+		}
+		from = j + 1
+	}
+}
+
 func kafkaClientEnrich(ev *event.Event) {
 	m := ev.Message
-	if !strings.Contains(m, "clientId=") {
+	b := indexClientID(m)
+	if b < 0 {
 		return
 	}
-	b := strings.Index(m, "clientId=")
 	o := strings.LastIndexByte(m[:b], '[')
 	if o < 0 || b-o > 48 {
 		return

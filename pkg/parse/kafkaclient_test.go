@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -85,5 +86,24 @@ func BenchmarkKafkaClientEnrich(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		e := event.Event{Message: msgs[i%2]}
 		kafkaClientEnrich(&e)
+	}
+}
+
+// TestIndexClientIDAgrees: indexClientID is strings.Index(m, "clientId=").
+func TestIndexClientIDAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	parts := []string{"clientId", "=", "clientId=", "Id=", "client", "c", "[Consumer ", "x", " ", "=="}
+	cases := []string{"", "=", "clientId=", "clientId", "xclientId=y", "a=b clientId=c", "clientI=d clientId=e"}
+	for range 20000 {
+		var sb strings.Builder
+		for range rng.IntN(6) {
+			sb.WriteString(parts[rng.IntN(len(parts))])
+		}
+		cases = append(cases, sb.String())
+	}
+	for _, m := range cases {
+		if got, want := indexClientID(m), strings.Index(m, "clientId="); got != want {
+			t.Fatalf("indexClientID(%q) = %d, want %d", m, got, want)
+		}
 	}
 }

@@ -15,7 +15,7 @@ func init() {
 		Example: `203.0.113.7 - - [15/Aug/2023:14:22:17 +0000] "GET /api/invoice HTTP/1.1" 503 197 "-" "curl/8.1.2" 0.012 0.011 10.0.2.5:8080 503` + "\n" +
 			`203.0.113.7 - alice [15/Aug/2023:14:22:18 +0000] "POST /api/login HTTP/1.1" 200 612 "https://shop.example.com/" "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/116.0" "-" rt=0.231 uct="0.000" uht="0.229" urt="0.230"`,
 		Specificity: 20,
-		New:         func(ctx *Context) Decoder { return &nginxAccessDecoder{loc: ctx.Loc} },
+		New:         func(ctx *Context) Decoder { return &nginxAccessDecoder{loc: ctx.Loc, lean: ctx.Lean} },
 	})
 	Register(&Format{
 		ID:          "nginx-ingress",
@@ -44,12 +44,13 @@ func init() {
 // lines), so a container log of both is one input.
 type nginxAccessDecoder struct {
 	loc     *time.Location
+	lean    bool // Context.Lean: the descriptive fields are left out
 	errOpen bool // the open record takes continuation lines
 }
 
 func (d *nginxAccessDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
-	if tail, ok := nginxCLF(line, ev, d.loc); ok {
-		nginxAccessTail(line, tail, ev)
+	if tail, ok := nginxCLF(line, ev, d.loc, d.lean); ok {
+		nginxAccessTail(line, tail, ev, d.lean)
 		d.errOpen = false
 		return Start
 	}
@@ -105,7 +106,7 @@ type nginxIngressDecoder struct {
 }
 
 func (d *nginxIngressDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
-	if tail, ok := nginxCLF(line, ev, d.loc); ok {
+	if tail, ok := nginxCLF(line, ev, d.loc, false); ok {
 		if nginxIngressTail(line, tail, ev) {
 			d.ingress, d.open = true, false
 			return Start
@@ -147,8 +148,10 @@ func (d *nginxIngressDecoder) Decode(line []byte, ev *event.Event, cur *event.Ev
 //
 // The message is the request line, a space and the status
 // ("GET /api/invoice HTTP/1.1 503"). It returns the index after the last
-// field read (user agent or byte count); on false ev is untouched.
-func nginxCLF(line []byte, ev *event.Event, loc *time.Location) (int, bool) {
+// field read (user agent or byte count); on false ev is untouched. lean
+// (Context.Lean) sets only the time, level, message and status: the line
+// is checked as thoroughly, and the same lines are rejected.
+func nginxCLF(line []byte, ev *event.Event, loc *time.Location, lean bool) (int, bool) {
 	if len(line) < 24 {
 		return 0, false
 	}
@@ -229,13 +232,15 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location) (int, bool) {
 		}
 		// a syslog header ("Aug 15 14:22:17 web1 nginx: ") ends with ": ",
 		// which addresses and hosts never contain
-		if c := bytes.LastIndex(line[:region[1]], []byte(": ")); c >= 0 {
+		if c := lastColonSpace(line[:region[1]]); c >= 0 {
 			region[0] = c + 2
 		}
 		if region[1] <= region[0] || line[region[0]] == ' ' {
 			return 0, false
 		}
-		host, list, client, multi = nginxAddresses(raw, region[0], region[1])
+		if !lean {
+			host, list, client, multi = nginxAddresses(raw, region[0], region[1])
+		}
 	}
 	// "request"
 	if i+1 >= len(line) || line[i] != ' ' || line[i+1] != '"' {
@@ -289,6 +294,18 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location) (int, bool) {
 		}
 	}
 
+	if lean {
+		reserveFields(ev, 4)
+		st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
+		gatewayAdd(ev, "status", raw[status[0]:status[1]])
+		if k == 0 {
+			ev.Level = event.LevelInfo
+		} else {
+			ev.Level = httpLevel(raw[status[0]:status[1]])
+		}
+		ev.Message = gatewayRequestMessage(raw, req[0], req[1], status[0], status[1])
+		return i, true
+	}
 	reserveFields(ev, 12)
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
 	gatewayAdd(ev, "client", raw[client[0]:client[1]])
@@ -311,6 +328,17 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location) (int, bool) {
 	}
 	ev.Message = gatewayRequestMessage(raw, req[0], req[1], status[0], status[1])
 	return i, true
+}
+
+// lastColonSpace is bytes.LastIndex(b, []byte(": ")), by a loop: b is a
+// few dozen bytes, too short for the library's search to pay.
+func lastColonSpace(b []byte) int {
+	for i := len(b) - 2; i >= 0; i-- {
+		if b[i] == ':' && b[i+1] == ' ' {
+			return i
+		}
+	}
+	return -1
 }
 
 // nginxAddresses reads the part of an access line before ident and user:
@@ -433,7 +461,10 @@ func nginxAddresses(raw string, s, e int) (host, list, client [2]int, multi bool
 // upstream tried) give the last element as upstream / upstream_status and
 // keep the raw list as upstream_list / upstream_status_list /
 // upstream_time_list; upstream_latency_ms is the sum over the list.
-func nginxAccessTail(line []byte, i int, ev *event.Event) {
+//
+// lean (Context.Lean) keeps upstream and the key=value pairs of no fixed
+// name, and leaves out the rest; the items are told apart as without it.
+func nginxAccessTail(line []byte, i int, ev *event.Event, lean bool) {
 	raw := ev.Raw
 	times := 0
 	for n := 0; n < 40; n++ {
@@ -445,17 +476,21 @@ func nginxAccessTail(line []byte, i int, ev *event.Event) {
 		v := raw[it.s:it.e]
 		switch it.kind {
 		case gatewayKV:
-			nginxKV(ev, raw[it.ks:it.ke], v)
+			nginxKV(ev, raw[it.ks:it.ke], v, lean)
 		case gatewayQuotedK:
 			switch {
 			case v == "-" || v == "":
 			case gatewayIsRequestID(v):
-				gatewaySetNew(ev, "request_id", v)
+				if !lean {
+					gatewaySetNew(ev, "request_id", v)
+				}
 			case nginxIsAddrList(v):
-				gatewaySetNew(ev, "forwarded_for", v)
+				if !lean {
+					gatewaySetNew(ev, "forwarded_for", v)
+				}
 			case gatewayIsHostPort(gatewayListLast(v)):
 				if _, ok := ev.Get("upstream"); !ok {
-					nginxUpstream(ev, v)
+					nginxUpstream(ev, v, lean)
 				}
 			}
 		case gatewayBare:
@@ -465,30 +500,52 @@ func nginxAccessTail(line []byte, i int, ev *event.Event) {
 			case v == "-":
 			case gatewayIsSeconds(last):
 				times++
-				if times == 1 && !gatewayIsList(v) {
+				switch {
+				case lean:
+				case times == 1 && !gatewayIsList(v):
 					if ms, ok := gatewaySecondsToMs(v); ok {
 						gatewaySetNew(ev, "latency_ms", ms)
 					}
-				} else {
+				default:
 					nginxUpstreamTime(ev, v)
 				}
 			case !haveUp && gatewayIsHostPort(last):
-				nginxUpstream(ev, v)
+				nginxUpstream(ev, v, lean)
 			case haveUp && len(last) == 3 && last[0] >= '1' && last[0] <= '5' && gatewayAllDigits(last):
-				if _, ok := ev.Get("upstream_status"); !ok {
+				if _, ok := ev.Get("upstream_status"); !ok && !lean {
 					nginxUpstreamStatus(ev, v)
 				}
 			case gatewayIsRequestID(v):
-				gatewaySetNew(ev, "request_id", v)
+				if !lean {
+					gatewaySetNew(ev, "request_id", v)
+				}
 			}
 		}
 	}
 }
 
-// nginxKV maps one key=value field of an access-log tail.
-func nginxKV(ev *event.Event, key, v string) {
+// nginxKV maps one key=value field of an access-log tail; lean keeps only
+// upstream and the keys of no fixed meaning.
+func nginxKV(ev *event.Event, key, v string, lean bool) {
 	if v == "" || v == "-" {
 		return
+	}
+	if lean {
+		switch key {
+		case "ua", "upstream", "upstream_addr":
+			if gatewayIsHostPort(gatewayListLast(v)) || key != "ua" {
+				nginxUpstream(ev, v, true)
+			}
+			return
+		case "rt", "request_time", "urt", "upstream_response_time", "uct", "upstream_connect_time",
+			"uht", "upstream_header_time", "us", "upstream_status", "cs", "upstream_cache_status", "cache",
+			"host", "http_host", "vhost", "server_name", "request_id", "req_id", "reqid", "rid", "x_request_id",
+			"xff", "forwarded_for", "http_x_forwarded_for":
+			return
+		}
+		if nginxLeanDrops(key) { // a field lean mode leaves out, under its own name
+			return
+		}
 	}
 	switch key {
 	case "rt", "request_time":
@@ -507,7 +564,7 @@ func nginxKV(ev *event.Event, key, v string) {
 		}
 	case "ua", "upstream", "upstream_addr":
 		if gatewayIsHostPort(gatewayListLast(v)) || key != "ua" {
-			nginxUpstream(ev, v)
+			nginxUpstream(ev, v, false)
 		} else {
 			gatewaySetNew(ev, "user_agent", v)
 		}
@@ -531,10 +588,23 @@ func nginxKV(ev *event.Event, key, v string) {
 	}
 }
 
-// nginxUpstream sets upstream (the last address tried) and upstream_list.
-func nginxUpstream(ev *event.Event, v string) {
+// nginxLeanDrops reports the fields lean mode leaves out (Options.Lean).
+func nginxLeanDrops(key string) bool {
+	switch key {
+	case "client", "client_list", "host", "user", "method", "path", "protocol", "bytes", "referrer", "user_agent",
+		"tls_protocol", "tls_cipher", "latency_ms", "upstream_latency_ms", "upstream_time_list", "upstream_connect_ms",
+		"upstream_header_ms", "upstream_list", "upstream_status", "upstream_status_list", "cache_status",
+		"request_id", "forwarded_for":
+		return true
+	}
+	return false
+}
+
+// nginxUpstream sets upstream (the last address tried) and, unless lean,
+// upstream_list.
+func nginxUpstream(ev *event.Event, v string, lean bool) {
 	ev.Set("upstream", gatewayListLast(v))
-	if gatewayIsList(v) {
+	if !lean && gatewayIsList(v) {
 		ev.Set("upstream_list", v)
 	}
 }
@@ -589,7 +659,7 @@ func nginxIsAddrList(v string) bool {
 // gatewaySetNew sets a field only when the event has none of that name.
 func gatewaySetNew(ev *event.Event, key, v string) {
 	if _, ok := ev.Get(key); !ok {
-		ev.Set(key, v)
+		gatewayAdd(ev, key, v) // Set would look for key again
 	}
 }
 
@@ -638,7 +708,7 @@ func nginxIngressTail(line []byte, i int, ev *event.Event) bool {
 		v := raw[its[k].s:its[k].e]
 		switch f {
 		case 0:
-			nginxUpstream(ev, v)
+			nginxUpstream(ev, v, false)
 		case 1:
 			ev.Set("upstream_bytes", gatewayListLast(v))
 		case 2:

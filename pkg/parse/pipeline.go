@@ -30,6 +30,29 @@ type Options struct {
 	// order (classification) runs in parallel there. It must be safe for
 	// concurrent use and must not change the event's time.
 	Transform func(*event.Event)
+	// Local, when set, is called once per input read (by Run, before the
+	// reading starts) for a function that may take that input's events
+	// where they are read instead of having them merged: events that feed
+	// only counters need no global time order. The function is called
+	// from the input's reading goroutine, after Transform, in the order
+	// the input's events would be emitted, and only with events whose
+	// removal leaves the order in which all other events are emitted
+	// unchanged (the input's next event has the same time or a later
+	// one). An event it takes (returns true for) is not emitted, and is
+	// reused for a later line once the function returns: it may keep the
+	// event's strings, not the event or its Fields.
+	Local func() func(*event.Event) bool
+	// Lean says the consumer reads of an event only what rca's analysis
+	// reads: time, level, message, kind, format, source, file and line,
+	// and of the fields status, upstream, target, response_flags and the
+	// ones of no fixed name (key=value pairs, structured logs). Decoders of
+	// access logs then leave out the fields that only describe a request
+	// (nginx: client, client_list, host, user, method, path, protocol,
+	// bytes, referrer, user agent, TLS, latencies, upstream status, cache
+	// status, request id, forwarded_for), which costs a good part of
+	// reading an access line. Which lines are read, and as what, does not
+	// change.
+	Lean bool
 	// Limits bound decompression (zero: the defaults).
 	Limits Limits
 }
@@ -131,7 +154,13 @@ func (p *Plan) Run(ctx context.Context, opts Options, emit func(*event.Event) er
 		}
 		s := &stream{idx: i, ch: make(chan []item, 2)}
 		streams = append(streams, s)
-		go s.produce(ctx, in, p.specs[i], &stats[i], batch, reorder, opts)
+		var take func(*event.Event) bool
+		if opts.Local != nil {
+			take = opts.Local()
+		}
+		spec := p.specs[i]
+		spec.Lean = opts.Lean
+		go s.produce(ctx, in, spec, &stats[i], batch, reorder, opts, take)
 	}
 	err := merge(ctx, streams, emit)
 	cancel()
@@ -156,7 +185,7 @@ type stream struct {
 	head []item
 }
 
-func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, batch, reorder int, opts Options) {
+func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, batch, reorder int, opts Options, take func(*event.Event) bool) {
 	progress, transform := opts.Progress, opts.Transform
 	defer close(s.ch)
 	rc, err := in.Open()
@@ -178,12 +207,15 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	)
 	var sent time.Time // key of the last item sent
 	var backwards int64
-	send := func(it item) {
-		if it.key.Before(sent) { // the clock went back further than the window
-			backwards++
-		} else {
-			sent = it.key
-		}
+	var (
+		held    item // the last item out of the window, when take is set
+		holding bool
+		pool    *eventPool // where taken events go back to the decoder
+	)
+	if take != nil {
+		pool = &eventPool{}
+	}
+	push := func(it item) {
 		out = append(out, it)
 		if len(out) == batch {
 			select {
@@ -194,7 +226,30 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 			out = make([]item, 0, batch)
 		}
 	}
-	st2, rerr := ReadInput(r, spec, func(ev *event.Event) {
+	// send passes an item out of the window on to the merge. With take,
+	// each item is held until the next one is known: an item followed by
+	// one at the same time or later may be taken here, as removing it
+	// changes nothing in the merge's choices between the other items.
+	send := func(it item) {
+		if it.key.Before(sent) { // the clock went back further than the window
+			backwards++
+		} else {
+			sent = it.key
+		}
+		if take == nil {
+			push(it)
+			return
+		}
+		if holding {
+			if it.key.Before(held.key) || !take(held.ev) {
+				push(held)
+			} else {
+				pool.put(held.ev)
+			}
+		}
+		held, holding = it, true
+	}
+	st2, rerr := readInput(r, spec, func(ev *event.Event) {
 		if stop {
 			return
 		}
@@ -212,10 +267,14 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 		if w.len() > reorder {
 			send(w.pop())
 		}
-	})
+	}, pool)
 	for w.len() > 0 && !stop {
 		send(w.pop())
 	}
+	if holding && !stop && !take(held.ev) { // the last item: nothing follows it
+		push(held)
+	}
+	held = item{}
 	if len(out) > 0 && !stop {
 		select {
 		case s.ch <- out:

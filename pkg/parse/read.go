@@ -23,6 +23,7 @@ type Spec struct {
 	Loc     *time.Location // zone for zone-less timestamps; nil means UTC
 	Format  *Format        // forced format; nil to detect
 	MaxLine int            // 0 means DefaultMaxLine
+	Lean    bool           // see Options.Lean
 }
 
 // ReadInput reads one input stream to its end, calling emit for each event
@@ -31,6 +32,12 @@ type Spec struct {
 // line. An error is returned only for a read failure; what was read up to
 // it is emitted and counted, and Stats.Skipped says why reading stopped.
 func ReadInput(r io.Reader, spec Spec, emit func(*event.Event)) (Stats, error) {
+	return readInput(r, spec, emit, nil)
+}
+
+// readInput is ReadInput with the events handed out first taken from pool
+// (nil: none), where the caller puts back those it is done with.
+func readInput(r io.Reader, spec Spec, emit func(*event.Event), pool *eventPool) (Stats, error) {
 	st := Stats{Path: spec.Path, Source: spec.Source}
 	loc := spec.Loc
 	if loc == nil {
@@ -67,7 +74,10 @@ func ReadInput(r io.Reader, spec Spec, emit func(*event.Event)) (Stats, error) {
 	st.Format = f.ID
 	lr := newLineReader(br, spec.MaxLine)
 	lr.crOnly = isCROnly(head)
-	dec := newDecoder(f, ctx, spec.Source, spec.Path, &st, emit)
+	dctx := *ctx // detection saw every field; the decoder may be lean
+	dctx.Lean = spec.Lean
+	dec := newDecoder(f, &dctx, spec.Source, spec.Path, &st, emit)
+	dec.slab.pool = pool
 	var lineNo int64
 	var rerr error
 	for {

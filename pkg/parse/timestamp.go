@@ -149,7 +149,7 @@ func mkTime(y, mo, d, h, mi, s, ns int, loc *time.Location, off int, zoned bool)
 	} else {
 		t = time.Date(y, time.Month(mo), d, h, mi, s, ns, loc)
 	}
-	if t.Day() != d && !zoned {
+	if !zoned && t.Day() != d { // Day is a calendar computation: only when it decides
 		return time.Time{}, false
 	}
 	return t.UTC(), true

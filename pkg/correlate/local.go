@@ -1,0 +1,144 @@
+package correlate
+
+import (
+	"strings"
+	"time"
+
+	"github.com/rca-dev/rca/pkg/event"
+)
+
+// Most events of a bundle are plain: no kind, below warning. Observe does
+// nothing with them but count (volume, events, formats, first and last
+// time, upstream edges), and counting needs no time order. Local lets the
+// parse pipeline count them where they are read, in parallel, instead of
+// merging them into the one ordered stream; Finish adds the counts up.
+// Everything that depends on order (the first sighting of a source, which
+// numbers it; templates, records, runs) still comes through Observe.
+
+// localCounts is what one input's reader counted of its plain events.
+type localCounts struct {
+	source  string
+	events  int64
+	first   time.Time
+	last    time.Time
+	volume  map[int64]int64 // events per 10 s bucket, as sourceState.volume
+	bucket  int64           // the bucket being counted, not yet in volume
+	inBkt   int64
+	formats map[string]int64
+	format  string // the last format seen, counted in inFmt
+	inFmt   int64
+	edges   map[string]int64 // upstream address -> events
+	upLast  string           // the last upstream seen, counted in inUp
+	inUp    int64
+	sent    bool // an observable event went to Observe: its source is numbered
+}
+
+// Local returns a function that counts an input's plain events where they
+// are read (parse.Options.Local): it takes an event when Observe would only
+// count it, and leaves it to Observe otherwise. Each call makes a new
+// counter, for one input and one goroutine; Local itself must be called
+// from the goroutine that calls Observe, before Finish. Events must be
+// classified where they are read (Config.Classified): otherwise nothing is
+// taken.
+func (a *Analyzer) Local() func(*event.Event) bool {
+	if !a.cfg.Classified {
+		return func(*event.Event) bool { return false }
+	}
+	lc := &localCounts{volume: map[int64]int64{}, formats: map[string]int64{}, edges: map[string]int64{}}
+	a.locals = append(a.locals, lc)
+	return func(ev *event.Event) bool { return a.takeLocal(lc, ev) }
+}
+
+// takeLocal counts ev in lc and reports true when that is all Observe would
+// do with it (unparsed and out-of-range events count nothing). The first
+// observable event of an input is left to Observe, so that sources are
+// numbered in the order of the merged stream, as without Local.
+func (a *Analyzer) takeLocal(lc *localCounts, ev *event.Event) bool {
+	if ev.Unparsed || ev.Time.IsZero() {
+		return true
+	}
+	if (!a.cfg.Since.IsZero() && ev.Time.Before(a.cfg.Since)) || (!a.cfg.Until.IsZero() && !ev.Time.Before(a.cfg.Until)) {
+		return true
+	}
+	if ev.Kind != "" || ev.Level.Rank() >= event.LevelWarn.Rank() || !lc.sent {
+		lc.sent = true
+		return false
+	}
+	lc.source = ev.Source
+	if b := ev.Time.Unix() / int64(volumeBucket/time.Second); b != lc.bucket || lc.inBkt == 0 {
+		if lc.inBkt > 0 {
+			lc.volume[lc.bucket] += lc.inBkt
+		}
+		lc.bucket, lc.inBkt = b, 0
+	}
+	lc.inBkt++
+	lc.events++
+	if ev.Format != lc.format || lc.inFmt == 0 {
+		if lc.inFmt > 0 {
+			lc.formats[lc.format] += lc.inFmt
+		}
+		lc.format, lc.inFmt = ev.Format, 0
+	}
+	lc.inFmt++
+	if lc.first.IsZero() || ev.Time.Before(lc.first) {
+		lc.first = ev.Time
+	}
+	if ev.Time.After(lc.last) {
+		lc.last = ev.Time
+	}
+	if up, ok := ev.Get("upstream"); ok && up != "" {
+		if up != lc.upLast || lc.inUp == 0 {
+			if lc.inUp > 0 {
+				lc.edges[lc.upLast] += lc.inUp
+			}
+			lc.upLast, lc.inUp = strings.Clone(up), 0
+		}
+		lc.inUp++
+	}
+	return true
+}
+
+// addLocals adds the counts of Local's counters to the analyzer's, as
+// Observe would have (Finish calls it first).
+func (a *Analyzer) addLocals() {
+	for _, lc := range a.locals {
+		if lc.events == 0 {
+			continue
+		}
+		if lc.inBkt > 0 {
+			lc.volume[lc.bucket] += lc.inBkt
+		}
+		if lc.inFmt > 0 {
+			lc.formats[lc.format] += lc.inFmt
+		}
+		if lc.inUp > 0 {
+			lc.edges[lc.upLast] += lc.inUp
+		}
+		si := a.source(lc.source)
+		s := a.sources[si]
+		for b, n := range lc.volume {
+			s.volume[b] += n
+		}
+		for f, n := range lc.formats {
+			s.formats[f] += n
+		}
+		s.events += lc.events
+		a.events += lc.events
+		if s.first.IsZero() || lc.first.Before(s.first) {
+			s.first = lc.first
+		}
+		if lc.last.After(s.last) {
+			s.last = lc.last
+		}
+		if a.first.IsZero() || lc.first.Before(a.first) {
+			a.first = lc.first
+		}
+		if lc.last.After(a.last) {
+			a.last = lc.last
+		}
+		for up, n := range lc.edges {
+			a.edges[edgeKey{si, a.intern(up)}] += n
+		}
+	}
+	a.locals = nil
+}
