@@ -170,21 +170,23 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	var ix *analyzeIndex
 	if !opts.noIndex {
 		ix = beginAnalyzeIndex(opts.indexDir, opts.paths, &opts.ingest, plan, stderr)
-	} else {
+	}
+	if ix == nil {
 		// the index takes every event with all its fields; without it,
-		// only what the analysis reads is extracted (parse.Options.Lean),
-		// and plain events are only counted, which the readers do
-		// (correlate.Analyzer.Local)
+		// only what the analysis reads is extracted (parse.Options.Lean)
 		po.Lean = true
-		po.Local = func() func(*event.Event) bool {
-			take := an.Local()
-			return func(ev *event.Event) bool {
-				if take(ev) {
-					prog.event()
-					return true
-				}
-				return false
+	}
+	// plain events are only counted, which the readers do
+	// (correlate.Analyzer.Local); the index has seen them by then (in
+	// Transform, which runs first)
+	po.Local = func() func(*event.Event) bool {
+		take := an.Local()
+		return func(ev *event.Event) bool {
+			if take(ev) {
+				prog.event()
+				return true
 			}
+			return false
 		}
 	}
 	defer ix.close()
