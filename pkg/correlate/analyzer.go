@@ -86,6 +86,27 @@ type sourceState struct {
 	formats   map[string]int64
 	tmplFirst map[*Template]time.Time
 	firstByID map[string]time.Time // by final template id, set by settleTemplates
+	// overWarn and overErr count, per 10 s bucket as volume, the warnings
+	// and errors not kept as records (past Config.MaxRecords), so that the
+	// report's series still count them.
+	overWarn, overErr map[int64]int64
+}
+
+// countOver counts a warning or error that is not kept as a record.
+func (s *sourceState) countOver(t time.Time, rank int) {
+	var m *map[int64]int64
+	switch {
+	case rank >= event.LevelError.Rank():
+		m = &s.overErr
+	case rank == event.LevelWarn.Rank():
+		m = &s.overWarn
+	default:
+		return
+	}
+	if *m == nil {
+		*m = map[int64]int64{}
+	}
+	(*m)[t.Unix()/int64(volumeBucket/time.Second)]++
 }
 
 // record is a notable event: a warning or worse, or one with a kind. It is
@@ -229,6 +250,7 @@ func (a *Analyzer) Observe(ev *event.Event) {
 	ev.TemplateID, ev.Template = tmpl.ID, tmpl.Text
 	if a.recs.len() >= a.cfg.MaxRecords {
 		a.dropped++
+		s.countOver(ev.Time, rank)
 		return
 	}
 	target, _ := ev.Get("target")

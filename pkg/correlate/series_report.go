@@ -15,8 +15,8 @@ const maxSeriesBuckets = 400
 // in equal buckets over the bundle's span, on the skew-corrected clock
 // (the skew each input carries in rep.Inputs). Call it at the end of
 // Finish, after skew correction. Event counts come from the 10 s volume
-// counters; warnings and errors from the kept records, so past
-// Config.MaxRecords notable events the later ones are not counted.
+// counters; warnings and errors from the kept records, and past
+// Config.MaxRecords notable events from 10 s counters of the rest.
 func (a *Analyzer) addSeries(rep *event.Report) {
 	rep.Series = []event.Series{}
 	if a.events == 0 || len(a.sources) == 0 {
@@ -55,8 +55,15 @@ func (a *Analyzer) addSeries(rep *event.Report) {
 			Events: make([]int64, n), Warnings: make([]int64, n), Errors: make([]int64, n),
 		}
 		off := skew[s.name]
+		at := func(vb int64) int { return index(time.Unix(vb*int64(volumeBucket/time.Second), 0).Add(-off)) }
 		for vb, c := range s.volume {
-			ser.Events[index(time.Unix(vb*int64(volumeBucket/time.Second), 0).Add(-off))] += c
+			ser.Events[at(vb)] += c
+		}
+		for vb, c := range s.overWarn {
+			ser.Warnings[at(vb)] += c
+		}
+		for vb, c := range s.overErr {
+			ser.Errors[at(vb)] += c
 		}
 		out[si] = ser
 	}

@@ -42,6 +42,42 @@ func TestSeriesCountsPerServiceAndBucket(t *testing.T) {
 	}
 }
 
+// TestSeriesCountPastMaxRecords checks that warnings and errors past the
+// records cap still count in the series, in the same buckets.
+func TestSeriesCountPastMaxRecords(t *testing.T) {
+	t0 := time.Date(2023, 8, 15, 6, 0, 0, 0, time.UTC)
+	series := func(max int) event.Series {
+		a := NewAnalyzer(Config{Bucket: 30 * time.Second, NoSkew: true, MaxRecords: max})
+		for i := range 40 {
+			lvl := event.LevelError
+			if i%4 == 0 {
+				lvl = event.LevelWarn
+			}
+			a.Observe(&event.Event{Time: t0.Add(time.Duration(i) * 7 * time.Second), Source: "api", Level: lvl,
+				Message: "request failed", File: "api.log", Line: int64(i + 1)})
+		}
+		rep := a.Finish(nil, event.Tool{Name: "rca"})
+		if len(rep.Series) != 1 {
+			t.Fatalf("MaxRecords %d: %d series", max, len(rep.Series))
+		}
+		return rep.Series[0]
+	}
+	all, capped := series(1000), series(5)
+	var warns, errs int64
+	for i := range all.Errors {
+		warns += capped.Warnings[i]
+		errs += capped.Errors[i]
+	}
+	if warns != 10 || errs != 30 {
+		t.Errorf("capped at 5 records: %d warnings, %d errors; want 10 and 30", warns, errs)
+	}
+	for i := range all.Errors {
+		if all.Errors[i] != capped.Errors[i] || all.Warnings[i] != capped.Warnings[i] {
+			t.Errorf("bucket %d: %d/%d errors/warnings capped, %d/%d not", i, capped.Errors[i], capped.Warnings[i], all.Errors[i], all.Warnings[i])
+		}
+	}
+}
+
 func TestSeriesEmptyReport(t *testing.T) {
 	rep := NewAnalyzer(Config{}).Finish(nil, event.Tool{Name: "rca"})
 	if rep.Series != nil && len(rep.Series) != 0 {
