@@ -47,8 +47,12 @@ func newProgress(stdout, stderr io.Writer, quiet, streaming bool, plan *parse.Pl
 	width, _ := termSize(stderr)
 	p := &progress{w: stderr, width: width, start: time.Now(), stop: make(chan struct{}), done: make(chan struct{})}
 	for _, in := range plan.Inputs {
-		if in.Skipped == "" && in.Size > 0 {
+		switch {
+		case in.Skipped != "":
+		case in.Size > 0:
 			p.total += in.Size
+		case in.PackedSize > 0: // read as the compressed bytes it consumes
+			p.total += in.PackedSize
 		}
 	}
 	p.phase.Store("reading")

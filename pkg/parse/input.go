@@ -31,6 +31,10 @@ type Input struct {
 	Source  string
 	ModTime time.Time
 	Size    int64 // bytes on disk or in the archive header; -1 when unknown
+	// PackedSize is, for a decompressed stream (.gz, .bz2), the size of
+	// the compressed bytes it is read from (0: not one, or unknown).
+	// Progress counts such an input by the compressed bytes consumed.
+	PackedSize int64
 	// Skipped is why the input cannot be read (permission denied, a FIFO,
 	// a corrupt archive); it is reported, never silently dropped.
 	Skipped string
@@ -221,6 +225,7 @@ type node struct {
 	open     func() (io.ReadCloser, error)
 	head     []byte // the stream's first bytes when already read; nil to read them
 	lim      Limits
+	packed   int64 // a decompressed stream: the compressed bytes it comes from (0: unknown)
 }
 
 // diskNode is a file on disk. It is read up to the size it had when it was
@@ -244,7 +249,7 @@ type readCloser struct {
 }
 
 func (n node) input() Input {
-	return Input{Path: n.display, rel: n.rel, Root: n.root, ModTime: n.modTime, Size: n.size, diskPath: n.diskPath, open: n.open}
+	return Input{Path: n.display, rel: n.rel, Root: n.root, ModTime: n.modTime, Size: n.size, PackedSize: n.packed, diskPath: n.diskPath, open: n.open}
 }
 
 func (n node) skipped(why string) Input {
@@ -331,6 +336,7 @@ func decompressed(n node, kind string) node {
 	parent := n.open
 	c := n
 	c.rel, c.diskPath, c.size, c.head = rel, "", -1, nil
+	c.packed = max(n.size, 0)
 	c.open = func() (io.ReadCloser, error) {
 		rc, err := parent()
 		if err != nil {
@@ -372,6 +378,9 @@ func (g *guardedReader) Read(p []byte) (int, error) {
 }
 
 func (g *guardedReader) Close() error { return g.c.Close() }
+
+// Packed is how many compressed bytes the stream has consumed so far.
+func (g *guardedReader) Packed() int64 { return g.in.n }
 
 // memberPath cleans an archive member name for display and naming: no
 // leading "/", no "..". Member names are never used to write files.

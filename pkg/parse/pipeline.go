@@ -196,7 +196,12 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	defer rc.Close()
 	var r io.Reader = ctxReader{ctx: ctx, r: rc}
 	if progress != nil {
-		r = &progressReader{r: r, f: progress} // wraps the cancellable reader: a closed pipe still stops reading
+		// wraps the cancellable reader: a closed pipe still stops reading
+		pr := &progressReader{r: r, f: progress}
+		if pk, ok := rc.(interface{ Packed() int64 }); ok && in.PackedSize > 0 {
+			pr.packed = pk.Packed // a decompressed stream counts its compressed bytes
+		}
+		r = pr
 	}
 	var (
 		w    window
@@ -309,8 +314,10 @@ func sizeChange(in *Input, read int64) string {
 }
 
 type progressReader struct {
-	r io.Reader
-	f func(int64)
+	r      io.Reader
+	f      func(int64)
+	packed func() int64 // set: report the compressed bytes consumed instead
+	done   int64        // packed bytes reported so far
 }
 
 // ctxReader stops a producer's reading once the run is cancelled (the
@@ -329,7 +336,13 @@ func (c ctxReader) Read(b []byte) (int, error) {
 
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
-	if n > 0 {
+	switch {
+	case p.packed != nil:
+		if now := p.packed(); now > p.done {
+			p.f(now - p.done)
+			p.done = now
+		}
+	case n > 0:
 		p.f(int64(n))
 	}
 	return n, err
