@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -68,23 +67,19 @@ func analysisKey(opts *analyzeOptions, cfg correlate.Config, plan *parse.Plan, f
 		return ""
 	}
 	h := sha256.New()
-	put := func(v any) bool {
+	ok := true // a part that cannot be encoded makes the run uncacheable
+	put := func(v any) {
 		b, err := json.Marshal(v)
-		if err != nil {
-			return false
-		}
+		ok = ok && err == nil
 		h.Write(b)
 		h.Write([]byte{'\n'})
-		return true
 	}
 	settings := struct {
 		Schema, Version, Exe, Since, Until, Bucket, Ingest string
 		NoSkew                                             bool
 		Topology                                           *correlate.Topology
 	}{analysisSchema, version, exe, opts.since, opts.until, opts.bucket.String(), opts.ingest.config(), opts.noSkew, cfg.Topology}
-	if !put(settings) {
-		return ""
-	}
+	put(settings)
 	for _, p := range opts.formatFiles {
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -109,6 +104,9 @@ func analysisKey(opts *analyzeOptions, cfg correlate.Config, plan *parse.Plan, f
 		put(rec)
 	}
 	put(fingerprint)
+	if !ok {
+		return ""
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -126,7 +124,7 @@ func encodeAnalysis(rep *event.Report, warnings string) ([]byte, error) {
 // this program wrote.
 func decodeAnalysis(data []byte) (rep *event.Report, warnings string, ok bool) {
 	var s storedAnalysis
-	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&s); err != nil || s.Schema != analysisSchema || s.Report == nil {
+	if err := json.Unmarshal(data, &s); err != nil || s.Schema != analysisSchema || s.Report == nil {
 		return nil, "", false
 	}
 	return s.Report, s.Warnings, true

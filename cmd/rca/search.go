@@ -92,9 +92,11 @@ func runSearch(ctx context.Context, opts *searchOptions, stdout, stderr io.Write
 		return err
 	}
 	q := index.Query{Text: opts.query, Sources: opts.sources, Levels: opts.levels, Kinds: opts.kinds}
-	marks, err := q.Highlighter()
-	if err != nil {
-		return err
+	var marks func(string) [][2]int // the words to mark, on a terminal
+	if color && opts.output == "text" {
+		if marks, err = q.Highlighter(); err != nil {
+			return err
+		}
 	}
 	if q.Since, err = parseTimeFlag("since", opts.since); err != nil {
 		return err
@@ -194,14 +196,14 @@ func runSearch(ctx context.Context, opts *searchOptions, stdout, stderr io.Write
 		hits = sorted
 	}
 	var buf []byte
-	hf := report.NewHitFormatter(color && opts.output == "text")
+	hf := report.NewHitFormatter(marks != nil)
 	for _, ev := range hits {
 		buf = buf[:0]
 		if opts.output == "jsonl" {
 			buf = ev.AppendJSON(buf)
 		} else {
 			var m [][2]int
-			if color {
+			if marks != nil {
 				m = marks(ev.Message)
 			}
 			buf = hf.Append(buf, ev, m)

@@ -92,6 +92,16 @@ type sourceState struct {
 	overWarn, overErr map[int64]int64
 }
 
+// widen stretches the span [*first, *last] (zero: empty) to hold [lo, hi].
+func widen(first, last *time.Time, lo, hi time.Time) {
+	if first.IsZero() || lo.Before(*first) {
+		*first = lo
+	}
+	if hi.After(*last) {
+		*last = hi
+	}
+}
+
 // countOver counts a warning or error that is not kept as a record.
 func (s *sourceState) countOver(t time.Time, rank int) {
 	var m *map[int64]int64
@@ -213,18 +223,8 @@ func (a *Analyzer) Observe(ev *event.Event) {
 	s.volume[ev.Time.Unix()/int64(volumeBucket/time.Second)]++
 	s.events++
 	s.formats[ev.Format]++
-	if s.first.IsZero() || ev.Time.Before(s.first) {
-		s.first = ev.Time
-	}
-	if ev.Time.After(s.last) {
-		s.last = ev.Time
-	}
-	if a.first.IsZero() || ev.Time.Before(a.first) {
-		a.first = ev.Time
-	}
-	if ev.Time.After(a.last) {
-		a.last = ev.Time
-	}
+	widen(&s.first, &s.last, ev.Time, ev.Time)
+	widen(&a.first, &a.last, ev.Time, ev.Time)
 	a.events++
 	rank := ev.Level.Rank()
 	switch {

@@ -80,12 +80,7 @@ func (a *Analyzer) takeLocal(lc *localCounts, ev *event.Event) bool {
 		lc.format, lc.inFmt = ev.Format, 0
 	}
 	lc.inFmt++
-	if lc.first.IsZero() || ev.Time.Before(lc.first) {
-		lc.first = ev.Time
-	}
-	if ev.Time.After(lc.last) {
-		lc.last = ev.Time
-	}
+	widen(&lc.first, &lc.last, ev.Time, ev.Time)
 	if up, ok := ev.Get("upstream"); ok && up != "" {
 		if up != lc.upLast || lc.inUp == 0 {
 			if lc.inUp > 0 {
@@ -124,18 +119,8 @@ func (a *Analyzer) addLocals() {
 		}
 		s.events += lc.events
 		a.events += lc.events
-		if s.first.IsZero() || lc.first.Before(s.first) {
-			s.first = lc.first
-		}
-		if lc.last.After(s.last) {
-			s.last = lc.last
-		}
-		if a.first.IsZero() || lc.first.Before(a.first) {
-			a.first = lc.first
-		}
-		if lc.last.After(a.last) {
-			a.last = lc.last
-		}
+		widen(&s.first, &s.last, lc.first, lc.last)
+		widen(&a.first, &a.last, lc.first, lc.last)
 		for up, n := range lc.edges {
 			a.edges[edgeKey{si, a.intern(up)}] += n
 		}

@@ -294,33 +294,29 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location, lean bool) (int,
 		}
 	}
 
+	nf := 12
 	if lean {
-		reserveFields(ev, 4)
-		st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
-		gatewayAdd(ev, "status", raw[status[0]:status[1]])
-		if k == 0 {
-			ev.Level = event.LevelInfo
-		} else {
-			ev.Level = httpLevel(raw[status[0]:status[1]])
-		}
-		ev.Message = gatewayRequestMessage(raw, req[0], req[1], status[0], status[1])
-		return i, true
+		nf = 4 // time, level, message and status only
 	}
-	reserveFields(ev, 12)
+	reserveFields(ev, nf)
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
-	gatewayAdd(ev, "client", raw[client[0]:client[1]])
-	if multi {
-		gatewayAdd(ev, "client_list", raw[list[0]:list[1]])
+	if lean {
+		gatewayAdd(ev, "status", raw[status[0]:status[1]])
+	} else {
+		gatewayAdd(ev, "client", raw[client[0]:client[1]])
+		if multi {
+			gatewayAdd(ev, "client_list", raw[list[0]:list[1]])
+		}
+		gatewayAdd(ev, "host", raw[host[0]:host[1]])
+		gatewayAdd(ev, "user", raw[user[0]:user[1]])
+		gatewayRequest(ev, raw[req[0]:req[1]])
+		gatewayAdd(ev, "status", raw[status[0]:status[1]])
+		gatewayAdd(ev, "bytes", raw[nbytes[0]:nbytes[1]])
+		gatewayAdd(ev, "referrer", raw[ref[0]:ref[1]])
+		gatewayAdd(ev, "user_agent", raw[ua[0]:ua[1]])
+		gatewayAdd(ev, "tls_protocol", raw[tlsProto[0]:tlsProto[1]])
+		gatewayAdd(ev, "tls_cipher", raw[tlsCipher[0]:tlsCipher[1]])
 	}
-	gatewayAdd(ev, "host", raw[host[0]:host[1]])
-	gatewayAdd(ev, "user", raw[user[0]:user[1]])
-	gatewayRequest(ev, raw[req[0]:req[1]])
-	gatewayAdd(ev, "status", raw[status[0]:status[1]])
-	gatewayAdd(ev, "bytes", raw[nbytes[0]:nbytes[1]])
-	gatewayAdd(ev, "referrer", raw[ref[0]:ref[1]])
-	gatewayAdd(ev, "user_agent", raw[ua[0]:ua[1]])
-	gatewayAdd(ev, "tls_protocol", raw[tlsProto[0]:tlsProto[1]])
-	gatewayAdd(ev, "tls_cipher", raw[tlsCipher[0]:tlsCipher[1]])
 	if k == 0 {
 		ev.Level = event.LevelInfo
 	} else {

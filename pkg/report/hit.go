@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/rca-dev/rca/pkg/event"
 )
 
@@ -14,6 +15,15 @@ import (
 // colour the level is coloured, the location dimmed and the words the query
 // matched marked.
 type HitFormatter struct{ st *styles }
+
+// appendStyled appends what add appends, in style when colour is on;
+// without colour nothing is built twice (search prints every hit).
+func (st *styles) appendStyled(b []byte, style lipgloss.Style, add func([]byte) []byte) []byte {
+	if !st.on {
+		return add(b)
+	}
+	return append(b, st.s(style, string(add(nil)))...)
+}
 
 // NewHitFormatter returns a formatter, with ANSI colour when color.
 func NewHitFormatter(color bool) *HitFormatter { return &HitFormatter{st: newStyles(color)} }
@@ -26,7 +36,7 @@ func (h *HitFormatter) Append(b []byte, ev *event.Event, marks [][2]int) []byte 
 	if ev.Time.IsZero() {
 		b = append(b, '-')
 	} else {
-		b = append(b, st.s(st.faint, ev.Time.Format("2006-01-02T15:04:05.000Z07:00"))...)
+		b = st.appendStyled(b, st.faint, func(b []byte) []byte { return ev.Time.AppendFormat(b, "2006-01-02T15:04:05.000Z07:00") })
 	}
 	lvl := string(ev.Level)
 	if lvl == "" {
@@ -55,5 +65,5 @@ func (h *HitFormatter) Append(b []byte, ev *event.Event, marks [][2]int) []byte 
 		}
 		b = append(b, Terminal(msg[at:])...)
 	}
-	return append(b, st.s(st.loc, fmt.Sprintf(" (%s:%d)", Terminal(ev.File), ev.Line))...)
+	return st.appendStyled(b, st.loc, func(b []byte) []byte { return fmt.Appendf(b, " (%s:%d)", Terminal(ev.File), ev.Line) })
 }
