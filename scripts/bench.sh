@@ -120,6 +120,19 @@ if [ "$DIFF" != only ]; then
   run "search: term" "'$RCA' search --count --index '$IDX' kind:upstream_unavailable"
   run "search: phrase" "'$RCA' search --count --index '$IDX' '\"Lock wait timeout\"'"
   run "search: 10-min range" "'$RCA' search --count --index '$IDX' --since 2023-08-15T06:00:00Z --until 2023-08-15T06:10:00Z ''"
+  # One large file alone: read whole by one goroutine, then in segments
+  # on every core (what rca does by itself for a file this large).
+  LARGEST=$(find "$BUNDLE" -type f ! -name '*.gz' ! -name rca.yaml -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
+  if [ -n "$LARGEST" ]; then
+    LBYTES=$(stat -c %s "$LARGEST")
+    LEVENTS=$("$RCA" parse --stats "$LARGEST" 2>&1 >/dev/null | awk -F: '/"events"/ {gsub(/[ ,]/,"",$2); e=$2} END {print e}')
+    run "grep -c ERROR (largest file)" "grep -c ERROR '$LARGEST'"
+    run "rca analyze 1 file, whole" "'$RCA' analyze --no-index --segment-size -1 --format json '$LARGEST'"
+    run "rca analyze 1 file, segments" "'$RCA' analyze --no-index --format json '$LARGEST'"
+    for n in "grep -c ERROR (largest file)" "rca analyze 1 file, whole" "rca analyze 1 file, segments"; do
+      NBYTES[$n]=$LBYTES; NEVENTS[$n]=$LEVENTS; NBASE[$n]="grep -c ERROR (largest file)"
+    done
+  fi
 fi
 if [ "$DIFF" != 0 ]; then
   g2="grep -c ERROR (2 bundles)"
@@ -141,8 +154,12 @@ for name in "${NAMES[@]}"; do
   l=$lnav
   [ -n "${NBASE[$name]:-}" ] && l=0 # lnav read one bundle, not two
   awk -v n="$name" -v s="${MED[$name]}" -v b="${NBYTES[$name]:-$BYTES}" -v e="${NEVENTS[$name]:-$EVENTS}" -v r="${RSS[$name]}" -v g="$base" -v l="$l" \
-    'BEGIN {printf "%-30s %9.2f %8.0f %11s %9.0f %8.2f %8s\n", n, s, b/1e6/s, (n ~ /^rca/ ? sprintf("%.0f", e/s) : "-"), r/1024, s/g, (l > 0 ? sprintf("%.2f", s/l) : "-")}'
+    'BEGIN {printf "%-30s %9.2f %8s %11s %9.0f %8s %8s\n", n, s, (s > 0 ? sprintf("%.0f", b/1e6/s) : "-"), (n ~ /^rca/ && s > 0 ? sprintf("%.0f", e/s) : "-"), r/1024, (g > 0 ? sprintf("%.2f", s/g) : "-"), (l > 0 ? sprintf("%.2f", s/l) : "-")}'
 done
+if [ -n "${MED["rca analyze 1 file, segments"]:-}" ]; then
+  awk -v w="${MED["rca analyze 1 file, whole"]}" -v s="${MED["rca analyze 1 file, segments"]}" -v f="$LARGEST" \
+    'BEGIN {printf "\nlargest file (%s): read whole / in segments = %.2f\n", f, w/s}'
+fi
 if [ -n "${MED["rca analyze (fresh index)"]:-}" ]; then
   awk -v a="${MED["rca analyze (fresh index)"]}" -v n="${MED["rca analyze --no-index"]}" \
     'BEGIN {printf "\nindex cost: analyze with a fresh index / analyze --no-index = %.2f\n", a/n}'

@@ -211,7 +211,9 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 		}
 	}
 	if ix != nil {
-		// the index is built in the readers too, in file order
+		// the index is built in the readers too, in file order, one
+		// goroutine per file: large files are read whole
+		po.Segment = -1
 		po.Transform = func(ev *event.Event) {
 			an.Classify(ev)
 			ix.observe(ev)

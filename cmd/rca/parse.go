@@ -23,6 +23,7 @@ type ingestFlags struct {
 	sources []string
 	zones   []string
 	maxLine int
+	segment int64
 }
 
 // register adds the flags; formatFlag names the flag that forces a log
@@ -33,6 +34,8 @@ func (f *ingestFlags) register(cmd *cobra.Command, formatFlag string) {
 	fl.StringArrayVar(&f.sources, "source", nil, "name the source of matching files: `NAME=GLOB` (repeatable)")
 	fl.StringArrayVar(&f.zones, "tz", nil, "zone for timestamps without one: `ZONE` (default for all) or SOURCE=ZONE; IANA name or offset like +08:00 (repeatable)")
 	fl.IntVar(&f.maxLine, "max-line", parse.DefaultMaxLine, "longest line kept whole, in bytes; longer lines are cut and flagged")
+	fl.Int64Var(&f.segment, "segment-size", 0, "size of the segments a large file is split into to read it on several cores, in `BYTES`; 0 automatic, -1 never (for developers)")
+	_ = fl.MarkHidden("segment-size")
 }
 
 // options turns the flags into parse options.
@@ -52,6 +55,7 @@ func (f *ingestFlags) options() (parse.Options, error) {
 		return o, fmt.Errorf("--max-line %d: want at least 256", f.maxLine)
 	}
 	o.MaxLine = f.maxLine
+	o.Segment = f.segment
 	o.Limits = expandLimits
 	return o, nil
 }

@@ -35,6 +35,7 @@ func init() {
 			"[2019-11-20T19:04:48,468][ERROR][logstash.outputs.elasticsearch][.monitoring-logstash] Encountered a retryable error. Will Retry with exponential backoff...",
 		Specificity: 25,
 		Multiline:   true,
+		Segmentable: true,
 		New:         func(ctx *Context) Decoder { return &esDecoder{loc: ctx.Loc} },
 	})
 }

@@ -15,6 +15,7 @@ func init() {
 		Example: `[2023-08-15T14:22:17.310Z] "GET /api/invoice HTTP/1.1" 200 - 0 1532 12 11 "203.0.113.7" "okhttp/4.9.3" "8f7b2c1e-6d3a-4b8e-9f0a-1c2d3e4f5a6b" "api.example.com" "10.0.2.5:8080"` + "\n" +
 			`[2023-08-15T14:22:18.004Z] "POST /api/pay HTTP/1.1" 503 UF upstream_reset_before_response_started{connection_failure} - "-" 0 91 3 - "-" "okhttp/4.9.3" "0b9e6c1d-2f4a-4c8b-a1e2-3d4c5b6a7f80" "payments:8080" "10.0.2.6:8080" outbound|8080||payments.default.svc.cluster.local - 10.96.12.34:8080 10.244.0.15:51234 - default`,
 		Specificity: 21,
+		Segmentable: true,
 		New:         func(ctx *Context) Decoder { return &envoyAccessDecoder{loc: ctx.Loc} },
 	})
 	Register(&Format{
@@ -24,6 +25,7 @@ func init() {
 			`[2021-03-12 15:31:31.007][14][debug][router] [source/common/router/router.cc:425] [C12][S8123456789012345678] cluster 'payments' match for URL '/api/pay'` + "\n" +
 			"2023-10-12T08:08:15.270118Z\twarning\tenvoy config external/envoy/source/extensions/config_subscription/grpc/grpc_stream.h:152\tStreamAggregatedResources gRPC config stream to xds-grpc closed: 14, connection error\tthread=19",
 		Specificity: 22,
+		Segmentable: true,
 		New:         func(ctx *Context) Decoder { return &envoyAppDecoder{loc: ctx.Loc} },
 	})
 }

@@ -81,6 +81,12 @@ type Format struct {
 	// NoFallback: the format owns every line of its files (binlog text,
 	// slow log); rejected lines are not offered to the generic fallback.
 	NoFallback bool
+	// Segmentable: a line the format's decoder reads as a timed record
+	// start reads the same with no line before it (a fresh decoder), and
+	// what follows it reads the same too: the decoder keeps no state across
+	// records (no year or date inference, no learned layout). A large file
+	// of such a format may be read in segments that start at record starts.
+	Segmentable bool
 	// New makes a decoder for one input.
 	New func(ctx *Context) Decoder
 }

@@ -43,6 +43,7 @@ func init() {
 			"\t/usr/local/go/src/net/http/server.go:1868 +0xb9",
 		Specificity: 12,
 		Multiline:   true,
+		Segmentable: true,
 		New:         func(ctx *Context) Decoder { return &goLogDecoder{loc: ctx.Loc} },
 	})
 }

@@ -50,6 +50,7 @@ func init() {
 			"[2020-04-23 00:28:21,796] [WARN ] [kafka-request-handler-7] [state.change.logger] - [Broker id=1] Ignoring LeaderAndIsr request from controller 1 with correlation id 1 epoch 27 for partition orders-0 since its associated leader epoch 5 is not higher than the current leader epoch 5",
 		Specificity: 30,
 		Multiline:   true,
+		Segmentable: true,
 		New:         func(ctx *Context) Decoder { return &kafkaServerDecoder{loc: ctx.Loc} },
 	})
 }

@@ -15,6 +15,7 @@ func init() {
 		Example: `203.0.113.7 - - [15/Aug/2023:14:22:17 +0000] "GET /api/invoice HTTP/1.1" 503 197 "-" "curl/8.1.2" 0.012 0.011 10.0.2.5:8080 503` + "\n" +
 			`203.0.113.7 - alice [15/Aug/2023:14:22:18 +0000] "POST /api/login HTTP/1.1" 200 612 "https://shop.example.com/" "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/116.0" "-" rt=0.231 uct="0.000" uht="0.229" urt="0.230"`,
 		Specificity: 20,
+		Segmentable: true,
 		New:         func(ctx *Context) Decoder { return &nginxAccessDecoder{loc: ctx.Loc, lean: ctx.Lean} },
 	})
 	Register(&Format{
@@ -34,6 +35,7 @@ func init() {
 		Example: `2023/08/15 14:22:17 [error] 1234#5678: *99 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.7, server: api.example.com, request: "GET /x HTTP/1.1", upstream: "http://10.0.2.5:8080/x", host: "api.example.com"` + "\n" +
 			`2023/08/15 14:22:19 [warn] 1234#5678: *102 an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/1/00/0000000001 while reading upstream, client: 10.0.0.8, server: api.example.com, request: "GET /export HTTP/1.1", upstream: "http://10.0.2.6:8080/export", host: "api.example.com"`,
 		Specificity: 23,
+		Segmentable: true,
 		New:         func(ctx *Context) Decoder { return &nginxErrorDecoder{loc: ctx.Loc} },
 	})
 }

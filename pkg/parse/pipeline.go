@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/rca-dev/rca/pkg/event"
@@ -55,6 +56,13 @@ type Options struct {
 	Lean bool
 	// Limits bound decompression (zero: the defaults).
 	Limits Limits
+	// Segment is the size of the segments a large file on disk is split
+	// into to be read in parallel (see segment.go): 0 chooses (the
+	// bundle's bytes shared among the cores, at least DefaultSegment), a
+	// negative value reads every input whole. Consumers that need each
+	// input's events from one goroutine in file order (the index) turn it
+	// off.
+	Segment int64
 }
 
 const defaultReorder = 256
@@ -146,26 +154,56 @@ func (p *Plan) Run(ctx context.Context, opts Options, emit func(*event.Event) er
 		reorder = defaultReorder
 	}
 	streams := make([]*stream, 0, n)
+	segSize := segmentSize(p, opts.Segment)
+	var ahead *budget
+	split := map[int][]segment{}
 	for i := range p.Inputs {
 		in := &p.Inputs[i]
 		if in.Skipped != "" {
 			stats[i] = Stats{Path: in.Path, Source: in.Source, Skipped: in.Skipped, Ignored: in.Ignored, Timezone: zoneName(p.specs[i].Loc)}
 			continue
 		}
-		s := &stream{idx: i, ch: make(chan []item, 2)}
-		streams = append(streams, s)
-		var take func(*event.Event) bool
-		if opts.Local != nil {
-			take = opts.Local()
-		}
 		spec := p.specs[i]
 		spec.Lean = opts.Lean
-		go s.produce(ctx, in, spec, &stats[i], batch, reorder, opts, take)
+		segs := []segment{{}}
+		if segSize > 0 {
+			if ss := planSegments(in, spec, segSize); ss != nil {
+				segs, split[i] = ss, ss
+				if ahead == nil {
+					ahead = newBudget(ctx, lookaheadBudget)
+				}
+			}
+		}
+		for k := range segs {
+			s := &stream{idx: len(streams), ch: make(chan []item, 2)}
+			st := &stats[i]
+			var seg *segment
+			if len(segs) > 1 {
+				seg = &segs[k]
+				st = &(*seg.stats)[k]
+				if k > 0 {
+					s.ahead = ahead
+					s.ch = make(chan []item, 1024) // bounded by the budget
+				}
+			}
+			streams = append(streams, s)
+			var take func(*event.Event) bool
+			if opts.Local != nil {
+				take = opts.Local()
+			}
+			go s.produce(ctx, in, spec, st, batch, reorder, opts, take, seg)
+		}
 	}
 	err := merge(ctx, streams, emit)
 	cancel()
 	for _, s := range streams { // wait for every producer to finish its stats
 		for range s.ch {
+		}
+	}
+	for i, segs := range split {
+		stats[i] = combineSegments(*segs[0].stats, p.specs[i].Loc)
+		if stats[i].Skipped == "" && err == nil {
+			stats[i].Skipped = sizeChange(&p.Inputs[i], stats[i].Bytes)
 		}
 	}
 	return stats, err
@@ -180,15 +218,24 @@ type item struct {
 }
 
 type stream struct {
-	idx  int
-	ch   chan []item
-	head []item
+	idx    int // order among streams: input, then segment
+	ch     chan []item
+	head   []item
+	ahead  *budget     // set for a file's segments after the first
+	urgent atomic.Bool // the merge waits for this stream (ahead)
 }
 
-func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, batch, reorder int, opts Options, take func(*event.Event) bool) {
+// produce reads an input, or a segment of one (seg), into s.
+func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, batch, reorder int, opts Options, take func(*event.Event) bool, seg *segment) {
 	progress, transform := opts.Progress, opts.Transform
 	defer close(s.ch)
-	rc, err := in.Open()
+	var rc io.ReadCloser
+	var err error
+	if seg != nil {
+		rc, err = openSegment(in, *seg)
+	} else {
+		rc, err = in.Open()
+	}
 	if err != nil {
 		*st = Stats{Path: in.Path, Source: in.Source, Skipped: fmt.Sprintf("unreadable: %v", err), Timezone: zoneName(spec.Loc)}
 		return
@@ -223,6 +270,9 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	push := func(it item) {
 		out = append(out, it)
 		if len(out) == batch {
+			if s.ahead != nil {
+				s.ahead.acquire(s, batchCost(out))
+			}
 			select {
 			case s.ch <- out:
 			case <-ctx.Done():
@@ -254,6 +304,10 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 		}
 		held, holding = it, true
 	}
+	var sr *segRead
+	if seg != nil && seg.k > 0 {
+		sr = &segRead{format: seg.format, start: seg.start, base: func() (int64, error) { return seg.lines.base(ctx, seg.k) }}
+	}
 	st2, rerr := readInput(r, spec, func(ev *event.Event) {
 		if stop {
 			return
@@ -272,7 +326,7 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 		if w.len() > reorder {
 			send(w.pop())
 		}
-	}, pool)
+	}, pool, sr)
 	for w.len() > 0 && !stop {
 		send(w.pop())
 	}
@@ -281,6 +335,9 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	}
 	held = item{}
 	if len(out) > 0 && !stop {
+		if s.ahead != nil {
+			s.ahead.acquire(s, batchCost(out))
+		}
 		select {
 		case s.ch <- out:
 		case <-ctx.Done():
@@ -291,7 +348,7 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	if rerr != nil && st.Skipped == "" {
 		st.Skipped = rerr.Error()
 	}
-	if st.Skipped == "" && !stop {
+	if st.Skipped == "" && !stop && seg == nil { // a split file's: Run, once its segments are read
 		st.Skipped = sizeChange(in, st.Bytes)
 	}
 }
@@ -402,7 +459,22 @@ func (h *mergeHeap) Pop() any {
 
 func (s *stream) fill() bool {
 	for len(s.head) == 0 {
-		b, ok := <-s.ch
+		var b []item
+		ok := true
+		if s.ahead == nil {
+			b, ok = <-s.ch
+		} else {
+			select {
+			case b, ok = <-s.ch:
+			default: // the merge waits for this segment: it may send past the budget
+				s.ahead.urge(s, true)
+				b, ok = <-s.ch
+				s.ahead.urge(s, false)
+			}
+			if ok {
+				s.ahead.release(batchCost(b))
+			}
+		}
 		if !ok {
 			return false
 		}

@@ -30,6 +30,7 @@ func init() {
 			"\tat java.base/java.net.SocketInputStream.socketRead0(Native Method)",
 		Specificity: 25,
 		Multiline:   true,
+		Segmentable: true,
 		New:         func(ctx *Context) Decoder { return &pipeDecoder{loc: ctx.Loc} },
 	})
 }

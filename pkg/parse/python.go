@@ -44,6 +44,7 @@ func init() {
 			"2023-08-15 14:22:20,010:INFO:tax_adapter.client:quote ok",
 		Specificity: 15,
 		Multiline:   true,
+		Segmentable: true,
 		New:         func(ctx *Context) Decoder { return &pythonDecoder{loc: ctx.Loc} },
 	})
 }

@@ -32,16 +32,21 @@ type Spec struct {
 // line. An error is returned only for a read failure; what was read up to
 // it is emitted and counted, and Stats.Skipped says why reading stopped.
 func ReadInput(r io.Reader, spec Spec, emit func(*event.Event)) (Stats, error) {
-	return readInput(r, spec, emit, nil)
+	return readInput(r, spec, emit, nil, nil)
 }
 
 // readInput is ReadInput with the events handed out first taken from pool
-// (nil: none), where the caller puts back those it is done with.
-func readInput(r io.Reader, spec Spec, emit func(*event.Event), pool *eventPool) (Stats, error) {
+// (nil: none), where the caller puts back those it is done with. With seg,
+// r holds a segment of the file after its first (planSegments): its lines
+// are decoded in the file's format and numbered and placed as in the file.
+func readInput(r io.Reader, spec Spec, emit func(*event.Event), pool *eventPool, seg *segRead) (Stats, error) {
 	st := Stats{Path: spec.Path, Source: spec.Source}
 	loc := spec.Loc
 	if loc == nil {
 		loc = time.UTC
+	}
+	if seg != nil {
+		return readSegment(r, spec, emit, pool, seg, st, loc)
 	}
 	ts, err := openText(r)
 	st.Encoding = ts.encoding
@@ -76,9 +81,37 @@ func readInput(r io.Reader, spec Spec, emit func(*event.Event), pool *eventPool)
 	lr.crOnly = isCROnly(head)
 	dctx := *ctx // detection saw every field; the decoder may be lean
 	dctx.Lean = spec.Lean
-	dec := newDecoder(f, &dctx, spec.Source, spec.Path, &st, emit)
+	return readLines(lr, f, &dctx, spec, emit, pool, &st, cr, 0)
+}
+
+// segRead is a segment after a file's first, as readInput reads it.
+type segRead struct {
+	format *Format
+	start  int64                 // its offset in the file
+	base   func() (int64, error) // the number of lines before it
+}
+
+// readSegment reads a segment after a file's first: no detection, no
+// byte-order mark; offsets and line numbers continue the file's.
+func readSegment(r io.Reader, spec Spec, emit func(*event.Event), pool *eventPool, seg *segRead, st Stats, loc *time.Location) (Stats, error) {
+	st.Format = seg.format.ID
+	base, err := seg.base()
+	if err != nil {
+		st.Skipped = fmt.Sprintf("read: %v", err)
+		st.Timezone = zoneName(loc)
+		return st, fmt.Errorf("read %s: %w", spec.Path, err)
+	}
+	cr := &countingReader{r: r}
+	lr := newLineReader(bufio.NewReaderSize(cr, sampleBytes), spec.MaxLine)
+	lr.off = seg.start
+	ctx := &Context{Loc: loc, ModTime: spec.ModTime, Lean: spec.Lean}
+	return readLines(lr, seg.format, ctx, spec, emit, pool, &st, cr, base)
+}
+
+// readLines decodes the lines of lr, numbered from lineNo+1, into events.
+func readLines(lr *lineReader, f *Format, ctx *Context, spec Spec, emit func(*event.Event), pool *eventPool, st *Stats, cr *countingReader, lineNo int64) (Stats, error) {
+	dec := newDecoder(f, ctx, spec.Source, spec.Path, st, emit)
 	dec.slab.pool = pool
-	var lineNo int64
 	var rerr error
 	for {
 		line, off, cut, err := lr.next()
@@ -94,7 +127,7 @@ func readInput(r io.Reader, spec Spec, emit func(*event.Event), pool *eventPool)
 	}
 	dec.finish()
 	st.Bytes = cr.n
-	return st, rerr
+	return *st, rerr
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}

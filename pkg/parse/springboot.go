@@ -38,6 +38,7 @@ func init() {
 			"\t... 12 more",
 		Specificity: 25,
 		Multiline:   true,
+		Segmentable: true,
 		New:         func(ctx *Context) Decoder { return &springDecoder{loc: ctx.Loc} },
 	})
 }

@@ -27,6 +27,7 @@ func init() {
 		Example: `<165>1 2023-08-15T14:22:17.123+08:00 web-01 payments 1234 ID47 [exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"] charge failed: upstream timeout` + "\n" +
 			`<11>1 2023-08-15T06:22:18.456Z web-01 nginx 2211 - - upstream timed out (110: Connection timed out)`,
 		Specificity: 10,
+		Segmentable: true,
 		New: func(ctx *Context) Decoder {
 			return &syslog5424Decoder{loc: ctx.Loc, sdKeys: map[string]string{}}
 		},
