@@ -130,3 +130,44 @@ func BenchmarkRunLarge(b *testing.B) {
 	}
 	benchPipeline(b, dir, size)
 }
+
+// BenchmarkRunSegments measures one large Spring Boot file read whole and
+// in segments on every core, with a Local that takes the events below
+// warning (as rca analyze does), so that most never reach the merge.
+func BenchmarkRunSegments(b *testing.B) {
+	var buf bytes.Buffer
+	t := time.Date(2023, 8, 15, 6, 0, 0, 0, time.UTC)
+	for i := 0; buf.Len() < 64<<20; i++ {
+		t = t.Add(7 * time.Millisecond)
+		ts := t.Format("2006-01-02 15:04:05.000")
+		if i%100 == 99 {
+			fmt.Fprintf(&buf, "%s ERROR 1 --- [exec-%d] c.e.o.OrderController : request %d failed: Connection refused\n", ts, i%16, i)
+			buf.WriteString("java.net.ConnectException: Connection refused\n\tat java.base/sun.nio.ch.Net.connect0(Native Method)\n")
+			continue
+		}
+		fmt.Fprintf(&buf, "%s  INFO 1 --- [exec-%d] c.e.o.OrderController : order %d accepted in %dms\n", ts, i%16, i, i%97)
+	}
+	dir := b.TempDir()
+	writeFile(b, filepath.Join(dir, "order", "application.log"), buf.Bytes())
+	for _, tc := range []struct {
+		name    string
+		segment int64
+	}{{"whole", -1}, {"segments", 16 << 20}} {
+		b.Run(tc.name, func(b *testing.B) {
+			opts := Options{Segment: tc.segment, Local: func() func(*event.Event) bool {
+				return func(ev *event.Event) bool { return ev.Level.Rank() < event.LevelWarn.Rank() }
+			}}
+			b.SetBytes(int64(buf.Len()))
+			b.ReportAllocs()
+			for b.Loop() {
+				plan, err := NewPlan([]string{dir}, opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err = plan.Run(context.Background(), opts, func(*event.Event) error { return nil }); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
