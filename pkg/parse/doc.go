@@ -11,6 +11,10 @@
 //   - input is read as a stream with bounded buffers: no file or archive
 //     member is loaded whole into memory (nested zip members up to a cap
 //     are the one exception, see archive.go);
+//   - inputs are read in parallel, one goroutine each, and a large file
+//     of a Segmentable format in segments, one goroutine each (segment.go);
+//     the events are merged by time, and a file read in segments gives the
+//     same events, numbered and ordered as when read whole;
 //   - parse knows nothing of incidents or kinds; it only reads and structures.
 //
 // Formats register themselves (Register) with a Decoder factory; detection
