@@ -212,8 +212,8 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	}
 	if ix != nil {
 		// the index is built in the readers too, in file order, one
-		// goroutine per file: large files are read whole
-		po.Segment = -1
+		// goroutine per file or per segment of a large file
+		po.SplitFile = ix.u.Split
 		po.Transform = func(ev *event.Event) {
 			an.Classify(ev)
 			ix.observe(ev)

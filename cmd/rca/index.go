@@ -164,7 +164,7 @@ func runIndex(ctx context.Context, opts *indexOptions, stdout, stderr io.Writer)
 		}
 	}
 	cls := correlate.NewClassifier()
-	po.Segment = -1 // the index observes each file in order, from one goroutine
+	po.SplitFile = u.Split // a large file's segments are observed apart
 	po.Transform = func(ev *event.Event) {
 		cls.Classify(ev)
 		u.Observe(ev)

@@ -96,6 +96,13 @@ func inputs(plan *parse.Plan) []index.Input {
 // index does: unchanged inputs are not read, grown ones from their tail.
 func build(t testing.TB, dir, bundle string) (*index.Index, index.Summary) {
 	t.Helper()
+	return buildSplit(t, dir, bundle, 0)
+}
+
+// buildSplit is build with large files read in segments of about segment
+// bytes (parse.Options.Segment), observed apart (Update.Split).
+func buildSplit(t testing.TB, dir, bundle string, segment int64) (*index.Index, index.Summary) {
+	t.Helper()
 	abs, _ := index.AbsPaths([]string{bundle})
 	ix, err := index.Open(dir, index.Options{Paths: abs, Config: "test"})
 	if err != nil {
@@ -121,7 +128,8 @@ func build(t testing.TB, dir, bundle string) (*index.Index, index.Summary) {
 		}
 	}
 	cls := correlate.NewClassifier()
-	po := parse.Options{MaxLine: parse.DefaultMaxLine, Transform: func(ev *event.Event) { cls.Classify(ev); u.Observe(ev) }}
+	po := parse.Options{MaxLine: parse.DefaultMaxLine, Transform: func(ev *event.Event) { cls.Classify(ev); u.Observe(ev) },
+		Segment: segment, SplitFile: u.Split}
 	stats, err := plan.Run(context.Background(), po, func(*event.Event) error { return nil })
 	if err != nil {
 		t.Fatal(err)
@@ -228,6 +236,50 @@ func TestSearchExact(t *testing.T) {
 	if s.Blocks == 0 || s.Notable == 0 {
 		t.Fatalf("summary %+v: want notable events and blocks", s)
 	}
+	checkSearches(t, ix)
+}
+
+// TestSearchExactSplit indexes the demo bundle with its large files read
+// in 32 KiB segments and checks the same searches, and that the index
+// holds every event once.
+func TestSearchExactSplit(t *testing.T) {
+	ix, s := build(t, t.TempDir(), demoBundle)
+	ix.Close()
+	six, ss := buildSplit(t, t.TempDir(), demoBundle, 32<<10)
+	defer six.Close()
+	if ss.Events != s.Events || ss.Notable != s.Notable {
+		t.Errorf("split: %d events, %d notable; whole: %d, %d", ss.Events, ss.Notable, s.Events, s.Notable)
+	}
+	if ss.Blocks <= s.Blocks {
+		t.Errorf("split: %d blocks, whole %d: the files were not split", ss.Blocks, s.Blocks)
+	}
+	// blocks in file order; every plain block but the last ends where
+	// the next event starts (a re-read stops there)
+	for p, fs := range six.State().Files {
+		var n int64
+		for i, b := range fs.Blocks {
+			n += int64(b.N)
+			if i+1 < len(fs.Blocks) && (b.End == 0 || b.End > fs.Blocks[i+1].Off || b.MaxLine >= fs.Blocks[i+1].MinLine) {
+				t.Errorf("%s: plain block %d (lines %d-%d, bytes %d-%d) before block at %d, line %d", p, i, b.MinLine, b.MaxLine, b.Off, b.End, fs.Blocks[i+1].Off, fs.Blocks[i+1].MinLine)
+			}
+		}
+		for i, b := range fs.NotableBlocks {
+			n += int64(b.N)
+			if i+1 < len(fs.NotableBlocks) && b.MaxLine >= fs.NotableBlocks[i+1].MinLine {
+				t.Errorf("%s: notable block %d (lines %d-%d) not before the next (from %d)", p, i, b.MinLine, b.MaxLine, fs.NotableBlocks[i+1].MinLine)
+			}
+		}
+		if n != fs.Events {
+			t.Errorf("%s: blocks hold %d events, the state says %d", p, n, fs.Events)
+		}
+	}
+	checkSearches(t, six)
+}
+
+// checkSearches runs searches on an index of the demo bundle and checks
+// each finds exactly the events a full read picks.
+func checkSearches(t *testing.T, ix *index.Index) {
+	t.Helper()
 	abs, _ := index.AbsPaths([]string{demoBundle})
 	var all []*event.Event
 	events(t, abs, nil, func(ev *event.Event) { all = append(all, ev) })

@@ -50,7 +50,8 @@ func (a Action) String() string {
 // Update is an index update under way. Observe is called for every event
 // of the inputs being indexed, in file order per input (parse's
 // Options.Transform is such a place); inputs may be observed concurrently,
-// one goroutine per input.
+// one goroutine per input, or per segment of an input that was Split
+// (parse's Options.SplitFile).
 type Update struct {
 	x       *Index
 	work    map[string]*fileWork
@@ -108,6 +109,13 @@ type fileWork struct {
 	keptBlocks     int
 	buf            []byte // the notable block's events, encoded
 	zbuf           []byte // and compressed
+
+	// A split input (split.go): parts holds one work per segment, which
+	// starts at the byte offset of the same index in starts; a part's
+	// parent is the input's work, whose data file the parts share.
+	parts  []*fileWork
+	starts []int64
+	parent *fileWork
 }
 
 // tailCheck compares the events of the blocks a grown input drops and
@@ -343,11 +351,16 @@ func Notable(ev *event.Event) bool {
 
 // Observe indexes one event of an input being indexed. Events of one input
 // come in file order, from one goroutine at a time; different inputs may
-// be observed concurrently.
+// be observed concurrently. An input read in segments (Split) may have
+// each segment's events observed from a goroutine of its own, each in
+// file order.
 func (u *Update) Observe(ev *event.Event) {
 	w := u.work[ev.File]
 	if w == nil || w.action == Skip || w.err != nil || ev.Line < w.resumeLine {
 		return
+	}
+	if w.parts != nil {
+		w = w.part(ev.Offset)
 	}
 	if w.dup {
 		w.mu.Lock()
@@ -474,6 +487,11 @@ var sketchBuf = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return
 // write appends b to the input's data file, opened at the first write
 // (a bundle may hold thousands of inputs), and returns its offset.
 func (w *fileWork) write(b []byte) int64 {
+	if p := w.parent; p != nil { // a part of a split input
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.write(b)
+	}
 	if w.dw == nil && w.err == nil {
 		w.dw, w.err = openData(filepath.Join(w.dir, w.st.Data))
 	}
@@ -494,6 +512,9 @@ func (u *Update) Commit() (Summary, error) {
 	for _, w := range u.work {
 		if w.action == Skip {
 			continue
+		}
+		if w.parts != nil {
+			w.join()
 		}
 		w.flush(&w.plain, false)
 		w.flush(&w.notable, true)

@@ -59,10 +59,16 @@ type Options struct {
 	// Segment is the size of the segments a large file on disk is split
 	// into to be read in parallel (see segment.go): 0 chooses (the
 	// bundle's bytes shared among the cores, at least DefaultSegment), a
-	// negative value reads every input whole. Consumers that need each
-	// input's events from one goroutine in file order (the index) turn it
-	// off.
+	// negative value reads every input whole.
 	Segment int64
+	// SplitFile, when set, is asked before a file is read in segments,
+	// with its display path and the byte offsets where the segments start
+	// (the first is 0); false reads it whole. It is called from Run's
+	// goroutine before any reading starts. A consumer that needs each
+	// input's events in file order from one goroutine learns here which
+	// inputs come in segments (each segment's events in file order, from
+	// a goroutine of its own).
+	SplitFile func(path string, starts []int64) bool
 }
 
 const defaultReorder = 256
@@ -167,7 +173,7 @@ func (p *Plan) Run(ctx context.Context, opts Options, emit func(*event.Event) er
 		spec.Lean = opts.Lean
 		segs := []segment{{}}
 		if segSize > 0 {
-			if ss := planSegments(in, spec, segSize); ss != nil {
+			if ss := planSegments(in, spec, segSize, opts.SplitFile); ss != nil {
 				segs, split[i] = ss, ss
 				if ahead == nil {
 					ahead = newBudget(ctx, lookaheadBudget)

@@ -59,8 +59,9 @@ type segment struct {
 
 // planSegments splits the input into segments when it is a file on disk
 // larger than two segments of size, of a Segmentable format, plain UTF-8
-// text with LF line ends. It returns nil when the input is read whole.
-func planSegments(in *Input, spec Spec, size int64) []segment {
+// text with LF line ends, and ask (when set) agrees. It returns nil when
+// the input is read whole.
+func planSegments(in *Input, spec Spec, size int64, ask func(string, []int64) bool) []segment {
 	if in.diskPath == "" || in.Size < 2*size || size <= 0 {
 		return nil
 	}
@@ -100,7 +101,7 @@ func planSegments(in *Input, spec Spec, size int64) []segment {
 			starts = append(starts, s)
 		}
 	}
-	if len(starts) < 2 {
+	if len(starts) < 2 || (ask != nil && !ask(in.Path, starts)) {
 		return nil
 	}
 	segs := make([]segment, len(starts))

@@ -79,7 +79,7 @@ func TestSegmentsReadAsOneReader(t *testing.T) {
 	}
 	split := map[string]int{}
 	for i := range plan.Inputs {
-		if segs := planSegments(&plan.Inputs[i], plan.specs[i], 4096); segs != nil {
+		if segs := planSegments(&plan.Inputs[i], plan.specs[i], 4096, nil); segs != nil {
 			split[plan.Inputs[i].Path] = len(segs)
 		}
 	}
