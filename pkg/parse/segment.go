@@ -45,7 +45,7 @@ const (
 
 // lookaheadBudget bounds the bytes of events the later segments of a run
 // hold waiting for the merge (a variable for tests).
-var lookaheadBudget int64 = 96 << 20
+var lookaheadBudget int64 = 64 << 20
 
 // segment is the byte range [start, end) of a file read as one stream.
 type segment struct {
