@@ -57,9 +57,9 @@ type Options struct {
 	// Limits bound decompression (zero: the defaults).
 	Limits Limits
 	// Segment is the size of the segments a large file on disk is split
-	// into to be read in parallel (see segment.go): 0 chooses (the
-	// bundle's bytes shared among the cores, at least DefaultSegment), a
-	// negative value reads every input whole.
+	// into to be read in parallel (see segment.go): 0 chooses (a quarter
+	// of each core's share of the bundle's bytes, at least DefaultSegment),
+	// a negative value reads every input whole.
 	Segment int64
 	// SplitFile, when set, is asked before a file is read in segments,
 	// with its display path and the byte offsets where the segments start

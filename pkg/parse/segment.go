@@ -154,8 +154,10 @@ func recordStartAfter(f *os.File, at, size int64, maxLine int, format *Format, c
 }
 
 // segmentSize is the size segments are cut to in this run: set (Options.
-// Segment), or by default the inputs' bytes shared among the cores, at
-// least DefaultSegment; 0 when nothing is split.
+// Segment), or by default a quarter of the inputs' bytes per core (so a
+// file is split when it holds more than half of a core's share: one big
+// file beside many small ones is), at least DefaultSegment; 0 when
+// nothing is split.
 func segmentSize(p *Plan, set int64) int64 {
 	switch {
 	case set < 0:
@@ -169,7 +171,7 @@ func segmentSize(p *Plan, set int64) int64 {
 			total += p.Inputs[i].Size
 		}
 	}
-	return max(DefaultSegment, total/int64(runtime.GOMAXPROCS(0)))
+	return max(DefaultSegment, total/int64(2*runtime.GOMAXPROCS(0)))
 }
 
 // openSegment opens the segment's bytes.
