@@ -46,21 +46,22 @@ type nginxAccessDecoder struct {
 	loc     *time.Location
 	lean    bool // Context.Lean: the descriptive fields are left out
 	errOpen bool // the open record takes continuation lines
+	ts      stampCache
 }
 
 func (d *nginxAccessDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
-	if tail, ok := nginxCLF(line, ev, d.loc, d.lean); ok {
+	if tail, ok := nginxCLF(line, ev, d.loc, &d.ts, d.lean); ok {
 		nginxAccessTail(line, tail, ev, d.lean)
 		d.errOpen = false
 		return Start
 	}
-	return nginxErrorOr(line, ev, cur, d.loc, &d.errOpen)
+	return nginxErrorOr(line, ev, cur, d.loc, &d.ts, &d.errOpen)
 }
 
 // nginxErrorOr reads an nginx error-log line, or a continuation of the
 // open error-log record, or rejects the line.
-func nginxErrorOr(line []byte, ev, cur *event.Event, loc *time.Location, open *bool) Verdict {
-	if nginxErrorLine(line, ev, loc) {
+func nginxErrorOr(line []byte, ev, cur *event.Event, loc *time.Location, ts *stampCache, open *bool) Verdict {
+	if nginxErrorLine(line, ev, loc, ts) {
 		*open = true
 		return Start
 	}
@@ -79,10 +80,11 @@ func nginxErrorOr(line []byte, ev, cur *event.Event, loc *time.Location, open *b
 // line) are rejected instead.
 type nginxErrorDecoder struct {
 	loc *time.Location
+	ts  stampCache
 }
 
 func (d *nginxErrorDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
-	if nginxErrorLine(line, ev, d.loc) {
+	if nginxErrorLine(line, ev, d.loc, &d.ts) {
 		return Start
 	}
 	if cur != nil && nginxContinues(line) {
@@ -103,10 +105,11 @@ type nginxIngressDecoder struct {
 	years   yearInfer
 	open    bool // the open record takes continuation lines
 	ingress bool // this input is an ingress controller's
+	ts      stampCache
 }
 
 func (d *nginxIngressDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
-	if tail, ok := nginxCLF(line, ev, d.loc, false); ok {
+	if tail, ok := nginxCLF(line, ev, d.loc, &d.ts, false); ok {
 		if nginxIngressTail(line, tail, ev) {
 			d.ingress, d.open = true, false
 			return Start
@@ -128,7 +131,7 @@ func (d *nginxIngressDecoder) Decode(line []byte, ev *event.Event, cur *event.Ev
 	if bytes.Contains(line, []byte("NGINX Ingress controller")) {
 		d.ingress = true
 	}
-	return nginxErrorOr(line, ev, cur, d.loc, &d.open)
+	return nginxErrorOr(line, ev, cur, d.loc, &d.ts, &d.open)
 }
 
 // nginxCLF reads a common/combined access-log line as nginx and Apache
@@ -151,7 +154,7 @@ func (d *nginxIngressDecoder) Decode(line []byte, ev *event.Event, cur *event.Ev
 // field read (user agent or byte count); on false ev is untouched. lean
 // (Context.Lean) sets only the time, level, message and status: the line
 // is checked as thoroughly, and the same lines are rejected.
-func nginxCLF(line []byte, ev *event.Event, loc *time.Location, lean bool) (int, bool) {
+func nginxCLF(line []byte, ev *event.Event, loc *time.Location, ts *stampCache, lean bool) (int, bool) {
 	if len(line) < 24 {
 		return 0, false
 	}
@@ -183,9 +186,9 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location, lean bool) (int,
 	var st stamp
 	var ok bool
 	if iso {
-		st, ok = parseISO(line[k+1:], loc)
+		st, ok = ts.iso(line[k+1:], loc)
 	} else {
-		st, ok = parseCLF(line[k+1:], loc)
+		st, ok = ts.clf(line[k+1:], loc)
 	}
 	i := k + 1 + st.n
 	if !ok || i >= len(line) || line[i] != ']' {
@@ -726,11 +729,11 @@ func nginxIngressTail(line []byte, i int, ev *event.Event) bool {
 // list (nginxErrorKV) and errno when the message quotes one ("(111:
 // Connection refused)"). The message is the text after the connection
 // number, as Filebeat keeps it. On false ev is untouched.
-func nginxErrorLine(line []byte, ev *event.Event, loc *time.Location) bool {
+func nginxErrorLine(line []byte, ev *event.Event, loc *time.Location, ts *stampCache) bool {
 	if !nginxErrorDate(line) {
 		return false
 	}
-	st, ok := parseISO(line, loc)
+	st, ok := ts.iso(line, loc)
 	i := st.n
 	if !ok || i+3 >= len(line) || line[i] != ' ' || line[i+1] != '[' {
 		return false
