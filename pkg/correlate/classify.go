@@ -82,16 +82,15 @@ type gramGate struct {
 }
 
 // Hashes fold ASCII case by setting bit 5 of every byte (the same on both
-// sides, so folding other bytes together only adds false positives).
-func gramHash4(x uint32) uint64 { return gramHash8(uint64(x)) }
+// sides, so folding other bytes together only adds false positives): pass
+// folds each byte as it reads it, add folds the piece. A 4-byte piece is
+// hashed as the 8 bytes of its folded value with the high half all 0x20.
+// The hash is one multiplication: the top bits of a product depend on every
+// bit of the piece, and set and test use the top 16 bits and the 16 below
+// them.
+const gramFold = 0x2020202020202020
 
-func gramHash8(x uint64) uint64 {
-	x |= 0x2020202020202020
-	x ^= x >> 33
-	x *= 0xff51afd7ed558ccd
-	x ^= x >> 33
-	return x
-}
+func gramHash(x uint64) uint64 { return x * 0x9e3779b97f4a7c15 }
 
 // set and test use two 16-bit indexes of a hash.
 func gramSet(b *[1 << 10]uint64, h uint64) {
@@ -133,25 +132,54 @@ func (g *gramGate) add(lit string) {
 		x = x<<8 | uint64(lit[best+j])
 	}
 	if n == 4 {
-		gramSet(&g.b4, gramHash4(uint32(x)))
+		gramSet(&g.b4, gramHash(x|gramFold))
 		g.has4 = true
 		return
 	}
-	gramSet(&g.b8, gramHash8(x))
+	gramSet(&g.b8, gramHash(x|gramFold))
 }
 
-// pass reports whether s may contain one of the gate's literals.
+// pass reports whether s may contain one of the gate's literals. x holds
+// the last 8 bytes read, folded, the newest in the top byte.
 func (g *gramGate) pass(s string) bool {
 	if g.open {
 		return true
 	}
+	if g.has4 {
+		return g.pass48(s)
+	}
+	if len(s) < 8 {
+		return false
+	}
 	var x uint64
-	for i := 0; i < len(s); i++ {
-		x = x>>8 | uint64(s[i])<<56
-		if i >= 7 && gramTest(&g.b8, gramHash8(x)) {
+	for i := 0; i < 8; i++ {
+		x = x>>8 | uint64(s[i]|0x20)<<56
+	}
+	if gramTest(&g.b8, gramHash(x)) {
+		return true
+	}
+	for i := 8; i < len(s); i++ {
+		x = x>>8 | uint64(s[i]|0x20)<<56
+		if gramTest(&g.b8, gramHash(x)) {
 			return true
 		}
-		if g.has4 && i >= 3 && gramTest(&g.b4, gramHash4(uint32(x>>32))) {
+	}
+	return false
+}
+
+// pass48 is pass for a gate with 4-byte pieces as well.
+func (g *gramGate) pass48(s string) bool {
+	var x uint64
+	i := 0
+	for ; i < len(s) && i < 7; i++ {
+		x = x>>8 | uint64(s[i]|0x20)<<56
+		if i >= 3 && gramTest(&g.b4, gramHash(x>>32|gramFold)) {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
+		x = x>>8 | uint64(s[i]|0x20)<<56
+		if gramTest(&g.b8, gramHash(x)) || gramTest(&g.b4, gramHash(x>>32|gramFold)) {
 			return true
 		}
 	}

@@ -1040,12 +1040,14 @@ func TestGramGate(t *testing.T) {
 		for _, l := range r.any {
 			for _, variant := range []string{l, strings.ToUpper(l), strings.ToUpper(l[:1]) + l[1:]} {
 				for _, pre := range []int{0, 1, 7, 33} {
-					text := filler[:pre] + variant + filler
-					if !c.all.gate.pass(text) {
-						t.Errorf("all gate drops %q", text)
-					}
-					if r.signal && !c.signal.pass(text) {
-						t.Errorf("signal gate drops %q", text)
+					// the literal inside the text, and ending it
+					for _, text := range []string{filler[:pre] + variant + filler, filler[:pre] + variant} {
+						if !c.all.gate.pass(text) {
+							t.Errorf("all gate drops %q", text)
+						}
+						if r.signal && !c.signal.pass(text) {
+							t.Errorf("signal gate drops %q", text)
+						}
 					}
 				}
 			}
