@@ -1,6 +1,9 @@
 package parse
 
-import "time"
+import (
+	"encoding/binary"
+	"time"
+)
 
 // wall is the date and clock of a timestamp to the second, as written.
 type wall struct{ y, mo, d, h, mi, s int }
@@ -11,28 +14,32 @@ type wall struct{ y, mo, d, h, mi, s int }
 //
 // The key is the stamp's bytes up to its seconds (the date and clock as
 // written), the layout that read them, the zone for zone-less stamps, and
-// the offset read after the fraction. What follows the seconds (fraction
-// and offset) is read on every line; the time is the cached second plus the
-// fraction. Everything the result depends on is in the key, so a hit gives
-// exactly what a full parse gives, across zone and DST changes alike (a
-// zone-less stamp's offset is a function of its wall clock and its zone).
+// the offset read after the fraction. The fraction is read on every line,
+// the offset too unless the 8 bytes after the fraction (all that reading an
+// offset looks at) are those of the previous stamp; the time is the cached
+// second plus the fraction. Everything the result depends on is in the
+// key, so a hit gives exactly what a full parse gives, across zone and DST
+// changes alike (a zone-less stamp's offset is a function of its wall clock
+// and its zone).
 //
 // A nil *stampCache reads without caching. A cache belongs to one decoder
 // (one goroutine).
 type stampCache struct {
-	key    [stampKeyMax]byte
-	n      int  // bytes of key in use; 0: empty
-	layout byte // stampCLF or stampISO
+	key    [3]uint64 // the head: its bytes at 0, 8 and n-8 (heads are 16 to 24 bytes)
+	n      int       // the head's length; 0: empty
+	layout byte      // stampCLF or stampISO
 	loc    *time.Location
 	w      wall
-	off    int  // offset read after the fraction, in seconds
-	zoned  bool // an offset or Z was read
-	t      time.Time
-}
+	t      time.Time // the time of the head's second, in the zone read after it
 
-// stampKeyMax bounds the key: the longest head (ISO with two spaces before
-// a one-digit hour) is 19 bytes.
-const stampKeyMax = 24
+	// What follows the fraction: zone reads at most 8 bytes, so the same
+	// 8 bytes (or the same shorter rest of the line) read the same zone.
+	zkey  uint64
+	zlen  int // bytes in zkey: 8, or fewer at the end of the line
+	off   int // the offset read, in seconds
+	zrel  int // zone's end, relative to where it started
+	zoned bool
+}
 
 // Layouts a stampCache can hold.
 const (
@@ -69,21 +76,59 @@ func (c *stampCache) iso(b []byte, loc *time.Location) (stamp, bool) {
 // length checks (20 bytes for CLF, 12 for ISO) then hold as they did.
 func (c *stampCache) hit(b []byte, loc *time.Location, layout byte) bool {
 	return c != nil && c.n > 0 && len(b) > c.n && c.layout == layout && c.loc == loc &&
-		string(b[:c.n]) == string(c.key[:c.n])
+		binary.LittleEndian.Uint64(b) == c.key[0] && binary.LittleEndian.Uint64(b[8:]) == c.key[1] &&
+		binary.LittleEndian.Uint64(b[c.n-8:]) == c.key[2]
 }
 
 // rest reads the fraction and offset after a cached head.
 func (c *stampCache) rest(b []byte) (stamp, bool) {
 	ns, prec, end := fraction(b, c.n)
-	off, end2, zoned := zone(b, end)
-	if off != c.off || zoned != c.zoned {
-		return c.fill(b, c.w, c.n, c.loc, c.layout)
+	var off, end2 int
+	var zoned bool
+	if c.sameZone(b, end) {
+		off, end2, zoned = c.off, end+c.zrel, c.zoned
+	} else {
+		off, end2, zoned = zone(b, end)
+		if off != c.off || zoned != c.zoned {
+			return c.fill(b, c.w, c.n, c.loc, c.layout)
+		}
+		c.keepZone(b, end, end2)
 	}
 	return stamp{t: c.t.Add(time.Duration(ns)), n: end2, prec: prec, zoned: zoned}, true
 }
 
+// sameZone reports whether the bytes zone would read at b[i:] are those
+// it read for the cached stamp.
+func (c *stampCache) sameZone(b []byte, i int) bool {
+	if c.zlen == 8 {
+		return len(b)-i >= 8 && binary.LittleEndian.Uint64(b[i:]) == c.zkey
+	}
+	return len(b)-i == c.zlen && zoneWord(b[i:]) == c.zkey
+}
+
+// keepZone notes the bytes at b[i:] that zone read, ending at end.
+func (c *stampCache) keepZone(b []byte, i, end int) {
+	c.zlen = min(8, len(b)-i)
+	if c.zlen == 8 {
+		c.zkey = binary.LittleEndian.Uint64(b[i:])
+	} else {
+		c.zkey = zoneWord(b[i:])
+	}
+	c.zrel = end - i
+}
+
+// zoneWord packs up to 8 bytes.
+func zoneWord(b []byte) uint64 {
+	var x uint64
+	for j := len(b) - 1; j >= 0; j-- {
+		x = x<<8 | uint64(b[j])
+	}
+	return x
+}
+
 // fill reads the fraction and offset after a head w ending at end, builds
-// the time, and keeps it in c (when c is not nil).
+// the time, and keeps it in c (when c is not nil and the head is 16 to 24
+// bytes, as every head of these layouts is).
 func (c *stampCache) fill(b []byte, w wall, end int, loc *time.Location, layout byte) (stamp, bool) {
 	ns, prec, e := fraction(b, end)
 	off, e2, zoned := zone(b, e)
@@ -91,9 +136,11 @@ func (c *stampCache) fill(b []byte, w wall, end int, loc *time.Location, layout 
 	if !ok {
 		return stamp{}, false
 	}
-	if c != nil && end <= len(c.key) {
-		c.n = copy(c.key[:], b[:end])
+	if c != nil && end >= 16 && end <= 24 {
+		c.key = [3]uint64{binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:]), binary.LittleEndian.Uint64(b[end-8:])}
+		c.n = end
 		c.layout, c.loc, c.w, c.off, c.zoned, c.t = layout, loc, w, off, zoned, t
+		c.keepZone(b, e, e2)
 	}
 	return stamp{t: t.Add(time.Duration(ns)), n: e2, prec: prec, zoned: zoned}, true
 }

@@ -137,3 +137,20 @@ func fmtStamp(st stamp, ok bool) string {
 	}
 	return fmt.Sprintf("%s n=%d prec=%d zoned=%v", st.t.Format(time.RFC3339Nano), st.n, st.prec, st.zoned)
 }
+
+// TestStampCacheLineEnd: the bytes after the fraction are compared as a
+// word of 8, or as the exact rest of a shorter line.
+func TestStampCacheLineEnd(t *testing.T) {
+	var c stampCache
+	for _, in := range []string{
+		"2023-08-15T14:22:17.1+02:00", "2023-08-15T14:22:17.2+02:00", "2023-08-15T14:22:17.3+02",
+		"2023-08-15T14:22:17.4+0230", "2023-08-15T14:22:17.5Z", "2023-08-15T14:22:17.6Zulu",
+		"2023-08-15T14:22:17.7 +0100", "2023-08-15T14:22:17.8 +01", "2023-08-15T14:22:17.9 +0100x",
+		"2023-08-15T14:22:17.1+02:00", "2023-08-15T14:22:17.1+02:001",
+	} {
+		got, want := fmtStamp(c.iso([]byte(in), time.UTC)), fmtStamp(parseISO([]byte(in), time.UTC))
+		if got != want {
+			t.Errorf("cached read of %q = %s, want %s", in, got, want)
+		}
+	}
+}
