@@ -47,10 +47,11 @@ type nginxAccessDecoder struct {
 	lean    bool // Context.Lean: the descriptive fields are left out
 	errOpen bool // the open record takes continuation lines
 	ts      stampCache
+	text    textArena
 }
 
 func (d *nginxAccessDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
-	if tail, ok := nginxCLF(line, ev, d.loc, &d.ts, d.lean); ok {
+	if tail, ok := nginxCLF(line, ev, d.loc, &d.ts, &d.text, d.lean); ok {
 		nginxAccessTail(line, tail, ev, d.lean)
 		d.errOpen = false
 		return Start
@@ -106,10 +107,11 @@ type nginxIngressDecoder struct {
 	open    bool // the open record takes continuation lines
 	ingress bool // this input is an ingress controller's
 	ts      stampCache
+	text    textArena
 }
 
 func (d *nginxIngressDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
-	if tail, ok := nginxCLF(line, ev, d.loc, &d.ts, false); ok {
+	if tail, ok := nginxCLF(line, ev, d.loc, &d.ts, &d.text, false); ok {
 		if nginxIngressTail(line, tail, ev) {
 			d.ingress, d.open = true, false
 			return Start
@@ -153,8 +155,9 @@ func (d *nginxIngressDecoder) Decode(line []byte, ev *event.Event, cur *event.Ev
 // ("GET /api/invoice HTTP/1.1 503"). It returns the index after the last
 // field read (user agent or byte count); on false ev is untouched. lean
 // (Context.Lean) sets only the time, level, message and status: the line
-// is checked as thoroughly, and the same lines are rejected.
-func nginxCLF(line []byte, ev *event.Event, loc *time.Location, ts *stampCache, lean bool) (int, bool) {
+// is checked as thoroughly, and the same lines are rejected. ts and text
+// are the decoder's stamp cache and message arena (nil: none).
+func nginxCLF(line []byte, ev *event.Event, loc *time.Location, ts *stampCache, text *textArena, lean bool) (int, bool) {
 	if len(line) < 24 {
 		return 0, false
 	}
@@ -163,12 +166,18 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location, ts *stampCache, 
 	if line[0] == '[' {
 		k = 0
 	} else {
-		for off := 0; off < len(line); {
-			j := bytes.Index(line[off:], []byte(" ["))
+		for off := 1; off < len(line); {
+			// the next " [": a '[' after a space (one IndexByte call;
+			// an access line has a handful of spaces before its stamp)
+			j := bytes.IndexByte(line[off:], '[')
 			if j < 0 {
 				return 0, false
 			}
-			j += off + 1
+			j += off
+			if line[j-1] != ' ' {
+				off = j + 1
+				continue
+			}
 			if j+3 < len(line) && isDigit(line[j+1]) && isDigit(line[j+2]) && line[j+3] == '/' {
 				k = j
 				break
@@ -325,7 +334,7 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location, ts *stampCache, 
 	} else {
 		ev.Level = httpLevel(raw[status[0]:status[1]])
 	}
-	ev.Message = gatewayRequestMessage(raw, req[0], req[1], status[0], status[1])
+	ev.Message = text.requestMessage(raw, req[0], req[1], status[0], status[1])
 	return i, true
 }
 
