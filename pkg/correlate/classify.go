@@ -405,8 +405,10 @@ type window struct {
 // classify returns the kind and the index of the rule that decided it (-1
 // when no text rule did).
 func (c *Classifier) classify(ev *event.Event) (string, int) {
-	status, hasStatus := ev.Get(factStatus)
-	if hasStatus && c.isAccess(ev) {
+	f := readFields(ev)
+	status, hasStatus := f.status, f.hasStatus
+	// an HTTP access record is classified from its fields, never its text
+	if hasStatus && (isGateway(ev.Format) || f.hasMethod) {
 		kind := c.accessKind(ev, status)
 		if kind != "" && c.target[kind] {
 			c.upstreamTarget(ev)
@@ -420,7 +422,7 @@ func (c *Classifier) classify(ev *event.Event) (string, int) {
 	// Structured logs (zap, logrus, slog) keep the failure itself in a
 	// field: {"msg":"query failed","error":"dial tcp 10.0.3.7:3306: connect:
 	// connection refused"}. It is read as the message's last line.
-	if hasErrorField(ev) {
+	if f.hasError {
 		for _, k := range errorFieldKeys {
 			if v, ok := ev.Get(k); ok && v != "" && !strings.Contains(text, v) {
 				text += "\n" + v
@@ -478,16 +480,6 @@ func isGateway(format string) bool {
 		}
 	}
 	return false
-}
-
-// isAccess reports whether ev is an HTTP access record: those are
-// classified from their fields, never from their text.
-func (c *Classifier) isAccess(ev *event.Event) bool {
-	if isGateway(ev.Format) {
-		return true
-	}
-	_, ok := ev.Get("method")
-	return ok
 }
 
 // accessKind classifies an access record from status and response_flags.
@@ -835,17 +827,30 @@ func setIfAbsent(ev *event.Event, key, val string) {
 // errorFieldKeys are the fields structured loggers put an error in.
 var errorFieldKeys = []string{"error", "err", "exception", "error_message", "error.message", "exc_info"}
 
-// hasErrorField reports whether ev has a field named in errorFieldKeys:
-// one pass over its fields, where looking each key up is six (most events
-// have none).
-func hasErrorField(ev *event.Event) bool {
+// classifyFields is what classify reads of an event's fields, in one pass
+// over them: status (the first one, as Get finds), whether a method is set
+// (an access record) and whether a field named in errorFieldKeys is (most
+// events have none).
+type classifyFields struct {
+	status               string
+	hasStatus, hasMethod bool
+	hasError             bool
+}
+
+func readFields(ev *event.Event) (f classifyFields) {
 	for i := range ev.Fields {
 		switch ev.Fields[i].Key {
+		case factStatus:
+			if !f.hasStatus {
+				f.status, f.hasStatus = ev.Fields[i].Value, true
+			}
+		case "method":
+			f.hasMethod = true
 		case "error", "err", "exception", "error_message", "error.message", "exc_info":
-			return true
+			f.hasError = true
 		}
 	}
-	return false
+	return f
 }
 
 // build assembles an extractor's value from its named groups. For target

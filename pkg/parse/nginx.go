@@ -520,7 +520,10 @@ func nginxAccessTail(line []byte, i int, ev *event.Event, lean bool) {
 			case !haveUp && gatewayIsHostPort(last):
 				nginxUpstream(ev, v, lean)
 			case haveUp && len(last) == 3 && last[0] >= '1' && last[0] <= '5' && gatewayAllDigits(last):
-				if _, ok := ev.Get("upstream_status"); !ok && !lean {
+				if lean {
+					break
+				}
+				if _, ok := ev.Get("upstream_status"); !ok {
 					nginxUpstreamStatus(ev, v)
 				}
 			case gatewayIsRequestID(v):
