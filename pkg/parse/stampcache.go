@@ -17,7 +17,7 @@ type wall struct{ y, mo, d, h, mi, s int }
 // the offset read after the fraction. The fraction is read on every line,
 // the offset too unless the 8 bytes after the fraction (all that reading an
 // offset looks at) are those of the previous stamp; the time is the cached
-// second plus the fraction. Everything the result depends on is in the
+// one moved by the difference of the fractions. Everything the result depends on is in the
 // key, so a hit gives exactly what a full parse gives, across zone and DST
 // changes alike (a zone-less stamp's offset is a function of its wall clock
 // and its zone).
@@ -29,8 +29,8 @@ type stampCache struct {
 	n      int       // the head's length; 0: empty
 	layout byte      // stampCLF or stampISO
 	loc    *time.Location
-	w      wall
-	t      time.Time // the time of the head's second, in the zone read after it
+	t      time.Time // the time of the stamp that filled the cache
+	ns     int       // its fraction, in nanoseconds
 
 	// What follows the fraction: zone reads at most 8 bytes, so the same
 	// 8 bytes (or the same shorter rest of the line) read the same zone.
@@ -56,7 +56,7 @@ func (c *stampCache) clf(b []byte, loc *time.Location) (stamp, bool) {
 	if !ok {
 		return stamp{}, false
 	}
-	return c.fill(b, w, end, loc, stampCLF)
+	return c.fill(b, &w, end, loc, stampCLF)
 }
 
 // iso is parseISO through the cache.
@@ -68,7 +68,7 @@ func (c *stampCache) iso(b []byte, loc *time.Location) (stamp, bool) {
 	if !ok {
 		return stamp{}, false
 	}
-	return c.fill(b, w, end, loc, stampISO)
+	return c.fill(b, &w, end, loc, stampISO)
 }
 
 // hit reports whether b starts with the cached head, read by the same
@@ -89,12 +89,18 @@ func (c *stampCache) rest(b []byte) (stamp, bool) {
 		off, end2, zoned = c.off, end+c.zrel, c.zoned
 	} else {
 		off, end2, zoned = zone(b, end)
-		if off != c.off || zoned != c.zoned {
-			return c.fill(b, c.w, c.n, c.loc, c.layout)
+		if off != c.off || zoned != c.zoned { // read the head again: it is the same
+			w := wall{}
+			if c.layout == stampCLF {
+				w, _, _ = clfHead(b)
+			} else {
+				w, _, _ = isoHead(b)
+			}
+			return c.fill(b, &w, c.n, c.loc, c.layout)
 		}
 		c.keepZone(b, end, end2)
 	}
-	return stamp{t: c.t.Add(time.Duration(ns)), n: end2, prec: prec, zoned: zoned}, true
+	return stamp{t: c.t.Add(time.Duration(ns - c.ns)), n: end2, prec: prec, zoned: zoned}, true
 }
 
 // sameZone reports whether the bytes zone would read at b[i:] are those
@@ -129,18 +135,18 @@ func zoneWord(b []byte) uint64 {
 // fill reads the fraction and offset after a head w ending at end, builds
 // the time, and keeps it in c (when c is not nil and the head is 16 to 24
 // bytes, as every head of these layouts is).
-func (c *stampCache) fill(b []byte, w wall, end int, loc *time.Location, layout byte) (stamp, bool) {
+func (c *stampCache) fill(b []byte, w *wall, end int, loc *time.Location, layout byte) (stamp, bool) {
 	ns, prec, e := fraction(b, end)
 	off, e2, zoned := zone(b, e)
-	t, ok := mkTime(w.y, w.mo, w.d, w.h, w.mi, w.s, 0, loc, off, zoned)
+	t, ok := mkTime(w.y, w.mo, w.d, w.h, w.mi, w.s, ns, loc, off, zoned)
 	if !ok {
 		return stamp{}, false
 	}
 	if c != nil && end >= 16 && end <= 24 {
 		c.key = [3]uint64{binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:]), binary.LittleEndian.Uint64(b[end-8:])}
 		c.n = end
-		c.layout, c.loc, c.w, c.off, c.zoned, c.t = layout, loc, w, off, zoned, t
+		c.layout, c.loc, c.off, c.zoned, c.t, c.ns = layout, loc, off, zoned, t, ns
 		c.keepZone(b, e, e2)
 	}
-	return stamp{t: t.Add(time.Duration(ns)), n: e2, prec: prec, zoned: zoned}, true
+	return stamp{t: t, n: e2, prec: prec, zoned: zoned}, true
 }
