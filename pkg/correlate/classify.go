@@ -67,31 +67,37 @@ type automaton struct {
 
 // gramGate dismisses a window that cannot contain any literal that makes a
 // rule a candidate, at about 1 ns/byte, before it is walked through the
-// automaton. It holds one 8-byte piece of each such literal (4 bytes
-// for literals of 4-7 bytes), hashed case-insensitively into a 65,536-bit
-// Bloom filter (two bits per piece); if a literal occurs in the text, so
-// does each of its pieces. The
-// piece kept is the least common-looking one, which favours pieces that
-// span two words ("d to rebal" rather than "preparin"), because most log
-// lines contain the common words of the rule literals but not their
-// combinations.
+// automaton. It holds pieces of each such literal, hashed
+// case-insensitively into a 65,536-bit Bloom filter (two bits per piece):
+// if a literal occurs in the text, so does each of its pieces.
+//
+// The text is not tested at every offset but at every stride-th one (0,
+// stride, 2*stride, ...), 8 bytes (and 4 where needed) loaded at once. So
+// that an occurrence at any offset is caught, each literal puts stride
+// consecutive pieces in the filter (those at offsets b, b+1, ...,
+// b+stride-1 of the literal): whatever the literal's offset in the text,
+// one of them starts at a tested offset. A piece is 8 bytes, or 4 for a
+// literal too short for stride 8-byte pieces. The run kept is the least
+// common-looking one, which favours pieces that span two words ("d to
+// rebal" rather than "preparin"), because most log lines contain the
+// common words of the rule literals but not their combinations. The stride
+// is chosen per gate (gramStride) from its literals' lengths.
 type gramGate struct {
 	b4, b8 [1 << 10]uint64
+	stride int
 	has4   bool
-	open   bool // a candidate literal is shorter than 4 bytes: always pass
+	open   bool // a literal is too short for any piece: always pass
 }
 
 // Hashes fold ASCII case by setting bit 5 of every byte (the same on both
-// sides, so folding other bytes together only adds false positives).
-func gramHash4(x uint32) uint64 { return gramHash8(uint64(x)) }
+// sides, so folding other bytes together only adds false positives). A
+// 4-byte piece is hashed as the 8 bytes of its folded value with the high
+// half all 0x20. The hash is one multiplication: the top bits of a product
+// depend on every bit of the piece, and set and test use the top 16 bits
+// and the 16 below them.
+const gramFold = 0x2020202020202020
 
-func gramHash8(x uint64) uint64 {
-	x |= 0x2020202020202020
-	x ^= x >> 33
-	x *= 0xff51afd7ed558ccd
-	x ^= x >> 33
-	return x
-}
+func gramHash(x uint64) uint64 { return x * 0x9e3779b97f4a7c15 }
 
 // set and test use two 16-bit indexes of a hash.
 func gramSet(b *[1 << 10]uint64, h uint64) {
@@ -109,35 +115,79 @@ func gramTest(b *[1 << 10]uint64, h uint64) bool {
 	return b[h2>>6]&(1<<(h2&63)) != 0
 }
 
-func (g *gramGate) add(lit string) {
-	n := 8
-	switch {
-	case len(lit) < 4:
+// gramStride picks the stride that tests the fewest pieces per byte of
+// text for lits: stride s needs literals of 7+s bytes for 8-byte pieces,
+// and 3+s for 4-byte ones, which cost a second test at every offset. It
+// returns 0 when some literal is shorter than 4 bytes.
+func gramStride(lits []string) int {
+	best, bestCost := 0, 0.0
+	for s := 1; s <= 4; s++ {
+		has4 := false
+		ok := true
+		for _, l := range lits {
+			switch {
+			case len(l) < 3+s:
+				ok = false
+			case len(l) < 7+s:
+				has4 = true
+			}
+		}
+		if !ok {
+			break
+		}
+		cost := 1.0 / float64(s)
+		if has4 {
+			cost *= 2
+		}
+		if best == 0 || cost < bestCost {
+			best, bestCost = s, cost
+		}
+	}
+	return best
+}
+
+// build fills the gate with the pieces of lits.
+func (g *gramGate) build(lits []string) {
+	g.stride = gramStride(lits)
+	if g.stride == 0 {
 		g.open = true
 		return
-	case len(lit) < 8:
+	}
+	for _, l := range lits {
+		g.add(l)
+	}
+}
+
+// add puts lit's run of stride pieces in the filter.
+func (g *gramGate) add(lit string) {
+	s := g.stride
+	n := 8
+	if len(lit) < 7+s {
 		n = 4
 	}
+	// the run at offset b covers lit[b : b+s-1+n]
 	best, bestScore := 0, 1<<30
-	for i := 0; i+n <= len(lit); i++ {
+	for b := 0; b+s-1+n <= len(lit); b++ {
 		score := 0
-		for j := i; j < i+n; j++ {
+		for j := b; j < b+s-1+n; j++ {
 			score += gramCommon(lit[j])
 		}
 		if score < bestScore {
-			best, bestScore = i, score
+			best, bestScore = b, score
 		}
 	}
-	var x uint64
-	for j := n - 1; j >= 0; j-- {
-		x = x<<8 | uint64(lit[best+j])
+	for b := best; b < best+s; b++ {
+		var x uint64
+		for j := n - 1; j >= 0; j-- {
+			x = x<<8 | uint64(lit[b+j])
+		}
+		if n == 4 {
+			gramSet(&g.b4, gramHash(x|gramFold))
+			g.has4 = true
+		} else {
+			gramSet(&g.b8, gramHash(x|gramFold))
+		}
 	}
-	if n == 4 {
-		gramSet(&g.b4, gramHash4(uint32(x)))
-		g.has4 = true
-		return
-	}
-	gramSet(&g.b8, gramHash8(x))
 }
 
 // pass reports whether s may contain one of the gate's literals.
@@ -145,17 +195,36 @@ func (g *gramGate) pass(s string) bool {
 	if g.open {
 		return true
 	}
-	var x uint64
-	for i := 0; i < len(s); i++ {
-		x = x>>8 | uint64(s[i])<<56
-		if i >= 7 && gramTest(&g.b8, gramHash8(x)) {
+	st := g.stride
+	if !g.has4 {
+		for i := 0; i+8 <= len(s); i += st {
+			if gramTest(&g.b8, gramHash(gramLoad8(s, i)|gramFold)) {
+				return true
+			}
+		}
+		return false
+	}
+	i := 0
+	for ; i+8 <= len(s); i += st {
+		x := gramLoad8(s, i) | gramFold
+		if gramTest(&g.b8, gramHash(x)) || gramTest(&g.b4, gramHash(uint64(uint32(x))|gramFold)) {
 			return true
 		}
-		if g.has4 && i >= 3 && gramTest(&g.b4, gramHash4(uint32(x>>32))) {
+	}
+	for ; i+4 <= len(s); i += st {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24
+		if gramTest(&g.b4, gramHash(x|gramFold)) {
 			return true
 		}
 	}
 	return false
+}
+
+// gramLoad8 reads s[i:i+8] as a little-endian word (one load).
+func gramLoad8(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // gramCommon is a rough weight of how common a byte is inside log words
@@ -296,14 +365,17 @@ func NewClassifier() *Classifier {
 		allIDs[i] = i
 	}
 	c.all.lits = newLitScanner(order, allIDs)
+	var all, signal []string
 	for _, r := range rules {
 		for _, l := range r.any {
-			c.all.gate.add(l)
+			all = append(all, l)
 			if r.signal {
-				c.signal.add(l)
+				signal = append(signal, l)
 			}
 		}
 	}
+	c.all.gate.build(all)
+	c.signal.build(signal)
 	return c
 }
 
@@ -333,8 +405,10 @@ type window struct {
 // classify returns the kind and the index of the rule that decided it (-1
 // when no text rule did).
 func (c *Classifier) classify(ev *event.Event) (string, int) {
-	status, hasStatus := ev.Get(factStatus)
-	if hasStatus && c.isAccess(ev) {
+	f := readFields(ev)
+	status, hasStatus := f.status, f.hasStatus
+	// an HTTP access record is classified from its fields, never its text
+	if hasStatus && (isGateway(ev.Format) || f.hasMethod) {
 		kind := c.accessKind(ev, status)
 		if kind != "" && c.target[kind] {
 			c.upstreamTarget(ev)
@@ -348,7 +422,7 @@ func (c *Classifier) classify(ev *event.Event) (string, int) {
 	// Structured logs (zap, logrus, slog) keep the failure itself in a
 	// field: {"msg":"query failed","error":"dial tcp 10.0.3.7:3306: connect:
 	// connection refused"}. It is read as the message's last line.
-	if hasErrorField(ev) {
+	if f.hasError {
 		for _, k := range errorFieldKeys {
 			if v, ok := ev.Get(k); ok && v != "" && !strings.Contains(text, v) {
 				text += "\n" + v
@@ -406,16 +480,6 @@ func isGateway(format string) bool {
 		}
 	}
 	return false
-}
-
-// isAccess reports whether ev is an HTTP access record: those are
-// classified from their fields, never from their text.
-func (c *Classifier) isAccess(ev *event.Event) bool {
-	if isGateway(ev.Format) {
-		return true
-	}
-	_, ok := ev.Get("method")
-	return ok
 }
 
 // accessKind classifies an access record from status and response_flags.
@@ -763,17 +827,30 @@ func setIfAbsent(ev *event.Event, key, val string) {
 // errorFieldKeys are the fields structured loggers put an error in.
 var errorFieldKeys = []string{"error", "err", "exception", "error_message", "error.message", "exc_info"}
 
-// hasErrorField reports whether ev has a field named in errorFieldKeys:
-// one pass over its fields, where looking each key up is six (most events
-// have none).
-func hasErrorField(ev *event.Event) bool {
+// classifyFields is what classify reads of an event's fields, in one pass
+// over them: status (the first one, as Get finds), whether a method is set
+// (an access record) and whether a field named in errorFieldKeys is (most
+// events have none).
+type classifyFields struct {
+	status               string
+	hasStatus, hasMethod bool
+	hasError             bool
+}
+
+func readFields(ev *event.Event) (f classifyFields) {
 	for i := range ev.Fields {
 		switch ev.Fields[i].Key {
+		case factStatus:
+			if !f.hasStatus {
+				f.status, f.hasStatus = ev.Fields[i].Value, true
+			}
+		case "method":
+			f.hasMethod = true
 		case "error", "err", "exception", "error_message", "error.message", "exc_info":
-			return true
+			f.hasError = true
 		}
 	}
-	return false
+	return f
 }
 
 // build assembles an extractor's value from its named groups. For target

@@ -6,8 +6,8 @@ import (
 	"github.com/rca-dev/rca/pkg/event"
 )
 
-// TestHasErrorFieldFollowsTheList: hasErrorField's switch names exactly
-// errorFieldKeys.
+// TestHasErrorFieldFollowsTheList: readFields' switch names exactly
+// errorFieldKeys, and reads status and method as Get does.
 func TestHasErrorFieldFollowsTheList(t *testing.T) {
 	for _, k := range append([]string{"errors", "error_code", "msg", "Error", ""}, errorFieldKeys...) {
 		want := false
@@ -15,8 +15,15 @@ func TestHasErrorFieldFollowsTheList(t *testing.T) {
 			want = want || k == e
 		}
 		ev := &event.Event{Fields: []event.Field{{Key: "level", Value: "x"}, {Key: k, Value: "v"}}}
-		if got := hasErrorField(ev); got != want {
-			t.Errorf("hasErrorField with field %q = %v, want %v", k, got, want)
+		if got := readFields(ev).hasError; got != want {
+			t.Errorf("readFields with field %q: hasError = %v, want %v", k, got, want)
 		}
+	}
+	ev := &event.Event{Fields: []event.Field{{Key: "path", Value: "/"}, {Key: "status", Value: "503"}, {Key: "method", Value: "GET"}, {Key: "status", Value: "200"}}}
+	if f := readFields(ev); f.status != "503" || !f.hasStatus || !f.hasMethod || f.hasError {
+		t.Errorf("readFields(%v) = %+v, want the first status, a method and no error", ev.Fields, f)
+	}
+	if f := readFields(&event.Event{}); f.hasStatus || f.hasMethod || f.hasError {
+		t.Errorf("readFields(no fields) = %+v, want nothing", f)
 	}
 }

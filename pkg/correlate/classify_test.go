@@ -1039,13 +1039,15 @@ func TestGramGate(t *testing.T) {
 	for _, r := range rules {
 		for _, l := range r.any {
 			for _, variant := range []string{l, strings.ToUpper(l), strings.ToUpper(l[:1]) + l[1:]} {
-				for _, pre := range []int{0, 1, 7, 33} {
-					text := filler[:pre] + variant + filler
-					if !c.all.gate.pass(text) {
-						t.Errorf("all gate drops %q", text)
-					}
-					if r.signal && !c.signal.pass(text) {
-						t.Errorf("signal gate drops %q", text)
+				for pre := range 34 { // every offset modulo the strides, and then some
+					// the literal inside the text, and ending it
+					for _, text := range []string{filler[:pre] + variant + filler, filler[:pre] + variant} {
+						if !c.all.gate.pass(text) {
+							t.Errorf("all gate drops %q", text)
+						}
+						if r.signal && !c.signal.pass(text) {
+							t.Errorf("signal gate drops %q", text)
+						}
 					}
 				}
 			}
@@ -1186,5 +1188,29 @@ func TestClassifyReadsErrorFields(t *testing.T) {
 	}
 	if ev.Message != "query failed" {
 		t.Errorf("message changed to %q", ev.Message)
+	}
+}
+
+// TestGramStride: the gate tests the fewest pieces per byte its literals
+// allow.
+func TestGramStride(t *testing.T) {
+	for _, tt := range []struct {
+		lens []int
+		want int
+	}{
+		{[]int{3, 20}, 0},      // too short for a piece: the gate is open
+		{[]int{4, 20}, 1},      // 4-byte pieces at every offset
+		{[]int{8, 9}, 4},       // 4- and 8-byte pieces at every fourth offset: half the tests of stride 1
+		{[]int{9, 30}, 2},      // 8-byte pieces at every other offset
+		{[]int{5, 6, 30}, 2},   // 4- and 8-byte pieces at every other offset
+		{[]int{11, 12, 40}, 4}, // 8-byte pieces at every fourth offset
+	} {
+		var lits []string
+		for _, n := range tt.lens {
+			lits = append(lits, strings.Repeat("a", n))
+		}
+		if got := gramStride(lits); got != tt.want {
+			t.Errorf("gramStride(lengths %v) = %d, want %d", tt.lens, got, tt.want)
+		}
 	}
 }

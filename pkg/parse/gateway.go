@@ -480,11 +480,20 @@ func gatewayRequest(ev *event.Event, req string) {
 // line as written, a space, and the status ("GET /api/invoice HTTP/1.1 503").
 // An empty request line gives the status alone.
 func gatewayRequestMessage(raw string, rs, re, ss, se int) string {
+	return (*textArena)(nil).requestMessage(raw, rs, re, ss, se)
+}
+
+// requestMessage is gatewayRequestMessage with the joined message built in
+// t (allocated alone when t is nil).
+func (t *textArena) requestMessage(raw string, rs, re, ss, se int) string {
 	if rs >= re {
 		return raw[ss:se]
 	}
 	if ss >= se {
 		return raw[rs:re]
 	}
-	return raw[rs:re] + " " + raw[ss:se]
+	if t == nil {
+		return raw[rs:re] + " " + raw[ss:se]
+	}
+	return t.join(raw[rs:re], raw[ss:se])
 }

@@ -57,6 +57,7 @@ func init() {
 
 type kafkaServerDecoder struct {
 	loc *time.Location
+	ts  stampCache
 }
 
 func (d *kafkaServerDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
@@ -67,7 +68,7 @@ func (d *kafkaServerDecoder) Decode(line []byte, ev *event.Event, cur *event.Eve
 		}
 		return Reject
 	}
-	st, ok := parseISO(line[1:], d.loc)
+	st, ok := d.ts.iso(line[1:], d.loc)
 	// log4j's %d is "yyyy-MM-dd HH:mm:ss,SSS"
 	if !ok || st.zoned || st.prec != 3 || line[1+st.n-4] != ',' {
 		return Reject

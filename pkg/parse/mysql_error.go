@@ -47,6 +47,7 @@ func init() {
 type mysqlErrorDecoder struct {
 	loc  *time.Location
 	last time.Time // last record time: the date for "HH:MM:SS UTC - mysqld got signal" banners
+	ts   stampCache
 }
 
 const (
@@ -64,7 +65,7 @@ func (d *mysqlErrorDecoder) Decode(line []byte, ev *event.Event, cur *event.Even
 	kind := mysqlStampShort
 	switch {
 	case len(line) > 11 && line[4] == '-':
-		st, ok = parseISO(line, d.loc)
+		st, ok = d.ts.iso(line, d.loc)
 		kind = mysqlStampISOSpace
 		if line[10] == 'T' || line[10] == 't' {
 			kind = mysqlStampISOT

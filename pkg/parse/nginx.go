@@ -48,21 +48,23 @@ type nginxAccessDecoder struct {
 	loc     *time.Location
 	lean    bool // Context.Lean: the descriptive fields are left out
 	errOpen bool // the open record takes continuation lines
+	ts      stampCache
+	text    textArena
 }
 
 func (d *nginxAccessDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
-	if tail, ok := nginxCLF(line, ev, d.loc, d.lean); ok {
+	if tail, ok := nginxCLF(line, ev, d.loc, &d.ts, &d.text, d.lean); ok {
 		nginxAccessTail(line, tail, ev, d.lean)
 		d.errOpen = false
 		return Start
 	}
-	return nginxErrorOr(line, ev, cur, d.loc, &d.errOpen)
+	return nginxErrorOr(line, ev, cur, d.loc, &d.ts, &d.errOpen)
 }
 
 // nginxErrorOr reads an nginx error-log line, or a continuation of the
 // open error-log record, or rejects the line.
-func nginxErrorOr(line []byte, ev, cur *event.Event, loc *time.Location, open *bool) Verdict {
-	if nginxErrorLine(line, ev, loc) {
+func nginxErrorOr(line []byte, ev, cur *event.Event, loc *time.Location, ts *stampCache, open *bool) Verdict {
+	if nginxErrorLine(line, ev, loc, ts) {
 		*open = true
 		return Start
 	}
@@ -81,10 +83,11 @@ func nginxErrorOr(line []byte, ev, cur *event.Event, loc *time.Location, open *b
 // line) are rejected instead.
 type nginxErrorDecoder struct {
 	loc *time.Location
+	ts  stampCache
 }
 
 func (d *nginxErrorDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
-	if nginxErrorLine(line, ev, d.loc) {
+	if nginxErrorLine(line, ev, d.loc, &d.ts) {
 		return Start
 	}
 	if cur != nil && nginxContinues(line) {
@@ -105,10 +108,12 @@ type nginxIngressDecoder struct {
 	years   yearInfer
 	open    bool // the open record takes continuation lines
 	ingress bool // this input is an ingress controller's
+	ts      stampCache
+	text    textArena
 }
 
 func (d *nginxIngressDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
-	if tail, ok := nginxCLF(line, ev, d.loc, false); ok {
+	if tail, ok := nginxCLF(line, ev, d.loc, &d.ts, &d.text, false); ok {
 		if nginxIngressTail(line, tail, ev) {
 			d.ingress, d.open = true, false
 			return Start
@@ -130,7 +135,7 @@ func (d *nginxIngressDecoder) Decode(line []byte, ev *event.Event, cur *event.Ev
 	if bytes.Contains(line, []byte("NGINX Ingress controller")) {
 		d.ingress = true
 	}
-	return nginxErrorOr(line, ev, cur, d.loc, &d.open)
+	return nginxErrorOr(line, ev, cur, d.loc, &d.ts, &d.open)
 }
 
 // nginxCLF reads a common/combined access-log line as nginx and Apache
@@ -152,8 +157,9 @@ func (d *nginxIngressDecoder) Decode(line []byte, ev *event.Event, cur *event.Ev
 // ("GET /api/invoice HTTP/1.1 503"). It returns the index after the last
 // field read (user agent or byte count); on false ev is untouched. lean
 // (Context.Lean) sets only the time, level, message and status: the line
-// is checked as thoroughly, and the same lines are rejected.
-func nginxCLF(line []byte, ev *event.Event, loc *time.Location, lean bool) (int, bool) {
+// is checked as thoroughly, and the same lines are rejected. ts and text
+// are the decoder's stamp cache and message arena (nil: none).
+func nginxCLF(line []byte, ev *event.Event, loc *time.Location, ts *stampCache, text *textArena, lean bool) (int, bool) {
 	if len(line) < 24 {
 		return 0, false
 	}
@@ -162,12 +168,18 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location, lean bool) (int,
 	if line[0] == '[' {
 		k = 0
 	} else {
-		for off := 0; off < len(line); {
-			j := bytes.Index(line[off:], []byte(" ["))
+		for off := 1; off < len(line); {
+			// the next " [": a '[' after a space (one IndexByte call;
+			// an access line has a handful of spaces before its stamp)
+			j := bytes.IndexByte(line[off:], '[')
 			if j < 0 {
 				return 0, false
 			}
-			j += off + 1
+			j += off
+			if line[j-1] != ' ' {
+				off = j + 1
+				continue
+			}
 			if j+3 < len(line) && isDigit(line[j+1]) && isDigit(line[j+2]) && line[j+3] == '/' {
 				k = j
 				break
@@ -185,9 +197,9 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location, lean bool) (int,
 	var st stamp
 	var ok bool
 	if iso {
-		st, ok = parseISO(line[k+1:], loc)
+		st, ok = ts.iso(line[k+1:], loc)
 	} else {
-		st, ok = parseCLF(line[k+1:], loc)
+		st, ok = ts.clf(line[k+1:], loc)
 	}
 	i := k + 1 + st.n
 	if !ok || i >= len(line) || line[i] != ']' {
@@ -324,7 +336,7 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location, lean bool) (int,
 	} else {
 		ev.Level = httpLevel(raw[status[0]:status[1]])
 	}
-	ev.Message = gatewayRequestMessage(raw, req[0], req[1], status[0], status[1])
+	ev.Message = text.requestMessage(raw, req[0], req[1], status[0], status[1])
 	return i, true
 }
 
@@ -510,7 +522,10 @@ func nginxAccessTail(line []byte, i int, ev *event.Event, lean bool) {
 			case !haveUp && gatewayIsHostPort(last):
 				nginxUpstream(ev, v, lean)
 			case haveUp && len(last) == 3 && last[0] >= '1' && last[0] <= '5' && gatewayAllDigits(last):
-				if _, ok := ev.Get("upstream_status"); !ok && !lean {
+				if lean {
+					break
+				}
+				if _, ok := ev.Get("upstream_status"); !ok {
 					nginxUpstreamStatus(ev, v)
 				}
 			case gatewayIsRequestID(v):
@@ -728,11 +743,11 @@ func nginxIngressTail(line []byte, i int, ev *event.Event) bool {
 // list (nginxErrorKV) and errno when the message quotes one ("(111:
 // Connection refused)"). The message is the text after the connection
 // number, as Filebeat keeps it. On false ev is untouched.
-func nginxErrorLine(line []byte, ev *event.Event, loc *time.Location) bool {
+func nginxErrorLine(line []byte, ev *event.Event, loc *time.Location, ts *stampCache) bool {
 	if !nginxErrorDate(line) {
 		return false
 	}
-	st, ok := parseISO(line, loc)
+	st, ok := ts.iso(line, loc)
 	i := st.n
 	if !ok || i+3 >= len(line) || line[i] != ' ' || line[i+1] != '[' {
 		return false

@@ -37,6 +37,7 @@ func init() {
 
 type pipeDecoder struct {
 	loc *time.Location
+	ts  stampCache
 }
 
 func (d *pipeDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
@@ -47,7 +48,7 @@ func (d *pipeDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Ver
 		}
 		return Reject
 	}
-	st, ok := parseISO(line[1:], d.loc)
+	st, ok := d.ts.iso(line[1:], d.loc)
 	if !ok {
 		return Reject
 	}

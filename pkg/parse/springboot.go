@@ -45,6 +45,7 @@ func init() {
 
 type springDecoder struct {
 	loc *time.Location
+	ts  stampCache
 }
 
 func (d *springDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
@@ -55,7 +56,7 @@ func (d *springDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) V
 		}
 		return Reject
 	}
-	st, ok := parseISO(line, d.loc)
+	st, ok := d.ts.iso(line, d.loc)
 	if !ok {
 		return Reject
 	}

@@ -225,6 +225,7 @@ type structuredTime struct {
 	zoned  bool
 	prec   int
 	misses int
+	ts     stampCache
 }
 
 func (st *structuredTime) parse(v []byte) (stamp, bool) {
@@ -274,7 +275,7 @@ func (st *structuredTime) parseAs(kind uint8, v []byte) (stamp, bool) {
 		if !isDigit(v[0]) {
 			return stamp{}, false
 		}
-		s, ok := parseISO(v, st.loc)
+		s, ok := st.ts.iso(v, st.loc)
 		if !ok {
 			return stamp{}, false
 		}
@@ -291,7 +292,7 @@ func (st *structuredTime) parseAs(kind uint8, v []byte) (stamp, bool) {
 		if !isDigit(v[0]) {
 			return stamp{}, false
 		}
-		s, ok := parseCLF(v, st.loc)
+		s, ok := st.ts.clf(v, st.loc)
 		if !ok {
 			return stamp{}, false
 		}

@@ -41,6 +41,16 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // clock reads H:MM:SS or HH:MM:SS at b[i:], then an optional fraction
 // ('.' or ',' and 1-9 digits). It returns the end index.
 func clock(b []byte, i int) (h, m, s, ns, prec, end int, ok bool) {
+	if h, m, s, end, ok = hms(b, i); !ok {
+		return
+	}
+	ns, prec, end = fraction(b, end)
+	return h, m, s, ns, prec, end, true
+}
+
+// hms reads H:MM:SS or HH:MM:SS at b[i:] and returns the index after the
+// seconds. Only bytes before that index decide the answer.
+func hms(b []byte, i int) (h, m, s, end int, ok bool) {
 	if i >= len(b) || !isDigit(b[i]) {
 		return
 	}
@@ -55,18 +65,25 @@ func clock(b []byte, i int) (h, m, s, ns, prec, end int, ok bool) {
 		return
 	}
 	if m, ok = num(b, i+1, 2); !ok || i+3 >= len(b) || b[i+3] != ':' {
-		return 0, 0, 0, 0, 0, 0, false
+		return 0, 0, 0, 0, false
 	}
 	if s, ok = num(b, i+4, 2); !ok {
 		return
 	}
 	i += 6
 	if h > 23 || m > 59 || s > 60 {
-		return 0, 0, 0, 0, 0, 0, false
+		return 0, 0, 0, 0, false
 	}
 	if s == 60 { // leap second: keep the instant in range
 		s = 59
 	}
+	return h, m, s, i, true
+}
+
+// fraction reads an optional fraction of a second at b[i:] ('.' or ','
+// and digits, of which the first nine count) and returns it in
+// nanoseconds, the digits kept and the end index.
+func fraction(b []byte, i int) (ns, prec, end int) {
 	if i+1 < len(b) && (b[i] == '.' || b[i] == ',') && isDigit(b[i+1]) {
 		i++
 		for i < len(b) && isDigit(b[i]) {
@@ -80,7 +97,7 @@ func clock(b []byte, i int) (h, m, s, ns, prec, end int, ok bool) {
 			ns *= 10
 		}
 	}
-	return h, m, s, ns, prec, i, true
+	return ns, prec, i
 }
 
 // zone reads an optional zone suffix at b[i:]: Z, ±HH:MM, ±HHMM or ±HH,
@@ -159,14 +176,19 @@ func mkTime(y, mo, d, h, mi, s, ns int, loc *time.Location, off int, zoned bool)
 // separator, as nginx error logs and Go's log package write, and one or two
 // spaces before a one-digit hour, as MariaDB writes) at the start of b.
 func parseISO(b []byte, loc *time.Location) (stamp, bool) {
+	return (*stampCache)(nil).iso(b, loc)
+}
+
+// isoHead reads the date and clock of parseISO's stamp, up to the seconds.
+func isoHead(b []byte) (w wall, end int, ok bool) {
 	y, ok := num(b, 0, 4)
 	if !ok || len(b) < 10 || (b[4] != '-' && b[4] != '/') || b[7] != b[4] {
-		return stamp{}, false
+		return w, 0, false
 	}
 	mo, ok1 := num(b, 5, 2)
 	d, ok2 := num(b, 8, 2)
 	if !ok1 || !ok2 || len(b) < 12 {
-		return stamp{}, false
+		return w, 0, false
 	}
 	i := 10
 	switch b[i] {
@@ -178,18 +200,13 @@ func parseISO(b []byte, loc *time.Location) (stamp, bool) {
 			i++
 		}
 	default:
-		return stamp{}, false
+		return w, 0, false
 	}
-	h, mi, s, ns, prec, end, ok := clock(b, i)
+	h, mi, s, end, ok := hms(b, i)
 	if !ok {
-		return stamp{}, false
+		return w, 0, false
 	}
-	off, end2, zoned := zone(b, end)
-	t, ok := mkTime(y, mo, d, h, mi, s, ns, loc, off, zoned)
-	if !ok {
-		return stamp{}, false
-	}
-	return stamp{t: t, n: end2, prec: prec, zoned: zoned}, true
+	return wall{y, mo, d, h, mi, s}, end, true
 }
 
 var monthNames = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
@@ -211,25 +228,25 @@ func month(b []byte, i int) (int, bool) {
 // parseCLF reads the common-log-format stamp 15/Aug/2023:14:22:17 +0800
 // (nginx, Apache, HAProxy's accept date without zone) at the start of b.
 func parseCLF(b []byte, loc *time.Location) (stamp, bool) {
+	return (*stampCache)(nil).clf(b, loc)
+}
+
+// clfHead reads the date and clock of parseCLF's stamp, up to the seconds.
+func clfHead(b []byte) (w wall, end int, ok bool) {
 	d, ok := num(b, 0, 2)
 	if !ok || len(b) < 20 || b[2] != '/' || b[6] != '/' || b[11] != ':' {
-		return stamp{}, false
+		return w, 0, false
 	}
 	mo, ok1 := month(b, 3)
 	y, ok2 := num(b, 7, 4)
 	if !ok1 || !ok2 {
-		return stamp{}, false
+		return w, 0, false
 	}
-	h, mi, s, ns, prec, end, ok := clock(b, 12)
+	h, mi, s, end, ok := hms(b, 12)
 	if !ok {
-		return stamp{}, false
+		return w, 0, false
 	}
-	off, end2, zoned := zone(b, end)
-	t, ok := mkTime(y, mo, d, h, mi, s, ns, loc, off, zoned)
-	if !ok {
-		return stamp{}, false
-	}
-	return stamp{t: t, n: end2, prec: prec, zoned: zoned}, true
+	return wall{y, mo, d, h, mi, s}, end, true
 }
 
 // parseShortDate reads the MySQL 5.5/5.6 and mysqlbinlog stamp

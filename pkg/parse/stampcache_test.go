@@ -1,0 +1,156 @@
+package parse
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// TestStampCache reads sequences of stamps through one cache: each must
+// read as written (want), as a reading without the cache does, and the
+// cache must have been used where the head repeats (hit).
+func TestStampCache(t *testing.T) {
+	ny, err := LoadZone("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, _ := LoadZone("Asia/Shanghai")
+	type step struct {
+		clf   bool // parseCLF's layout, else parseISO's
+		in    string
+		loc   *time.Location
+		want  string // RFC 3339 UTC; "" when the stamp is rejected
+		hit   bool
+		n     int
+		prec  int
+		zoned bool
+	}
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"second boundary", []step{
+			{false, "2023-08-15 14:22:17,998 INFO", sh, "2023-08-15T06:22:17.998Z", false, 23, 3, false},
+			{false, "2023-08-15 14:22:17,999 INFO", sh, "2023-08-15T06:22:17.999Z", true, 23, 3, false},
+			{false, "2023-08-15 14:22:18,000 INFO", sh, "2023-08-15T06:22:18Z", false, 23, 3, false},
+			{false, "2023-08-15 14:22:18 INFO", sh, "2023-08-15T06:22:18Z", true, 19, 0, false},
+			{false, "2023-08-15 14:22:18.5 INFO", sh, "2023-08-15T06:22:18.5Z", true, 21, 1, false},
+			{false, "2023-08-15 14:22:18.1234567891 x", sh, "2023-08-15T06:22:18.123456789Z", true, 30, 9, false},
+		}},
+		{"offset changes within a second", []step{
+			{true, "15/Aug/2023:14:22:17 +0800] \"GET", time.UTC, "2023-08-15T06:22:17Z", false, 26, 0, true},
+			{true, "15/Aug/2023:14:22:17 +0800] \"GET", time.UTC, "2023-08-15T06:22:17Z", true, 26, 0, true},
+			{true, "15/Aug/2023:14:22:17 +0000] \"GET", time.UTC, "2023-08-15T14:22:17Z", true, 26, 0, true},
+			{true, "15/Aug/2023:14:22:17 -0130] \"GET", time.UTC, "2023-08-15T15:52:17Z", true, 26, 0, true},
+			{true, "15/Aug/2023:14:22:17] \"GET", sh, "2023-08-15T06:22:17Z", false, 20, 0, false},
+			{true, "15/Aug/2023:14:22:17.250] \"GET", sh, "2023-08-15T06:22:17.25Z", true, 24, 3, false},
+			{true, "15/Aug/2023:14:22:17.250] \"GET", time.UTC, "2023-08-15T14:22:17.25Z", false, 24, 3, false},
+			{false, "2023-08-15T14:22:17Z x", time.UTC, "2023-08-15T14:22:17Z", false, 20, 0, true},
+			{false, "2023-08-15T14:22:17+02:00 x", time.UTC, "2023-08-15T12:22:17Z", true, 25, 0, true},
+			{false, "2023-08-15T14:22:17.1 x", time.UTC, "2023-08-15T14:22:17.1Z", true, 21, 1, false},
+		}},
+		{"DST ends: the repeated hour", []step{
+			{false, "2023-11-05 01:30:00.100 a", ny, "2023-11-05T05:30:00.1Z", false, 23, 3, false},
+			{false, "2023-11-05 01:30:00.200 a", ny, "2023-11-05T05:30:00.2Z", true, 23, 3, false},
+			{false, "2023-11-05 01:30:00.300-05:00 a", ny, "2023-11-05T06:30:00.3Z", true, 29, 3, true},
+			{false, "2023-11-05 01:30:00.400-04:00 a", ny, "2023-11-05T05:30:00.4Z", true, 29, 3, true},
+			{false, "2023-11-05 01:30:00.500 a", ny, "2023-11-05T05:30:00.5Z", true, 23, 3, false},
+		}},
+		{"DST starts: the skipped hour (Go reads 02:30 at the offset before)", []step{
+			{false, "2023-03-12 01:59:59.900 a", ny, "2023-03-12T06:59:59.9Z", false, 23, 3, false},
+			{false, "2023-03-12 02:30:00.000 a", ny, "2023-03-12T06:30:00Z", false, 23, 3, false},
+			{false, "2023-03-12 02:30:00.500 a", ny, "2023-03-12T06:30:00.5Z", true, 23, 3, false},
+			{false, "2023-03-12 03:00:00.000 a", ny, "2023-03-12T07:00:00Z", false, 23, 3, false},
+		}},
+		{"rejected dates are not kept", []step{
+			{false, "2023-02-30 10:00:00 x", time.UTC, "", false, 0, 0, false},
+			{false, "2023-02-30 10:00:00 x", time.UTC, "", false, 0, 0, false},
+			{false, "2023-02-28 10:00:00 x", time.UTC, "2023-02-28T10:00:00Z", false, 19, 0, false},
+			{false, "2023-02-28 10:00:00", time.UTC, "2023-02-28T10:00:00Z", false, 19, 0, false},
+			{true, "28/Feb/2023:10:00:00", time.UTC, "2023-02-28T10:00:00Z", false, 20, 0, false},
+		}},
+	}
+	for _, tt := range tests {
+		var c stampCache
+		for i, s := range tt.steps {
+			b := []byte(s.in)
+			read, plain := c.iso, parseISO
+			if s.clf {
+				read, plain = c.clf, parseCLF
+			}
+			hit := c.hit(b, s.loc, map[bool]byte{true: stampCLF, false: stampISO}[s.clf])
+			st, ok := read(b, s.loc)
+			ref, refOK := plain(b, s.loc)
+			if ok != refOK || st != ref {
+				t.Errorf("%s #%d: cached read of %q = %v %v, uncached %v %v", tt.name, i, s.in, st, ok, ref, refOK)
+			}
+			if hit != s.hit {
+				t.Errorf("%s #%d: %q hit the cache: %v, want %v", tt.name, i, s.in, hit, s.hit)
+			}
+			if s.want == "" {
+				if ok {
+					t.Errorf("%s #%d: read(%q) = %v, want failure", tt.name, i, s.in, st.t)
+				}
+				continue
+			}
+			if !ok {
+				t.Errorf("%s #%d: read(%q) failed", tt.name, i, s.in)
+				continue
+			}
+			if got := st.t.Format(time.RFC3339Nano); got != s.want || st.n != s.n || st.prec != s.prec || st.zoned != s.zoned {
+				t.Errorf("%s #%d: read(%q) = %s n=%d prec=%d zoned=%v, want %s n=%d prec=%d zoned=%v",
+					tt.name, i, s.in, got, st.n, st.prec, st.zoned, s.want, s.n, s.prec, s.zoned)
+			}
+		}
+	}
+}
+
+// FuzzStampCache: a stamp read through a cache that holds another stamp's
+// head reads as it does without the cache.
+func FuzzStampCache(f *testing.F) {
+	f.Add("2023-08-15 14:22:17,123 x", "2023-08-15 14:22:17,456+02:00 x")
+	f.Add("15/Aug/2023:14:22:17 +0800]", "15/Aug/2023:14:22:17.5 -0000]")
+	f.Add("2023-11-05 01:30:00.1 a", "2023-11-05 01:30:00.2Z a")
+	ny, err := LoadZone("America/New_York")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		for _, loc := range []*time.Location{time.UTC, ny} {
+			var c stampCache
+			c.iso([]byte(a), loc)
+			if got, want := fmtStamp(c.iso([]byte(b), loc)), fmtStamp(parseISO([]byte(b), loc)); got != want {
+				t.Fatalf("iso %q after %q in %v: %s, want %s", b, a, loc, got, want)
+			}
+			c = stampCache{}
+			c.clf([]byte(a), loc)
+			if got, want := fmtStamp(c.clf([]byte(b), loc)), fmtStamp(parseCLF([]byte(b), loc)); got != want {
+				t.Fatalf("clf %q after %q in %v: %s, want %s", b, a, loc, got, want)
+			}
+		}
+	})
+}
+
+func fmtStamp(st stamp, ok bool) string {
+	if !ok {
+		return "rejected"
+	}
+	return fmt.Sprintf("%s n=%d prec=%d zoned=%v", st.t.Format(time.RFC3339Nano), st.n, st.prec, st.zoned)
+}
+
+// TestStampCacheLineEnd: the bytes after the fraction are compared as a
+// word of 8, or as the exact rest of a shorter line.
+func TestStampCacheLineEnd(t *testing.T) {
+	var c stampCache
+	for _, in := range []string{
+		"2023-08-15T14:22:17.1+02:00", "2023-08-15T14:22:17.2+02:00", "2023-08-15T14:22:17.3+02",
+		"2023-08-15T14:22:17.4+0230", "2023-08-15T14:22:17.5Z", "2023-08-15T14:22:17.6Zulu",
+		"2023-08-15T14:22:17.7 +0100", "2023-08-15T14:22:17.8 +01", "2023-08-15T14:22:17.9 +0100x",
+		"2023-08-15T14:22:17.1+02:00", "2023-08-15T14:22:17.1+02:001",
+	} {
+		got, want := fmtStamp(c.iso([]byte(in), time.UTC)), fmtStamp(parseISO([]byte(in), time.UTC))
+		if got != want {
+			t.Errorf("cached read of %q = %s, want %s", in, got, want)
+		}
+	}
+}
