@@ -120,8 +120,8 @@ func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incid
 		perSvc[c.src] += sig
 	}
 	var weight float64
-	for _, v := range perSvc {
-		weight += math.Min(v, 150)
+	for _, src := range sortedKeys(perSvc) { // a fixed order: float sums depend on it
+		weight += math.Min(perSvc[src], 150)
 	}
 	for _, i := range idx {
 		r := a.recs.at(i)

@@ -1,7 +1,9 @@
 package correlate
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
 	"time"
 )
@@ -112,7 +114,10 @@ func (a *Analyzer) detect() *detection {
 	var cells []cell
 	var ps []float64
 	m := 0
-	for _, s := range d.series {
+	// Series and buckets in a fixed order: the cells' order decides the
+	// order of float sums over them later (an incident's weight), and map
+	// order would make equal-looking reports rank differently run to run.
+	for _, s := range d.sortedSeries() {
 		shape := math.Inf(1)
 		if a.base.covers(a.sources[s.key.src].name) {
 			s.rate, shape = a.baseRate(d, s.key)
@@ -120,7 +125,8 @@ func (a *Analyzer) detect() *detection {
 			s.rate = robustRate(s.counts, d.n, floor)
 		}
 		m += int(d.n)
-		for b, c := range s.counts {
+		for _, b := range sortedKeys(s.counts) {
+			c := s.counts[b]
 			if float64(c) <= s.rate {
 				continue
 			}
@@ -206,7 +212,7 @@ func (a *Analyzer) silenceCells(d *detection) (cells []cell, ps []float64, m int
 // groupCells merges significant cells closer than the gap into windows and
 // drops windows with too little evidence.
 func groupCells(cells []cell, d *detection) []spanWin {
-	sort.Slice(cells, func(i, j int) bool { return cells[i].bucket < cells[j].bucket })
+	sort.SliceStable(cells, func(i, j int) bool { return cells[i].bucket < cells[j].bucket })
 	// An outage errs intermittently (retries back off, a disk frees a little
 	// and fills again): significant buckets up to mergeGap apart belong to
 	// one incident. Unrelated trouble tens of minutes apart stays apart.
@@ -300,4 +306,34 @@ func (a *Analyzer) coreSpan() (time.Time, time.Time) {
 		last = a.last
 	}
 	return first, last
+}
+
+// sortedSeries returns the detection's series ordered by source, kind and
+// template.
+func (d *detection) sortedSeries() []*series {
+	out := make([]*series, 0, len(d.series))
+	for _, s := range d.series {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i].key, out[j].key
+		if a.src != b.src {
+			return a.src < b.src
+		}
+		if a.kind != b.kind {
+			return a.kind < b.kind
+		}
+		return a.tmpl < b.tmpl
+	})
+	return out
+}
+
+// sortedKeys returns a map's keys in increasing order.
+func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
