@@ -49,16 +49,22 @@ type sketch struct {
 	bits   []uint64
 	ones   int // set bits
 	ranges [8]numRange
+	// recent holds keys added since the reset, by their low bits: a block's
+	// lines repeat most of their words, and a key found here is skipped
+	// (adding it again would change no bit), sparing its probes' cache
+	// misses. Only sketches being built have it.
+	recent []uint64
 }
 
 func newSketch() *sketch {
-	return &sketch{log: sketchMaxLog, bits: make([]uint64, (1<<sketchMaxLog)/64)}
+	return &sketch{log: sketchMaxLog, bits: make([]uint64, (1<<sketchMaxLog)/64), recent: make([]uint64, 1024)}
 }
 
 func (s *sketch) reset() {
 	clear(s.bits)
 	s.ones = 0
 	s.ranges = [8]numRange{}
+	clear(s.recent)
 }
 
 // full reports whether more keys would push the filter past maxFill.
@@ -141,6 +147,13 @@ func fieldKey(field, v string) uint64 {
 }
 
 func (s *sketch) add(h uint64) {
+	if n := uint64(len(s.recent)); n > 0 && h != 0 {
+		slot := &s.recent[h&(n-1)]
+		if *slot == h {
+			return
+		}
+		*slot = h
+	}
 	h1, h2 := uint32(h), uint32(h>>32)|1
 	mask := uint32(1)<<s.log - 1
 	for i := uint32(0); i < sketchProbes; i++ {
