@@ -194,20 +194,20 @@ func BenchmarkMerge(b *testing.B) {
 	for b.Loop() {
 		ss := make([]*stream, streams)
 		for s := range ss {
-			st := &stream{idx: s, ch: make(chan []item, 2)}
+			st := &stream{idx: s, ch: make(chan batch, 2)}
 			ss[s] = st
 			go func() {
 				defer close(st.ch)
-				batch := make([]item, 0, 256)
+				items := make([]item, 0, 256)
 				for i := range evs[s] {
-					batch = append(batch, item{key: evs[s][i].Time, seq: int64(i), ev: &evs[s][i]})
-					if len(batch) == cap(batch) {
-						st.ch <- batch
-						batch = make([]item, 0, 256)
+					items = append(items, item{key: evs[s][i].Time, seq: int64(i), ev: &evs[s][i]})
+					if len(items) == cap(items) {
+						st.ch <- batch{items: items}
+						items = make([]item, 0, 256)
 					}
 				}
-				if len(batch) > 0 {
-					st.ch <- batch
+				if len(items) > 0 {
+					st.ch <- batch{items: items}
 				}
 			}()
 		}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"time"
 
 	"github.com/rca-dev/rca/pkg/event"
@@ -151,9 +150,9 @@ func (p *Plan) Run(ctx context.Context, opts Options, emit func(*event.Event) er
 	defer cancel()
 	n := len(p.Inputs)
 	stats := make([]Stats, n)
-	batch := 256
+	batchLen := 256
 	if n > 0 {
-		batch = min(256, max(8, 32768/n))
+		batchLen = min(256, max(8, 32768/n))
 	}
 	reorder := opts.Reorder
 	if reorder <= 0 {
@@ -181,7 +180,7 @@ func (p *Plan) Run(ctx context.Context, opts Options, emit func(*event.Event) er
 			}
 		}
 		for k := range segs {
-			s := &stream{idx: len(streams), ch: make(chan []item, 2)}
+			s := &stream{idx: len(streams), ch: make(chan batch, 2)}
 			st := &stats[i]
 			var seg *segment
 			if len(segs) > 1 {
@@ -189,7 +188,7 @@ func (p *Plan) Run(ctx context.Context, opts Options, emit func(*event.Event) er
 				st = &(*seg.stats)[k]
 				if k > 0 {
 					s.ahead = ahead
-					s.ch = make(chan []item, 1024) // bounded by the budget
+					s.ch = make(chan batch, 1024) // bounded by the budget
 				}
 			}
 			streams = append(streams, s)
@@ -197,7 +196,7 @@ func (p *Plan) Run(ctx context.Context, opts Options, emit func(*event.Event) er
 			if opts.Local != nil {
 				take = opts.Local()
 			}
-			go s.produce(ctx, in, spec, st, batch, reorder, opts, take, seg)
+			go s.produce(ctx, in, spec, st, batchLen, reorder, opts, take, seg)
 		}
 	}
 	err := merge(ctx, streams, emit)
@@ -225,14 +224,37 @@ type item struct {
 
 type stream struct {
 	idx    int // order among streams: input, then segment
-	ch     chan []item
+	ch     chan batch
 	head   []item
-	ahead  *budget     // set for a file's segments after the first
-	urgent atomic.Bool // the merge waits for this stream (ahead)
+	ahead  *budget // set for a file's segments after the first
+	urgent bool    // the merge waits for this stream (guarded by ahead's lock)
+}
+
+// batch is a run of a stream's items on their way to the merge, with what
+// they cost a segment's lookahead budget (0 for other streams).
+type batch struct {
+	items []item
+	cost  int64
+}
+
+// deliver sends items to the merge, within the lookahead budget for a
+// later segment; false when the run was cancelled.
+func (s *stream) deliver(ctx context.Context, items []item) bool {
+	b := batch{items: items}
+	if s.ahead != nil {
+		b.cost = batchCost(items)
+		s.ahead.acquire(s, b.cost)
+	}
+	select {
+	case s.ch <- b:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // produce reads an input, or a segment of one (seg), into s.
-func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, batch, reorder int, opts Options, take func(*event.Event) bool, seg *segment) {
+func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, batchLen, reorder int, opts Options, take func(*event.Event) bool, seg *segment) {
 	progress, transform := opts.Progress, opts.Transform
 	defer close(s.ch)
 	var rc io.ReadCloser
@@ -258,7 +280,7 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	}
 	var (
 		w    window
-		out  = make([]item, 0, batch)
+		out  = make([]item, 0, batchLen)
 		last time.Time
 		seq  int64
 		stop bool
@@ -275,16 +297,9 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	}
 	push := func(it item) {
 		out = append(out, it)
-		if len(out) == batch {
-			if s.ahead != nil {
-				s.ahead.acquire(s, batchCost(out))
-			}
-			select {
-			case s.ch <- out:
-			case <-ctx.Done():
-				stop = true
-			}
-			out = make([]item, 0, batch)
+		if len(out) == batchLen {
+			stop = !s.deliver(ctx, out)
+			out = make([]item, 0, batchLen)
 		}
 	}
 	// send passes an item out of the window on to the merge. With take,
@@ -341,13 +356,7 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	}
 	held = item{}
 	if len(out) > 0 && !stop {
-		if s.ahead != nil {
-			s.ahead.acquire(s, batchCost(out))
-		}
-		select {
-		case s.ch <- out:
-		case <-ctx.Done():
-		}
+		s.deliver(ctx, out)
 	}
 	*st = st2
 	st.OutOfOrder = backwards
@@ -465,7 +474,7 @@ func (h *mergeHeap) Pop() any {
 
 func (s *stream) fill() bool {
 	for len(s.head) == 0 {
-		var b []item
+		var b batch
 		ok := true
 		if s.ahead == nil {
 			b, ok = <-s.ch
@@ -478,13 +487,13 @@ func (s *stream) fill() bool {
 				s.ahead.urge(s, false)
 			}
 			if ok {
-				s.ahead.release(batchCost(b))
+				s.ahead.release(b.cost)
 			}
 		}
 		if !ok {
 			return false
 		}
-		s.head = b
+		s.head = b.items
 	}
 	return true
 }

@@ -53,7 +53,6 @@ type segment struct {
 	k          int      // index in the file's segments
 	lines      *liner   // the line counts before each segment
 	format     *Format  // the file's format, detected once (segments after the first)
-	ahead      *budget  // nil for the first segment
 	stats      *[]Stats // the file's segments' stats, combined after the run
 }
 
@@ -285,7 +284,7 @@ func newBudget(ctx context.Context, limit int64) *budget {
 // acquire waits until n bytes may be sent ahead for s.
 func (b *budget) acquire(s *stream, n int64) {
 	b.mu.Lock()
-	for b.used > 0 && b.used+n > b.limit && !s.urgent.Load() && !b.closed {
+	for b.used > 0 && b.used+n > b.limit && !s.urgent && !b.closed {
 		b.cond.Wait()
 	}
 	b.used += n
@@ -303,7 +302,7 @@ func (b *budget) release(n int64) {
 // urge says whether the merge waits for s.
 func (b *budget) urge(s *stream, on bool) {
 	b.mu.Lock()
-	s.urgent.Store(on)
+	s.urgent = on
 	if on {
 		b.cond.Broadcast()
 	}
