@@ -179,15 +179,18 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	// plain events are only counted, which the readers do
 	// (correlate.Analyzer.Local); the index has seen them by then (in
 	// Transform, which runs first)
-	po.Local = func() func(*event.Event) bool {
-		take := an.Local()
-		return func(ev *event.Event) bool {
-			if take(ev) {
-				prog.event()
-				return true
+	po.Local = func() (take, plain func(*event.Event) bool) {
+		t, p := an.Local()
+		counted := func(f func(*event.Event) bool) func(*event.Event) bool {
+			return func(ev *event.Event) bool {
+				if f(ev) {
+					prog.event()
+					return true
+				}
+				return false
 			}
-			return false
 		}
+		return counted(t), counted(p)
 	}
 	defer ix.close()
 	key := ""

@@ -33,20 +33,25 @@ type localCounts struct {
 	sent    bool // an observable event went to Observe: its source is numbered
 }
 
-// Local returns a function that counts an input's plain events where they
-// are read (parse.Options.Local): it takes an event when Observe would only
-// count it, and leaves it to Observe otherwise. Each call makes a new
-// counter, for one input and one goroutine; Local itself must be called
-// from the goroutine that calls Observe, before Finish. Events must be
-// classified where they are read (Config.Classified): otherwise nothing is
-// taken.
-func (a *Analyzer) Local() func(*event.Event) bool {
+// Local returns the functions that count an input's plain events where
+// they are read (parse.Options.Local): take takes an event when Observe
+// would only count it, and leaves it to Observe otherwise; plain does the
+// same for a record its decoder skimmed (classified already, its strings
+// valid only during the call), once take has left the input's first
+// observable event to Observe. Each call makes a new counter, for one
+// input and one goroutine; Local itself must be called from the goroutine
+// that calls Observe, before Finish. Events must be classified where they
+// are read (Config.Classified): otherwise nothing is taken.
+func (a *Analyzer) Local() (take, plain func(*event.Event) bool) {
 	if !a.cfg.Classified {
-		return func(*event.Event) bool { return false }
+		no := func(*event.Event) bool { return false }
+		return no, no
 	}
 	lc := &localCounts{volume: map[int64]int64{}, formats: map[string]int64{}, edges: map[string]int64{}}
 	a.locals = append(a.locals, lc)
-	return func(ev *event.Event) bool { return a.takeLocal(lc, ev) }
+	take = func(ev *event.Event) bool { return a.takeLocal(lc, ev) }
+	plain = func(ev *event.Event) bool { return lc.sent && a.takeLocal(lc, ev) }
+	return take, plain
 }
 
 // takeLocal counts ev in lc and reports true when that is all Observe would

@@ -3,6 +3,11 @@ package correlate
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,16 +22,55 @@ import (
 // report as JSON and the number of events Observe saw.
 func analyzeDir(t *testing.T, dir string, cfg Config, local bool) ([]byte, int) {
 	t.Helper()
-	plan, err := parse.NewPlan([]string{dir}, parse.Options{})
+	mode := observeAll
+	if local {
+		mode = localSkim
+	}
+	b, observed, _ := analyzeDirMode(t, dir, cfg, mode, 0)
+	return b, observed
+}
+
+// How analyzeDirMode reads: every event observed with all its fields, or
+// plain events counted in the readers with lean decoding, with or without
+// records skimmed (Options.Local's plain).
+const (
+	observeAll = iota
+	localTake
+	localSkim
+)
+
+// analyzeDirMode is analyzeDir in one of the modes above, with lines cut at
+// maxLine (0: the default); it also returns how many records were skimmed.
+func analyzeDirMode(t *testing.T, dir string, cfg Config, mode, maxLine int) ([]byte, int, int) {
+	t.Helper()
+	plan, err := parse.NewPlan([]string{dir}, parse.Options{MaxLine: maxLine})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.Classified = true
 	cfg.Now = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	an := NewAnalyzer(cfg)
-	opts := parse.Options{Transform: an.Classify}
-	if local {
-		opts.Local, opts.Lean = an.Local, true
+	opts := parse.Options{Transform: an.Classify, MaxLine: maxLine}
+	var skimmed atomic.Int64
+	switch mode {
+	case localTake:
+		opts.Lean = true
+		opts.Local = func() (take, plain func(*event.Event) bool) {
+			take, _ = an.Local()
+			return take, nil
+		}
+	case localSkim:
+		opts.Lean = true
+		opts.Local = func() (take, plain func(*event.Event) bool) {
+			t, p := an.Local()
+			return t, func(ev *event.Event) bool {
+				if p(ev) {
+					skimmed.Add(1)
+					return true
+				}
+				return false
+			}
+		}
 	}
 	observed := 0
 	if _, err := plan.Run(context.Background(), opts, func(ev *event.Event) error {
@@ -40,7 +84,7 @@ func analyzeDir(t *testing.T, dir string, cfg Config, local bool) ([]byte, int) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b, observed
+	return b, observed, int(skimmed.Load())
 }
 
 // TestLocalReportsTheSame: counting plain events in the readers
@@ -73,5 +117,97 @@ func TestLocalReportsTheSame(t *testing.T) {
 				t.Errorf("Observe saw %d of %d events with Local; want most counted in the readers", observed, all)
 			}
 		})
+	}
+}
+
+// TestSkimReportsTheSame: skimming plain records (Options.Local's plain)
+// gives the report of taking their events, and of observing every event,
+// on an nginx input made to test it: 4xx and 5xx lines among the plain
+// ones, error-log lines with continuations interleaved, a clock that goes
+// back by more than the reorder window holds, lines cut at --max-line, and
+// a time range that starts and ends inside the file.
+func TestSkimReportsTheSame(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "gateway"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	base := time.Date(2023, 8, 15, 6, 0, 0, 0, time.UTC)
+	line := func(i int, at time.Time) {
+		status := []string{"200", "201", "304", "200", "404", "503", "200", "502"}[i%8]
+		if i%13 == 0 {
+			status = "200"
+		}
+		fmt.Fprintf(&b, "10.0.%d.%d - - [%s] \"GET /api/item/%d HTTP/1.1\" %s %d \"-\" \"curl/8.1\" 0.%03d 10.0.2.%d:8080 %s\n",
+			i%7, i%250, at.In(time.FixedZone("", 8*3600)).Format("02/Jan/2006:15:04:05 -0700"), i, status, 100+i%900, i%1000, 5+i%3, status)
+	}
+	at := base
+	for i := 0; i < 6000; i++ {
+		switch {
+		case i == 3000: // the clock goes back 20 minutes, past the reorder window
+			at = at.Add(-20 * time.Minute)
+		case i%500 == 250:
+			fmt.Fprintf(&b, "%s [error] 7#7: *%d connect() failed (111: Connection refused) while connecting to upstream, upstream: \"http://10.0.2.5:8080/x\"\n", at.Format("2006/01/02 15:04:05"), i)
+			b.WriteString("  continued detail of the error\n")
+		case i%700 == 0:
+			b.WriteString("10.0.0.1 - - [" + strings.Repeat("x", 300) + "\n") // cut and unparsed
+		}
+		line(i, at)
+		if i%3 == 0 {
+			at = at.Add(time.Second)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "gateway", "access.log"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		cfg     Config
+		maxLine int
+	}{
+		{"whole", Config{}, 0},
+		{"range", Config{Since: base.Add(10 * time.Minute), Until: base.Add(40 * time.Minute)}, 0},
+		{"cut lines", Config{}, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, _, _ := analyzeDirMode(t, dir, tc.cfg, observeAll, tc.maxLine)
+			took, _, _ := analyzeDirMode(t, dir, tc.cfg, localTake, tc.maxLine)
+			got, _, skimmed := analyzeDirMode(t, dir, tc.cfg, localSkim, tc.maxLine)
+			if string(took) != string(want) {
+				t.Errorf("report with Local (take only) differs:\n%s\nwant\n%s", took, want)
+			}
+			if string(got) != string(want) {
+				t.Errorf("report with skimming differs:\n%s\nwant\n%s", got, want)
+			}
+			if skimmed < 2000 {
+				t.Errorf("%d records skimmed; want most of the plain ones", skimmed)
+			}
+		})
+	}
+}
+
+// TestPlainWaitsForTheFirstEvent: Local's plain takes no record of an
+// input until take has left the input's first observable event to
+// Observe (which numbers the sources in the merged order).
+func TestPlainWaitsForTheFirstEvent(t *testing.T) {
+	an := NewAnalyzer(Config{Classified: true})
+	take, plain := an.Local()
+	ev := func(line int64) *event.Event {
+		return &event.Event{Source: "gw", Format: "nginx-access", Line: line, Level: event.LevelInfo,
+			Time: time.Date(2023, 8, 15, 6, 0, int(line), 0, time.UTC)}
+	}
+	if plain(ev(1)) {
+		t.Fatal("plain took the input's first record")
+	}
+	if take(ev(1)) {
+		t.Fatal("take took the input's first event")
+	}
+	if !plain(ev(2)) {
+		t.Fatal("plain declined a plain record after the first event")
+	}
+	warn := ev(3)
+	warn.Level = event.LevelWarn
+	if plain(warn) {
+		t.Fatal("plain took a warning")
 	}
 }

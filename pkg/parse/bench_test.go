@@ -154,9 +154,9 @@ func BenchmarkRunSegments(b *testing.B) {
 		segment int64
 	}{{"whole", -1}, {"segments", 16 << 20}} {
 		b.Run(tc.name, func(b *testing.B) {
-			opts := Options{Segment: tc.segment, Local: func() func(*event.Event) bool {
+			opts := Options{Segment: tc.segment, Local: takeOnly(func() func(*event.Event) bool {
 				return func(ev *event.Event) bool { return ev.Level.Rank() < event.LevelWarn.Rank() }
-			}}
+			})}
 			b.SetBytes(int64(buf.Len()))
 			b.ReportAllocs()
 			for b.Loop() {

@@ -70,6 +70,9 @@ type decoder struct {
 	spare    *event.Event // handed out for a line that was not kept: the next line's
 	msg      strings.Builder
 	msgOf    *event.Event // the record whose Message msg holds
+	skimmer  skimmer      // set when the primary decoder skims and the taker takes skimmed records
+	hooks    *skimHooks
+	scratch  event.Event // what skimmer reads into
 }
 
 func newDecoder(f *Format, ctx *Context, source, file string, st *Stats, emit func(*event.Event)) *decoder {
@@ -101,6 +104,9 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 	}
 	if isBlank(b) {
 		st.Empty++
+		return
+	}
+	if d.skimmer != nil && !cut && d.skimLine(b, off, lineNo) {
 		return
 	}
 	ev := d.spare
@@ -211,6 +217,12 @@ func (d *decoder) flush() {
 	if d.finisher != nil {
 		d.finisher.Finish(c)
 	}
+	d.account(c)
+	d.emit(c)
+}
+
+// account counts a record in the input's stats.
+func (d *decoder) account(c *event.Event) {
 	st := d.stats
 	st.Events++
 	if c.Zoned {
@@ -230,7 +242,6 @@ func (d *decoder) flush() {
 		}
 		st.Formats[c.Format]++
 	}
-	d.emit(c)
 }
 
 // finish flushes the last record and settles the zone report.

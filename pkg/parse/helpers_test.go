@@ -69,3 +69,9 @@ func mustTime(t testing.TB, s string) time.Time {
 	}
 	return tm.UTC()
 }
+
+// takeOnly makes an Options.Local of a factory of take functions, with no
+// plain function (nothing is skimmed).
+func takeOnly(f func() func(*event.Event) bool) func() (take, plain func(*event.Event) bool) {
+	return func() (take, plain func(*event.Event) bool) { return f(), nil }
+}

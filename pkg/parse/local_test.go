@@ -54,7 +54,7 @@ func TestLocalKeepsTheOrderOfTheRest(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var mu sync.Mutex
 			taken := map[string][]string{}
-			opts := Options{Reorder: 2, Local: func() func(*event.Event) bool {
+			opts := Options{Reorder: 2, Local: takeOnly(func() func(*event.Event) bool {
 				n := 0
 				return func(ev *event.Event) bool {
 					n++
@@ -66,7 +66,7 @@ func TestLocalKeepsTheOrderOfTheRest(t *testing.T) {
 					mu.Unlock()
 					return true
 				}
-			}}
+			})}
 			got, _ := runPlan(t, paths, opts)
 			var want []string
 			gone := map[string]bool{}
@@ -116,10 +116,10 @@ func TestLocalIsAskedOncePerInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	calls := 0
-	opts := Options{Local: func() func(*event.Event) bool {
+	opts := Options{Local: takeOnly(func() func(*event.Event) bool {
 		calls++
 		return func(*event.Event) bool { return false }
-	}}
+	})}
 	if _, err := plan.Run(context.Background(), opts, func(*event.Event) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestLocalReusesTakenEvents(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "a.log"), []byte(sb.String()))
 	seen := map[*event.Event]bool{}
 	taken, wrong := 0, 0
-	opts := Options{Local: func() func(*event.Event) bool {
+	opts := Options{Local: takeOnly(func() func(*event.Event) bool {
 		return func(ev *event.Event) bool {
 			seen[ev] = true
 			taken++
@@ -148,7 +148,7 @@ func TestLocalReusesTakenEvents(t *testing.T) {
 			}
 			return true
 		}
-	}}
+	})}
 	runPlan(t, []string{dir}, opts)
 	if taken < 2900 {
 		t.Fatalf("took %d events, want nearly all 3000", taken)

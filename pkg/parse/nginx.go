@@ -61,6 +61,22 @@ func (d *nginxAccessDecoder) Decode(line []byte, ev *event.Event, cur *event.Eve
 	return nginxErrorOr(line, ev, cur, d.loc, &d.ts, &d.errOpen)
 }
 
+// skim reads an access line as Decode does with Lean, without its message
+// (see skimmer); error-log lines are not skimmed.
+func (d *nginxAccessDecoder) skim(line []byte, ev *event.Event) bool {
+	if !d.lean {
+		return false
+	}
+	tail, ok := nginxCLF(line, ev, d.loc, &d.ts, nil, true)
+	if ok {
+		nginxAccessTail(line, tail, ev, true)
+	}
+	return ok
+}
+
+// skimmed sets what an access line's Decode sets in the decoder.
+func (d *nginxAccessDecoder) skimmed() { d.errOpen = false }
+
 // nginxErrorOr reads an nginx error-log line, or a continuation of the
 // open error-log record, or rejects the line.
 func nginxErrorOr(line []byte, ev, cur *event.Event, loc *time.Location, ts *stampCache, open *bool) Verdict {
@@ -336,7 +352,9 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location, ts *stampCache, 
 	} else {
 		ev.Level = httpLevel(raw[status[0]:status[1]])
 	}
-	ev.Message = text.requestMessage(raw, req[0], req[1], status[0], status[1])
+	if text != nil { // nil: skimmed, no message
+		ev.Message = text.requestMessage(raw, req[0], req[1], status[0], status[1])
+	}
 	return i, true
 }
 

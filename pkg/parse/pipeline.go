@@ -41,7 +41,17 @@ type Options struct {
 	// one). An event it takes (returns true for) is not emitted, and is
 	// reused for a later line once the function returns: it may keep the
 	// event's strings, not the event or its Fields.
-	Local func() func(*event.Event) bool
+	//
+	// plain, which may be nil, is offered the records a decoder can read
+	// in part (with Lean: the fields analysis counts, no message), before
+	// any event is made of them: it is called from the input's reading
+	// goroutine, after Transform, and returns true when it takes the
+	// record as take would take its event, knowing that the record is
+	// then neither emitted nor given to take (see skimmer). It must not
+	// keep the event or any of its strings (they alias the line being
+	// read), and it must decline every record until take has declined
+	// one: that first event goes to the merge.
+	Local func() (take, plain func(*event.Event) bool)
 	// Lean says the consumer reads of an event only what rca's analysis
 	// reads: time, level, message, kind, format, source, file and line,
 	// and of the fields status, upstream, target, response_flags and the
@@ -192,11 +202,11 @@ func (p *Plan) Run(ctx context.Context, opts Options, emit func(*event.Event) er
 				}
 			}
 			streams = append(streams, s)
-			var take func(*event.Event) bool
+			var take, plain func(*event.Event) bool
 			if opts.Local != nil {
-				take = opts.Local()
+				take, plain = opts.Local()
 			}
-			go s.produce(ctx, in, spec, st, batchLen, reorder, opts, take, seg)
+			go s.produce(ctx, in, spec, st, batchLen, reorder, opts, take, plain, seg)
 		}
 	}
 	err := merge(ctx, streams, emit)
@@ -254,7 +264,7 @@ func (s *stream) deliver(ctx context.Context, items []item) bool {
 }
 
 // produce reads an input, or a segment of one (seg), into s.
-func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, batchLen, reorder int, opts Options, take func(*event.Event) bool, seg *segment) {
+func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, batchLen, reorder int, opts Options, take, plain func(*event.Event) bool, seg *segment) {
 	progress, transform := opts.Progress, opts.Transform
 	defer close(s.ch)
 	var rc io.ReadCloser
@@ -295,6 +305,15 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	if take != nil {
 		pool = &eventPool{}
 	}
+	// A record a decoder skimmed and plain took (see skimmer) leaves a
+	// placeholder in the window, so that the window holds, releases and
+	// orders the other items exactly as with its event, and the clock
+	// checks see its time. Out of the window it is dropped where take
+	// would have taken its event; where its event would have been merged
+	// (the next item is earlier), an item without an event keeps its
+	// place in the merge, so that the merge orders the other events as it
+	// would have, and emits nothing for it: plain has counted the record.
+	skimmed := &event.Event{}
 	push := func(it item) {
 		out = append(out, it)
 		if len(out) == batchLen {
@@ -316,14 +335,43 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 			push(it)
 			return
 		}
-		if holding {
-			if it.key.Before(held.key) || !take(held.ev) {
-				push(held)
-			} else {
-				pool.put(held.ev)
+		switch {
+		case !holding:
+		case held.ev == skimmed:
+			if it.key.Before(held.key) {
+				push(item{key: held.key, seq: held.seq})
 			}
+		case it.key.Before(held.key) || !take(held.ev):
+			push(held)
+		default:
+			pool.put(held.ev)
 		}
 		held, holding = it, true
+	}
+	// insert puts an item in the window, and sends on the oldest when
+	// the window is full.
+	insert := func(key time.Time, ev *event.Event) {
+		seq++
+		w.insert(item{key: key, seq: seq, ev: ev})
+		if w.len() > reorder {
+			send(w.pop())
+		}
+	}
+	if take != nil && plain != nil && opts.Lean {
+		pool.skim = &skimHooks{
+			plain: func(ev *event.Event) bool {
+				if transform != nil {
+					transform(ev)
+				}
+				return plain(ev)
+			},
+			skimmed: func(t time.Time) {
+				if !stop {
+					last = t
+					insert(t, skimmed)
+				}
+			},
+		}
 	}
 	var sr *segRead
 	if seg != nil && seg.k > 0 {
@@ -342,16 +390,12 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 		} else {
 			last = key
 		}
-		seq++
-		w.insert(item{key: key, seq: seq, ev: ev})
-		if w.len() > reorder {
-			send(w.pop())
-		}
+		insert(key, ev)
 	}, pool, sr)
 	for w.len() > 0 && !stop {
 		send(w.pop())
 	}
-	if holding && !stop && !take(held.ev) { // the last item: nothing follows it
+	if holding && !stop && held.ev != skimmed && !take(held.ev) { // the last item: nothing follows it
 		push(held)
 	}
 	held = item{}
@@ -512,8 +556,10 @@ func merge(ctx context.Context, streams []*stream, emit func(*event.Event) error
 		it := s.head[0]
 		s.head[0] = item{}
 		s.head = s.head[1:]
-		if err := emit(it.ev); err != nil {
-			return err
+		if it.ev != nil { // nil: a skimmed record's place (see produce)
+			if err := emit(it.ev); err != nil {
+				return err
+			}
 		}
 		if s.fill() {
 			heap.Fix(&h, 0)

@@ -313,8 +313,10 @@ func (b *budget) urge(s *stream, on bool) {
 func batchCost(items []item) int64 {
 	var n int64
 	for i := range items {
-		ev := items[i].ev
-		n += 320 + int64(len(ev.Raw)) + 48*int64(len(ev.Fields))
+		n += 320
+		if ev := items[i].ev; ev != nil { // nil: a skimmed record's place
+			n += int64(len(ev.Raw)) + 48*int64(len(ev.Fields))
+		}
 	}
 	return n
 }

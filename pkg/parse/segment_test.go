@@ -127,7 +127,7 @@ func TestSegmentsWithLocal(t *testing.T) {
 	run := func(segment int64) ([]event.Event, map[int64]int) {
 		var mu sync.Mutex
 		taken := map[int64]int{}
-		opts := Options{Segment: segment, Local: func() func(*event.Event) bool {
+		opts := Options{Segment: segment, Local: takeOnly(func() func(*event.Event) bool {
 			return func(ev *event.Event) bool {
 				if ev.Level.Rank() >= event.LevelWarn.Rank() {
 					return false
@@ -137,7 +137,7 @@ func TestSegmentsWithLocal(t *testing.T) {
 				mu.Unlock()
 				return true
 			}
-		}}
+		})}
 		evs, _ := runPlan(t, []string{path}, opts)
 		return evs, taken
 	}

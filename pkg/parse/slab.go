@@ -31,6 +31,7 @@ type eventSlab struct {
 // per 256 events. It belongs to one input's goroutine.
 type eventPool struct {
 	free []*event.Event
+	skim *skimHooks // set: decoders that can skim records offer them here first
 }
 
 // put readies ev, which nothing references any more, for reuse.
