@@ -7,48 +7,112 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/rca-dev/rca/internal/gen"
 	"github.com/rca-dev/rca/pkg/event"
 )
 
-// skimTestLog is an nginx access log made to test skimming: 4xx and 5xx
-// lines among the plain ones, error-log lines with continuations, a clock
-// that goes back by more than the reorder window holds, and lines longer
-// than 200 bytes (cut at that --max-line).
-func skimTestLog() string {
-	var b strings.Builder
-	at := time.Date(2023, 8, 15, 6, 0, 0, 0, time.UTC)
-	for i := 0; i < 4000; i++ {
-		switch {
-		case i == 2000:
-			at = at.Add(-20 * time.Minute)
-		case i%500 == 250:
-			fmt.Fprintf(&b, "%s [error] 7#7: *%d connect() failed (111: Connection refused) while connecting to upstream\n  more\n", at.Format("2006/01/02 15:04:05"), i)
-		case i%700 == 0:
-			b.WriteString("10.0.0.1 - - [" + strings.Repeat("x", 300) + "\n")
-		case i%900 == 450:
-			fmt.Fprintf(&b, "10.0.0.9 - - [%s] \"GET /%s HTTP/1.1\" 200 1 \"-\" \"c\" 0.001 10.0.2.9:8080 200\n", at.Format("02/Jan/2006:15:04:05 -0700"), strings.Repeat("p", 250))
+// skimResult is what a run with a taker gives: the merged events, the
+// inputs' stats, the lines taken (by take or plain) and how many plain took.
+type skimResult struct {
+	evs     []event.Event
+	stats   []Stats
+	taken   map[string]bool
+	skimmed int
+}
+
+// skimRun runs paths with Lean and a taker that takes plain records
+// (skimPlain) as correlate's does, leaving the first event of each input
+// to the merge; with skim it takes skimmed records too.
+func skimRun(t testing.TB, paths []string, opts Options, skim bool) skimResult {
+	r := skimResult{taken: map[string]bool{}}
+	var mu sync.Mutex
+	opts.Lean = true
+	opts.Local = func() (take, plain func(*event.Event) bool) {
+		sent := false
+		take = func(ev *event.Event) bool {
+			if !sent {
+				sent = true
+				return false
+			}
+			if !skimPlain(ev) {
+				return false
+			}
+			mu.Lock()
+			r.taken[lineKey(ev)] = true
+			mu.Unlock()
+			return true
 		}
-		status := []string{"200", "201", "304", "200", "404", "503", "200", "502"}[i%8]
-		fmt.Fprintf(&b, "10.0.%d.%d - - [%s] \"GET /api/item/%d HTTP/1.1\" %s %d \"-\" \"curl/8.1\" 0.%03d 10.0.2.%d:8080 %s\n",
-			i%7, i%250, at.Format("02/Jan/2006:15:04:05 -0700"), i, status, 100+i%900, i%1000, 5+i%3, status)
-		if i%3 == 0 {
-			at = at.Add(time.Second)
+		if skim {
+			plain = func(ev *event.Event) bool {
+				if !sent || !skimPlain(ev) {
+					return false
+				}
+				mu.Lock()
+				r.taken[lineKey(ev)] = true
+				r.skimmed++
+				mu.Unlock()
+				return true
+			}
+		}
+		return take, plain
+	}
+	r.evs, r.stats = runPlan(t, paths, opts)
+	return r
+}
+
+// checkSkimStream fails t unless got (skimming) is want (no skimming) as
+// skimming must leave it: the same events merged in the same order but the
+// records plain took; every line take took taken too, and only plain
+// records besides (those merged without skimming because an earlier line
+// follows them); the same stats. It returns how many records were merged
+// without skimming and taken with it.
+func checkSkimStream(t testing.TB, want, got skimResult) int {
+	t.Helper()
+	var kept []event.Event
+	merged := 0
+	for _, ev := range want.evs {
+		switch {
+		case !got.taken[lineKey(&ev)]:
+			kept = append(kept, ev)
+		case !skimPlain(&ev):
+			t.Fatalf("%s skimmed, but its record is not plain: %+v", lineKey(&ev), ev)
+		default:
+			merged++
 		}
 	}
-	return b.String()
+	if len(got.evs) != len(kept) {
+		t.Fatalf("%d events merged with skimming, %d without (%d of them skimmed)", len(got.evs), len(want.evs), len(want.evs)-len(kept))
+	}
+	for i := range kept {
+		if !reflect.DeepEqual(got.evs[i], kept[i]) {
+			t.Fatalf("merged event %d differs:\n%+v\nwant\n%+v", i, got.evs[i], kept[i])
+		}
+	}
+	for l := range want.taken {
+		if !got.taken[l] {
+			t.Fatalf("line %s taken without skimming, not with it", l)
+		}
+	}
+	if !reflect.DeepEqual(got.stats, want.stats) {
+		t.Fatalf("stats differ:\n%+v\nwant\n%+v", got.stats, want.stats)
+	}
+	return merged
 }
 
 // TestSkimKeepsTheStream: with a taker that skims (Options.Local's plain),
 // the merge gets the same events in the same order, the inputs' stats are
 // the same (events, out-of-order count, first and last), and the same
-// records are taken, as with a taker that only takes events; read whole
-// and in segments, with and without cut lines.
+// records are counted, as with a taker that only takes events
+// (checkSkimStream); read whole and in segments, with and without cut
+// lines, on logs made to test it (gen.SkimNginx; gen.SkimJava's Spring
+// Boot and Kafka logs, which are not skimmed, interleave with it).
 func TestSkimKeepsTheStream(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "gateway", "access.log"), []byte(skimTestLog()))
+	writeFile(t, filepath.Join(dir, "gateway", "access.log"), []byte(gen.SkimNginx()))
 	// a second input whose events, all merged, interleave with the
 	// access log's: where a skimmed record precedes an earlier line, the
 	// merge must still order them as it would the record's event
@@ -57,49 +121,8 @@ func TestSkimKeepsTheStream(t *testing.T) {
 		fmt.Fprintf(&app, "%s ERROR 1 --- [main] com.example.App : tick\n", at.Format("2006-01-02 15:04:05.000"))
 	}
 	writeFile(t, filepath.Join(dir, "app", "app.log"), []byte(app.String()))
-	type result struct {
-		evs     []event.Event
-		stats   []Stats
-		taken   map[string]bool
-		skimmed int
-	}
-	run := func(skim bool, segment int64, maxLine int) result {
-		r := result{taken: map[string]bool{}}
-		var mu chan struct{} = make(chan struct{}, 1)
-		lock := func() func() { mu <- struct{}{}; return func() { <-mu } }
-		opts := Options{Lean: true, Segment: segment, MaxLine: maxLine, Local: func() (take, plain func(*event.Event) bool) {
-			sent := false // as correlate's: the first event goes to the merge
-			plainRecord := func(ev *event.Event) bool {
-				return !ev.Unparsed && ev.Level.Rank() < event.LevelWarn.Rank()
-			}
-			take = func(ev *event.Event) bool {
-				if !sent {
-					sent = true
-					return false
-				}
-				if !plainRecord(ev) {
-					return false
-				}
-				defer lock()()
-				r.taken[lineKey(ev)] = true
-				return true
-			}
-			if skim {
-				plain = func(ev *event.Event) bool {
-					if !sent || !plainRecord(ev) {
-						return false
-					}
-					defer lock()()
-					r.taken[lineKey(ev)] = true
-					r.skimmed++
-					return true
-				}
-			}
-			return take, plain
-		}}
-		r.evs, r.stats = runPlan(t, []string{dir}, opts)
-		return r
-	}
+	writeFile(t, filepath.Join(dir, "order", "application.log"), []byte(gen.SkimJava(false)))
+	writeFile(t, filepath.Join(dir, "kafka", "server.log"), []byte(gen.SkimJava(true)))
 	for _, tc := range []struct {
 		name    string
 		segment int64
@@ -110,47 +133,51 @@ func TestSkimKeepsTheStream(t *testing.T) {
 		{"cut lines", -1, 200},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			want, got := run(false, tc.segment, tc.maxLine), run(true, tc.segment, tc.maxLine)
+			opts := Options{Segment: tc.segment, MaxLine: tc.maxLine}
+			want, got := skimRun(t, []string{dir}, opts, false), skimRun(t, []string{dir}, opts, true)
+			merged := checkSkimStream(t, want, got)
 			if got.skimmed < 1000 {
 				t.Errorf("%d records skimmed; want most plain ones", got.skimmed)
 			}
-			// what was merged: the same, but the records plain took
-			// (take would have taken them, or they were merged because an
-			// earlier line follows them), in the same order
-			var kept []event.Event
-			merged := 0
-			for _, ev := range want.evs {
-				if !got.taken[lineKey(&ev)] {
-					kept = append(kept, ev)
-				} else if !want.taken[lineKey(&ev)] {
-					merged++
-				}
-			}
-			if len(got.evs) != len(kept) {
-				t.Fatalf("%d events merged with skimming, %d without (%d of them skimmed)", len(got.evs), len(want.evs), len(want.evs)-len(kept))
-			}
-			for i := range kept {
-				if !reflect.DeepEqual(got.evs[i], kept[i]) {
-					t.Fatalf("merged event %d differs:\n%+v\nwant\n%+v", i, got.evs[i], kept[i])
-				}
-			}
 			if tc.name == "whole" && merged == 0 {
-				t.Error("no skimmed record precedes an earlier line: the test log does not test that case")
+				t.Error("no skimmed record precedes an earlier line: the test logs do not test that case")
 			}
-			// every line taken without skimming is taken with it
-			for l := range want.taken {
-				if !got.taken[l] {
-					t.Fatalf("line %s taken without skimming, not with it", l)
+			if n := len(want.stats); n != 4 {
+				t.Fatalf("%d inputs", n)
+			}
+			for _, st := range want.stats {
+				if st.Path != "app/app.log" && st.OutOfOrder == 0 && tc.segment < 0 {
+					t.Errorf("%s has no out-of-order lines: %+v", st.Path, st)
 				}
-			}
-			if !reflect.DeepEqual(got.stats, want.stats) {
-				t.Errorf("stats differ:\n%+v\nwant\n%+v", got.stats, want.stats)
-			}
-			if want.stats[1].OutOfOrder == 0 {
-				t.Error("the test log has no out-of-order lines")
 			}
 		})
 	}
+}
+
+// FuzzSkimStream: whatever the text, read as nginx access lines (the
+// format that skims), whole or in small segments, skimming keeps the
+// stream (checkSkimStream).
+func FuzzSkimStream(f *testing.F) {
+	lines := strings.SplitAfter(gen.SkimNginx(), "\n")
+	f.Add(strings.Join(lines[:60], ""), false)
+	f.Add(strings.Join(lines[len(lines)/2:len(lines)/2+60], ""), true)
+	f.Fuzz(func(t *testing.T, text string, segments bool) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "a.log")
+		writeFile(t, path, []byte(text))
+		opts := Options{Formats: []FormatRule{{Glob: "*", ID: "nginx-access"}}, MaxLine: 300, Segment: -1, Reorder: 4}
+		if segments {
+			opts.Segment = 1024
+		}
+		checkSkimStream(t, skimRun(t, []string{path}, opts, false), skimRun(t, []string{path}, opts, true))
+	})
+}
+
+// skimPlain is what the test's taker counts: a parsed record below
+// warning whose text names no cause (a trace's "Caused by" makes a record
+// notable, as a classifier's rule would).
+func skimPlain(ev *event.Event) bool {
+	return !ev.Unparsed && ev.Level.Rank() < event.LevelWarn.Rank() && !strings.Contains(ev.Message, "Caused by")
 }
 
 // lineKey names an event's line in the bundle.
@@ -160,7 +187,7 @@ func lineKey(ev *event.Event) string { return fmt.Sprintf("%s:%d", ev.File, ev.L
 // makes of it with Lean, but its message (checkSkim), over the test log
 // and the nginx samples of the corpus.
 func TestNginxSkimReadsAsDecode(t *testing.T) {
-	lines := strings.Split(skimTestLog(), "\n")
+	lines := strings.Split(gen.SkimNginx(), "\n")
 	files, _ := filepath.Glob("../../../shared/corpus/*nginx*/*")
 	more, _ := filepath.Glob("testdata/*nginx*")
 	for _, p := range append(files, more...) {
@@ -214,7 +241,7 @@ func checkSkim(t *testing.T, line []byte) bool {
 // FuzzNginxSkim: whatever the line, a skim is Decode's lean event without
 // its message.
 func FuzzNginxSkim(f *testing.F) {
-	for _, l := range strings.SplitN(skimTestLog(), "\n", 40) {
+	for _, l := range strings.SplitN(gen.SkimNginx(), "\n", 40) {
 		f.Add(l)
 	}
 	f.Add(`10.0.0.7 - - [15/Aug/2023:14:22:17 +0200] "GET / HTTP/1.1" 200 1 "-" "c" 1.5 10.0.2.5:8080, 10.0.2.6:8080 : 10.0.2.7:80 502, 502 : 200 urt="0.1, 0.2" us=- ua="x`)
