@@ -134,6 +134,31 @@ var tagMessage = fieldTag(fMessage)
 // termKey is the key of a message term (of a word, folded to lower case).
 func termKey[T string | []byte](t T) uint64 { return hashOf(tagMessage, t, true) }
 
+// wordKey is termKey(w) for a string: hashOf with lower set, written out
+// for the words sketchTerms hashes (hashOf's lower is not a constant
+// there, and a generic call passes a dictionary). TestWordKeyIsTermKey
+// checks that both agree.
+func wordKey(s string) uint64 {
+	h := tagMessage ^ uint64(len(s))*0x9E3779B97F4A7C15
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		h = (h ^ lowerWord(w)) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+		s = s[8:]
+	}
+	if n := len(s); n >= 4 {
+		lo := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
+		hi := uint64(s[n-4]) | uint64(s[n-3])<<8 | uint64(s[n-2])<<16 | uint64(s[n-1])<<24
+		h = (h ^ lowerWord(lo|hi<<32)) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+	} else if n > 0 {
+		h = (h ^ lowerWord(uint64(s[0])|uint64(s[n/2])<<8|uint64(s[n-1])<<16)) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+	}
+	return mix(h)
+}
+
 // valueKey is the key of a field's value (case kept).
 func valueKey(tag uint64, v string) uint64 { return hashOf(tag, v, false) }
 

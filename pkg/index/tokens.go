@@ -69,7 +69,17 @@ var asciiClass = func() (t [128]uint8) {
 	return t
 }()
 
+// isASCII reports whether s has no byte of 0x80 or more, 8 bytes at a
+// time.
 func isASCII(s string) bool {
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		if w&0x8080808080808080 != 0 {
+			return false
+		}
+		s = s[8:]
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false
@@ -157,16 +167,41 @@ func tokens(s string, f func(term []byte, pos int)) {
 	})
 }
 
-// sketchTerms calls add with the key of each term of s for a block's
-// sketch: those of tokens, and for ASCII text also its stop words (a query
-// never asks for them; leaving them in is cheaper than looking each word
-// up). ASCII words are hashed in place, folded to lower case as they are.
-func sketchTerms(s string, add func(key uint64)) {
+// sketchTerms adds to sk the key of each term of s for a block's sketch:
+// those of tokens, and for ASCII text also its stop words (a query never
+// asks for them; leaving them in is cheaper than looking each word up).
+// ASCII words are found and hashed in one loop (asciiWords' word breaks,
+// wordKey's hash), in place, folded to lower case as they are hashed.
+func sketchTerms(s string, sk *sketch) {
 	if !isASCII(s) {
-		tokens(s, func(t []byte, _ int) { add(termKey(t)) })
+		tokens(s, func(t []byte, _ int) { sk.add(termKey(t)) })
 		return
 	}
-	asciiWords(s, func(w string, _ int) { add(termKey(w)) })
+	i, n := 0, len(s)
+	for i < n {
+		for i < n && !wordByte[s[i]] {
+			i++
+		}
+		if i == n {
+			break
+		}
+		start := i
+		for {
+			for i < n && wordByte[s[i]] {
+				i++
+			}
+			if i+1 < n {
+				a, c, b := asciiClass[s[i-1]], asciiClass[s[i]], asciiClass[s[i+1]]
+				if (a == cLetter && b == cLetter && (c == cMidL || c == cMidNL)) ||
+					(a == cDigit && b == cDigit && (c == cMidN || c == cMidNL)) {
+					i += 2
+					continue
+				}
+			}
+			break
+		}
+		sk.add(wordKey(s[start:i]))
+	}
 }
 
 // analyzeText is the standard analyzer's output for a query's text: the

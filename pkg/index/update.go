@@ -439,7 +439,7 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
 			b.MaxTime = ev.Time
 		}
 	}
-	sketchTerms(indexedText(ev.Message), sk.add)
+	sketchTerms(indexedText(ev.Message), sk)
 	for i, v := range [...]string{ev.Source, string(ev.Level), ev.Kind, ev.Format} {
 		if v != bb.last[i] {
 			bb.last[i] = v
