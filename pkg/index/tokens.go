@@ -44,7 +44,9 @@ func isStop(term []byte) bool {
 	return stopWords[string(term)]
 }
 
-// ASCII word-break classes (UAX #29 Word_Break property values).
+// ASCII word-break classes (UAX #29 Word_Break property values). The
+// three that may join two words come last, in this order (sketchTerms
+// compares them).
 const (
 	cOther  = iota
 	cLetter // ALetter: A-Z a-z
@@ -55,7 +57,7 @@ const (
 	cMidN   // MidNum: , ;
 )
 
-var asciiClass = func() (t [128]uint8) {
+var asciiClass = func() (t [256]uint8) { // bytes of 0x80 or more: cOther
 	for c := 'a'; c <= 'z'; c++ {
 		t[c], t[c-'a'+'A'] = cLetter, cLetter
 	}
@@ -190,12 +192,16 @@ func sketchTerms(s string, sk *sketch) {
 			for i < n && wordByte[s[i]] {
 				i++
 			}
+			// most words end at a byte that joins nothing: it is
+			// looked at first
 			if i+1 < n {
-				a, c, b := asciiClass[s[i-1]], asciiClass[s[i]], asciiClass[s[i+1]]
-				if (a == cLetter && b == cLetter && (c == cMidL || c == cMidNL)) ||
-					(a == cDigit && b == cDigit && (c == cMidN || c == cMidNL)) {
-					i += 2
-					continue
+				if c := asciiClass[s[i]]; c >= cMidL {
+					a, b := asciiClass[s[i-1]], asciiClass[s[i+1]]
+					if (a == cLetter && b == cLetter && c <= cMidNL) || // MidLetter, MidNumLet
+						(a == cDigit && b == cDigit && c >= cMidNL) { // MidNumLet, MidNum
+						i += 2
+						continue
+					}
 				}
 			}
 			break
