@@ -54,10 +54,19 @@ type sketch struct {
 	// (adding it again would change no bit), sparing its probes' cache
 	// misses. Only sketches being built have it.
 	recent []uint64
+	// words holds message words of at most 8 bytes that sketchTerms added
+	// since the reset, each as its bytes in a uint64 (a word has no zero
+	// byte, so the zero-padded bytes are the word), in a table by their
+	// hash: a word found here is skipped before it is even hashed. Only
+	// sketches being built have it.
+	words []uint64
 }
 
+// wordsLog is the size of a sketch's table of short words: 2^wordsLog.
+const wordsLog = 10
+
 func newSketch() *sketch {
-	return &sketch{log: sketchMaxLog, bits: make([]uint64, (1<<sketchMaxLog)/64), recent: make([]uint64, 1024)}
+	return &sketch{log: sketchMaxLog, bits: make([]uint64, (1<<sketchMaxLog)/64), recent: make([]uint64, 1024), words: make([]uint64, 1<<wordsLog)}
 }
 
 func (s *sketch) reset() {
@@ -65,6 +74,7 @@ func (s *sketch) reset() {
 	s.ones = 0
 	s.ranges = [8]numRange{}
 	clear(s.recent)
+	clear(s.words)
 }
 
 // full reports whether more keys would push the filter past maxFill.

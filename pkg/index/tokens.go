@@ -173,7 +173,9 @@ func tokens(s string, f func(term []byte, pos int)) {
 // those of tokens, and for ASCII text also its stop words (a query never
 // asks for them; leaving them in is cheaper than looking each word up).
 // ASCII words are found and hashed in one loop (asciiWords' word breaks,
-// wordKey's hash), in place, folded to lower case as they are hashed.
+// wordKey's hash), in place, folded to lower case as they are hashed; a
+// word of at most 8 bytes that the sketch has had since its reset (its
+// table of short words) is not hashed again.
 func sketchTerms(s string, sk *sketch) {
 	if !isASCII(s) {
 		tokens(s, func(t []byte, _ int) { sk.add(termKey(t)) })
@@ -205,6 +207,25 @@ func sketchTerms(s string, sk *sketch) {
 				}
 			}
 			break
+		}
+		if l := i - start; l <= 8 && len(sk.words) == 1<<wordsLog {
+			// a short word already added to this sketch is skipped
+			var w uint64
+			if start+8 <= n {
+				c := s[start : start+8]
+				w = uint64(c[0]) | uint64(c[1])<<8 | uint64(c[2])<<16 | uint64(c[3])<<24 |
+					uint64(c[4])<<32 | uint64(c[5])<<40 | uint64(c[6])<<48 | uint64(c[7])<<56
+				w &= ^uint64(0) >> (64 - 8*l)
+			} else {
+				for k := i - 1; k >= start; k-- {
+					w = w<<8 | uint64(s[k])
+				}
+			}
+			slot := &sk.words[(w*0x9E3779B97F4A7C15)>>(64-wordsLog)]
+			if *slot == w {
+				continue
+			}
+			*slot = w
 		}
 		sk.add(wordKey(s[start:i]))
 	}

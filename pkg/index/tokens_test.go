@@ -71,7 +71,8 @@ func FuzzTokensMatchBleve(f *testing.F) {
 
 // TestSketchTermsAreASCIIWords checks that sketchTerms adds the keys of
 // the words asciiWords finds (and tokens' terms for other text): a sketch
-// built from each holds the same bits.
+// built from each holds the same bits, per text and over many texts (the
+// short words sketchTerms has added are skipped).
 func TestSketchTermsAreASCIIWords(t *testing.T) {
 	texts := []string{
 		"", "a", "_", ".", "a.b", "1,2", "a:", ":a", "x_1 _a a_ ___", "can't won't",
@@ -104,6 +105,23 @@ func TestSketchTermsAreASCIIWords(t *testing.T) {
 		}
 		if got.ones != want.ones || !slices.Equal(got.bits, want.bits) {
 			t.Fatalf("sketchTerms(%q) set %d bits, its words %d (or others)", s, got.ones, want.ones)
+		}
+	}
+	// and into one sketch, the words of earlier texts skipped (reset
+	// every 1000 texts, as a block ends)
+	for i, s := range texts {
+		if i%1000 == 0 {
+			got.reset()
+			want.reset()
+		}
+		sketchTerms(s, got)
+		if isASCII(s) {
+			asciiWords(s, func(w string, _ int) { want.add(termKey(w)) })
+		} else {
+			tokens(s, func(term []byte, _ int) { want.add(termKey(term)) })
+		}
+		if got.ones != want.ones || !slices.Equal(got.bits, want.bits) {
+			t.Fatalf("text %d: sketchTerms(%q) set %d bits, its words %d (or others)", i, s, got.ones, want.ones)
 		}
 	}
 }
