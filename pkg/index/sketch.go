@@ -169,8 +169,33 @@ func wordKey(s string) uint64 {
 	return mix(h)
 }
 
+// valueHash is hashOf(seed, s, false) written out for strings, as wordKey
+// is termKey: field values are hashed for every event (their keys and the
+// event's digest), most of them a few bytes long. TestValueHashIsHashOf
+// checks that both agree.
+func valueHash(seed uint64, s string) uint64 {
+	h := seed ^ uint64(len(s))*0x9E3779B97F4A7C15
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		h = (h ^ w) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+		s = s[8:]
+	}
+	if n := len(s); n >= 4 {
+		lo := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
+		hi := uint64(s[n-4]) | uint64(s[n-3])<<8 | uint64(s[n-2])<<16 | uint64(s[n-1])<<24
+		h = (h ^ (lo | hi<<32)) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+	} else if n > 0 {
+		h = (h ^ (uint64(s[0]) | uint64(s[n>>1])<<8 | uint64(s[n-1])<<16)) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+	}
+	return mix(h)
+}
+
 // valueKey is the key of a field's value (case kept).
-func valueKey(tag uint64, v string) uint64 { return hashOf(tag, v, false) }
+func valueKey(tag uint64, v string) uint64 { return valueHash(tag, v) }
 
 // fieldKey is the key of a value of the named field: a term of the message
 // or a field's value.

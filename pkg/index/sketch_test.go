@@ -51,6 +51,22 @@ func TestWordKeyIsTermKey(t *testing.T) {
 	}
 }
 
+// TestValueHashIsHashOf checks valueHash, the string copy of hashOf
+// without case folding, against hashOf.
+func TestValueHashIsHashOf(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for i := 0; i < 20000; i++ {
+		b := make([]byte, i%41)
+		for j := range b {
+			b[j] = byte(r.IntN(256))
+		}
+		seed := r.Uint64()
+		if s := string(b); valueHash(seed, s) != hashOf(seed, s, false) {
+			t.Fatalf("valueHash(%x, %q) = %x, hashOf %x", seed, s, valueHash(seed, s), hashOf(seed, s, false))
+		}
+	}
+}
+
 // TestSketchHasEveryTerm builds a sketch per block of demo events and asks
 // it for every term and value the matcher could ask for: never a "no".
 func TestSketchHasEveryTerm(t *testing.T) {
