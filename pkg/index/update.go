@@ -404,8 +404,9 @@ func (u *Update) Observe(ev *event.Event) {
 }
 
 var (
-	tagFile  = fieldTag(fFile)
-	coreTags = [...]uint64{fieldTag(fSource), fieldTag(fLevel), fieldTag(fKind), fieldTag(fFormat)}
+	rangeLine = rangeField(fLine) // every event's line is in its block's range
+	tagFile   = fieldTag(fFile)
+	coreTags  = [...]uint64{fieldTag(fSource), fieldTag(fLevel), fieldTag(fKind), fieldTag(fFormat)}
 )
 
 // blockBuilder gathers one block.
@@ -466,7 +467,7 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
 			}
 		}
 	}
-	sk.addRange(rangeField(fLine), float64(ev.Line))
+	sk.addRange(rangeLine, float64(ev.Line))
 	for i, f := range ev.Fields {
 		if i == len(bb.fields) {
 			bb.fields = append(bb.fields, fieldMemo{})
