@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,4 +116,61 @@ func TestAnalyzeReusesStoredAnalysis(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestGoBuildID reads build IDs as the go command writes them, and finds
+// none where there is none of its form.
+func TestGoBuildID(t *testing.T) {
+	const id = "aaaa/bbbb/cccc/dddd"
+	note := func(name string, typ uint32, desc string) []byte {
+		b := binary.LittleEndian.AppendUint32(nil, uint32(len(name)))
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(desc)))
+		b = binary.LittleEndian.AppendUint32(b, typ)
+		return append(append(b, name...), desc...)
+	}
+	for _, tt := range []struct {
+		name string
+		note []byte
+		want string
+	}{
+		{"go note", note("Go\x00\x00", 4, id), id},
+		{"other type", note("Go\x00\x00", 3, id), ""},
+		{"other owner", note("GNU\x00", 4, id), ""},
+		{"desc past the end", note("Go\x00\x00", 4, id)[:20], ""},
+		{"short", []byte("Go"), ""},
+	} {
+		if got := elfGoNote(tt.note, binary.LittleEndian); got != tt.want {
+			t.Errorf("elfGoNote(%s) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		file string
+		want string
+	}{
+		{"text string", "MZ\x00junk\xff Go build ID: \"" + id + "\"\n \xff more", id},
+		{"three parts", "MZ\xff Go build ID: \"a/b/c\"\n \xff", ""},
+		{"empty part", "MZ\xff Go build ID: \"a//c/d\"\n \xff", ""},
+		{"unterminated", "MZ\xff Go build ID: \"" + id, ""},
+		{"none", "MZ no id here", ""},
+		{"empty file", "", ""},
+	} {
+		if got := goBuildID(strings.NewReader(tt.file)); got != tt.want {
+			t.Errorf("goBuildID(%s) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+
+	// The test binary was linked by the go command: it has one.
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := goBuildID(f); got == "" {
+		t.Error("goBuildID(test binary) found no build ID")
+	}
 }

@@ -54,10 +54,19 @@ type sketch struct {
 	// (adding it again would change no bit), sparing its probes' cache
 	// misses. Only sketches being built have it.
 	recent []uint64
+	// words holds message words of at most 8 bytes that sketchTerms added
+	// since the reset, each as its bytes in a uint64 (a word has no zero
+	// byte, so the zero-padded bytes are the word), in a table by their
+	// hash: a word found here is skipped before it is even hashed. Only
+	// sketches being built have it.
+	words []uint64
 }
 
+// wordsLog is the size of a sketch's table of short words: 2^wordsLog.
+const wordsLog = 10
+
 func newSketch() *sketch {
-	return &sketch{log: sketchMaxLog, bits: make([]uint64, (1<<sketchMaxLog)/64), recent: make([]uint64, 1024)}
+	return &sketch{log: sketchMaxLog, bits: make([]uint64, (1<<sketchMaxLog)/64), recent: make([]uint64, 1024), words: make([]uint64, 1<<wordsLog)}
 }
 
 func (s *sketch) reset() {
@@ -65,6 +74,7 @@ func (s *sketch) reset() {
 	s.ones = 0
 	s.ranges = [8]numRange{}
 	clear(s.recent)
+	clear(s.words)
 }
 
 // full reports whether more keys would push the filter past maxFill.
@@ -134,8 +144,58 @@ var tagMessage = fieldTag(fMessage)
 // termKey is the key of a message term (of a word, folded to lower case).
 func termKey[T string | []byte](t T) uint64 { return hashOf(tagMessage, t, true) }
 
+// wordKey is termKey(w) for a string: hashOf with lower set, written out
+// for the words sketchTerms hashes (hashOf's lower is not a constant
+// there, and a generic call passes a dictionary). TestWordKeyIsTermKey
+// checks that both agree.
+func wordKey(s string) uint64 {
+	h := tagMessage ^ uint64(len(s))*0x9E3779B97F4A7C15
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		h = (h ^ lowerWord(w)) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+		s = s[8:]
+	}
+	if n := len(s); n >= 4 {
+		lo := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
+		hi := uint64(s[n-4]) | uint64(s[n-3])<<8 | uint64(s[n-2])<<16 | uint64(s[n-1])<<24
+		h = (h ^ lowerWord(lo|hi<<32)) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+	} else if n > 0 {
+		h = (h ^ lowerWord(uint64(s[0])|uint64(s[n/2])<<8|uint64(s[n-1])<<16)) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+	}
+	return mix(h)
+}
+
+// valueHash is hashOf(seed, s, false) written out for strings, as wordKey
+// is termKey: field values are hashed for every event (their keys and the
+// event's digest), most of them a few bytes long. TestValueHashIsHashOf
+// checks that both agree.
+func valueHash(seed uint64, s string) uint64 {
+	h := seed ^ uint64(len(s))*0x9E3779B97F4A7C15
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		h = (h ^ w) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+		s = s[8:]
+	}
+	if n := len(s); n >= 4 {
+		lo := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
+		hi := uint64(s[n-4]) | uint64(s[n-3])<<8 | uint64(s[n-2])<<16 | uint64(s[n-1])<<24
+		h = (h ^ (lo | hi<<32)) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+	} else if n > 0 {
+		h = (h ^ (uint64(s[0]) | uint64(s[n>>1])<<8 | uint64(s[n-1])<<16)) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+	}
+	return mix(h)
+}
+
 // valueKey is the key of a field's value (case kept).
-func valueKey(tag uint64, v string) uint64 { return hashOf(tag, v, false) }
+func valueKey(tag uint64, v string) uint64 { return valueHash(tag, v) }
 
 // fieldKey is the key of a value of the named field: a term of the message
 // or a field's value.

@@ -31,6 +31,42 @@ func TestTermKeyFoldsCase(t *testing.T) {
 	}
 }
 
+// TestWordKeyIsTermKey checks wordKey, sketchTerms' copy of termKey,
+// against termKey: random bytes of every length up to 40, and words.
+func TestWordKeyIsTermKey(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := 0; i < 20000; i++ {
+		b := make([]byte, i%41)
+		for j := range b {
+			b[j] = byte(r.IntN(256))
+		}
+		if s := string(b); wordKey(s) != termKey(s) {
+			t.Fatalf("wordKey(%q) = %x, termKey %x", s, wordKey(s), termKey(s))
+		}
+	}
+	for _, s := range []string{"", "a", "Ab", "ABC", "Lock", "TIMEOUT", "Connection", "refused_By_PEER", "10.0.0.1"} {
+		if wordKey(s) != termKey(s) {
+			t.Errorf("wordKey(%q) = %x, termKey %x", s, wordKey(s), termKey(s))
+		}
+	}
+}
+
+// TestValueHashIsHashOf checks valueHash, the string copy of hashOf
+// without case folding, against hashOf.
+func TestValueHashIsHashOf(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for i := 0; i < 20000; i++ {
+		b := make([]byte, i%41)
+		for j := range b {
+			b[j] = byte(r.IntN(256))
+		}
+		seed := r.Uint64()
+		if s := string(b); valueHash(seed, s) != hashOf(seed, s, false) {
+			t.Fatalf("valueHash(%x, %q) = %x, hashOf %x", seed, s, valueHash(seed, s), hashOf(seed, s, false))
+		}
+	}
+}
+
 // TestSketchHasEveryTerm builds a sketch per block of demo events and asks
 // it for every term and value the matcher could ask for: never a "no".
 func TestSketchHasEveryTerm(t *testing.T) {
@@ -39,7 +75,7 @@ func TestSketchHasEveryTerm(t *testing.T) {
 		evs := all[start:min(start+512, len(all))]
 		sk := newSketch()
 		for _, ev := range evs {
-			sketchTerms(indexedText(ev.Message), sk.add)
+			sketchTerms(indexedText(ev.Message), sk)
 			for _, f := range ev.Fields {
 				sk.add(valueKey(fieldTag(f.Key), f.Value))
 			}
@@ -73,6 +109,28 @@ func TestSketchHasEveryTerm(t *testing.T) {
 		}
 		if miss > 50 {
 			t.Errorf("block at %d: %d of 1000 absent terms pass the sketch", start, miss)
+		}
+	}
+}
+
+// BenchmarkSketchTerms adds the message terms of the demo events to a
+// sketch, a block at a time. MB/s is of the messages' bytes.
+func BenchmarkSketchTerms(b *testing.B) {
+	all := demoEvents(b)
+	var n int64
+	for _, ev := range all {
+		n += int64(len(indexedText(ev.Message)))
+	}
+	sk := newSketch()
+	b.SetBytes(n)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for j, ev := range all {
+			if j%BlockSize == 0 {
+				sk.reset()
+			}
+			sketchTerms(indexedText(ev.Message), sk)
 		}
 	}
 }

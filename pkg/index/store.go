@@ -204,10 +204,10 @@ func digest(ev *event.Event) uint64 {
 	h := mix(uint64(ev.Line)*0x9E3779B97F4A7C15 ^ uint64(ev.Time.UnixNano()))
 	h = mix(h ^ uint64(ev.Lines))
 	for _, s := range [...]string{string(ev.Level), ev.Kind, ev.Source, ev.Format, ev.Message} {
-		h = hashOf(h, s, false)
+		h = valueHash(h, s)
 	}
 	for _, f := range ev.Fields { // values only: a decoder names its fields the same way
-		h = hashOf(h, f.Value, false)
+		h = valueHash(h, f.Value)
 	}
 	if ev.Unparsed {
 		h = mix(h ^ 1)

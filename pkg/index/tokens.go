@@ -44,7 +44,9 @@ func isStop(term []byte) bool {
 	return stopWords[string(term)]
 }
 
-// ASCII word-break classes (UAX #29 Word_Break property values).
+// ASCII word-break classes (UAX #29 Word_Break property values). The
+// three that may join two words come last, in this order (sketchTerms
+// compares them).
 const (
 	cOther  = iota
 	cLetter // ALetter: A-Z a-z
@@ -55,7 +57,7 @@ const (
 	cMidN   // MidNum: , ;
 )
 
-var asciiClass = func() (t [128]uint8) {
+var asciiClass = func() (t [256]uint8) { // bytes of 0x80 or more: cOther
 	for c := 'a'; c <= 'z'; c++ {
 		t[c], t[c-'a'+'A'] = cLetter, cLetter
 	}
@@ -69,7 +71,17 @@ var asciiClass = func() (t [128]uint8) {
 	return t
 }()
 
+// isASCII reports whether s has no byte of 0x80 or more, 8 bytes at a
+// time.
 func isASCII(s string) bool {
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		if w&0x8080808080808080 != 0 {
+			return false
+		}
+		s = s[8:]
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false
@@ -157,16 +169,66 @@ func tokens(s string, f func(term []byte, pos int)) {
 	})
 }
 
-// sketchTerms calls add with the key of each term of s for a block's
-// sketch: those of tokens, and for ASCII text also its stop words (a query
-// never asks for them; leaving them in is cheaper than looking each word
-// up). ASCII words are hashed in place, folded to lower case as they are.
-func sketchTerms(s string, add func(key uint64)) {
+// sketchTerms adds to sk the key of each term of s for a block's sketch:
+// those of tokens, and for ASCII text also its stop words (a query never
+// asks for them; leaving them in is cheaper than looking each word up).
+// ASCII words are found and hashed in one loop (asciiWords' word breaks,
+// wordKey's hash), in place, folded to lower case as they are hashed; a
+// word of at most 8 bytes that the sketch has had since its reset (its
+// table of short words) is not hashed again.
+func sketchTerms(s string, sk *sketch) {
 	if !isASCII(s) {
-		tokens(s, func(t []byte, _ int) { add(termKey(t)) })
+		tokens(s, func(t []byte, _ int) { sk.add(termKey(t)) })
 		return
 	}
-	asciiWords(s, func(w string, _ int) { add(termKey(w)) })
+	i, n := 0, len(s)
+	for i < n {
+		for i < n && !wordByte[s[i]] {
+			i++
+		}
+		if i == n {
+			break
+		}
+		start := i
+		for {
+			for i < n && wordByte[s[i]] {
+				i++
+			}
+			// most words end at a byte that joins nothing: it is
+			// looked at first
+			if i+1 < n {
+				if c := asciiClass[s[i]]; c >= cMidL {
+					a, b := asciiClass[s[i-1]], asciiClass[s[i+1]]
+					if (a == cLetter && b == cLetter && c <= cMidNL) || // MidLetter, MidNumLet
+						(a == cDigit && b == cDigit && c >= cMidNL) { // MidNumLet, MidNum
+						i += 2
+						continue
+					}
+				}
+			}
+			break
+		}
+		if l := i - start; l <= 8 && len(sk.words) == 1<<wordsLog {
+			// a short word already added to this sketch is skipped
+			var w uint64
+			if start+8 <= n {
+				c := s[start : start+8]
+				w = uint64(c[0]) | uint64(c[1])<<8 | uint64(c[2])<<16 | uint64(c[3])<<24 |
+					uint64(c[4])<<32 | uint64(c[5])<<40 | uint64(c[6])<<48 | uint64(c[7])<<56
+				w &= ^uint64(0) >> (64 - 8*l)
+			} else {
+				for k := i - 1; k >= start; k-- {
+					w = w<<8 | uint64(s[k])
+				}
+			}
+			slot := &sk.words[(w*0x9E3779B97F4A7C15)>>(64-wordsLog)]
+			if *slot == w {
+				continue
+			}
+			*slot = w
+		}
+		sk.add(wordKey(s[start:i]))
+	}
 }
 
 // analyzeText is the standard analyzer's output for a query's text: the

@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -66,4 +67,61 @@ func FuzzTokensMatchBleve(f *testing.F) {
 			t.Fatalf("tokens(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+// TestSketchTermsAreASCIIWords checks that sketchTerms adds the keys of
+// the words asciiWords finds (and tokens' terms for other text): a sketch
+// built from each holds the same bits, per text and over many texts (the
+// short words sketchTerms has added are skipped).
+func TestSketchTermsAreASCIIWords(t *testing.T) {
+	texts := []string{
+		"", "a", "_", ".", "a.b", "1,2", "a:", ":a", "x_1 _a a_ ___", "can't won't",
+		"Lock wait timeout exceeded; try restarting transaction",
+		"GET /api/v2/invoices?id=42 HTTP/1.1 503", "10.0.0.1:3306 db-1.prod:3306",
+		strings.Repeat("abcdefgh", 9), strings.Repeat("a", 64) + " " + strings.Repeat("b", 65),
+		strings.Repeat("1.2.", 40) + "x", "über café", "mixed ascii and ünïcödé words",
+	}
+	const alpha = "aZb09_:.,;'\" -/@=\t\n\rxY1"
+	r := rand.New(rand.NewPCG(11, 12))
+	for i := 0; i < 5000; i++ {
+		b := make([]byte, r.IntN(200))
+		for j := range b {
+			b[j] = alpha[r.IntN(len(alpha))]
+		}
+		texts = append(texts, string(b))
+	}
+	for _, ev := range demoEvents(t) {
+		texts = append(texts, indexedText(ev.Message))
+	}
+	got, want := newSketch(), newSketch()
+	for _, s := range texts {
+		got.reset()
+		want.reset()
+		sketchTerms(s, got)
+		if isASCII(s) {
+			asciiWords(s, func(w string, _ int) { want.add(termKey(w)) })
+		} else {
+			tokens(s, func(term []byte, _ int) { want.add(termKey(term)) })
+		}
+		if got.ones != want.ones || !slices.Equal(got.bits, want.bits) {
+			t.Fatalf("sketchTerms(%q) set %d bits, its words %d (or others)", s, got.ones, want.ones)
+		}
+	}
+	// and into one sketch, the words of earlier texts skipped (reset
+	// every 1000 texts, as a block ends)
+	for i, s := range texts {
+		if i%1000 == 0 {
+			got.reset()
+			want.reset()
+		}
+		sketchTerms(s, got)
+		if isASCII(s) {
+			asciiWords(s, func(w string, _ int) { want.add(termKey(w)) })
+		} else {
+			tokens(s, func(term []byte, _ int) { want.add(termKey(term)) })
+		}
+		if got.ones != want.ones || !slices.Equal(got.bits, want.bits) {
+			t.Fatalf("text %d: sketchTerms(%q) set %d bits, its words %d (or others)", i, s, got.ones, want.ones)
+		}
+	}
 }

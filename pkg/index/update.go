@@ -404,8 +404,9 @@ func (u *Update) Observe(ev *event.Event) {
 }
 
 var (
-	tagFile  = fieldTag(fFile)
-	coreTags = [...]uint64{fieldTag(fSource), fieldTag(fLevel), fieldTag(fKind), fieldTag(fFormat)}
+	rangeLine = rangeField(fLine) // every event's line is in its block's range
+	tagFile   = fieldTag(fFile)
+	coreTags  = [...]uint64{fieldTag(fSource), fieldTag(fLevel), fieldTag(fKind), fieldTag(fFormat)}
 )
 
 // blockBuilder gathers one block.
@@ -414,6 +415,21 @@ type blockBuilder struct {
 	b    Block
 	open bool
 	last [4]string // the source, level, kind and format last added
+	// fields remembers the field last seen at each position of ev.Fields
+	// (a decoder names its fields in the same order line after line): its
+	// key's tag and range, and the value last added in this block. A value
+	// added again changes neither the filter nor the range: it is skipped.
+	fields []fieldMemo
+}
+
+// fieldMemo is what a blockBuilder remembers of one field position.
+type fieldMemo struct {
+	key   string
+	named bool // key, tag and rng are set
+	tag   uint64
+	rng   int    // rangeField(key)
+	value string // the value last added in this block, if set
+	set   bool
 }
 
 func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
@@ -426,6 +442,9 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
 		bb.open = true
 		*b = Block{MinLine: ev.Line, Off: ev.Offset}
 		bb.last = [4]string{"\x00", "\x00", "\x00", "\x00"}
+		for i := range bb.fields {
+			bb.fields[i].set = false
+		}
 		sk.add(valueKey(tagFile, ev.File))
 	}
 	b.N++
@@ -439,7 +458,7 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
 			b.MaxTime = ev.Time
 		}
 	}
-	sketchTerms(indexedText(ev.Message), sk.add)
+	sketchTerms(indexedText(ev.Message), sk)
 	for i, v := range [...]string{ev.Source, string(ev.Level), ev.Kind, ev.Format} {
 		if v != bb.last[i] {
 			bb.last[i] = v
@@ -448,15 +467,48 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
 			}
 		}
 	}
-	sk.addRange(rangeField(fLine), float64(ev.Line))
-	for _, f := range ev.Fields {
-		sk.add(valueKey(fieldTag(f.Key), f.Value))
-		if r := rangeField(f.Key); r >= 0 {
-			if v, err := strconv.ParseFloat(f.Value, 64); err == nil {
-				sk.addRange(r, v)
+	sk.addRange(rangeLine, float64(ev.Line))
+	for i, f := range ev.Fields {
+		if i == len(bb.fields) {
+			bb.fields = append(bb.fields, fieldMemo{})
+		}
+		m := &bb.fields[i]
+		switch {
+		case !m.named || m.key != f.Key:
+			*m = fieldMemo{key: f.Key, named: true, tag: fieldTag(f.Key), rng: rangeField(f.Key)}
+		case m.set && m.value == f.Value:
+			continue
+		}
+		m.value, m.set = f.Value, true
+		sk.add(valueKey(m.tag, f.Value))
+		if m.rng >= 0 {
+			if v, ok := rangeValue(f.Value); ok {
+				sk.addRange(m.rng, v)
 			}
 		}
 	}
+}
+
+// rangeValue is strconv.ParseFloat(s, 64) for a range field's value, with
+// its usual form, a decimal integer of at most 15 digits (exact in a
+// float64), converted without it.
+func rangeValue(s string) (float64, bool) {
+	if n := len(s); n > 0 && n <= 15 {
+		var v uint64
+		i := 0
+		for ; i < n; i++ {
+			c := s[i] - '0'
+			if c > 9 {
+				break
+			}
+			v = v*10 + uint64(c)
+		}
+		if i == n {
+			return float64(v), true
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	return v, err == nil
 }
 
 // flush writes a finished block to the data file.

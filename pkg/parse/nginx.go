@@ -451,11 +451,16 @@ func nginxAddresses(raw string, s, e int) (host, list, client [2]int, multi bool
 		for t < list[1] && raw[t] != ' ' && raw[t] != ',' && raw[t] != '"' {
 			t++
 		}
+		// The first public element wins, else the first: a list of one
+		// (nearly every line) needs no look at its address.
 		count++
-		if first[0] < 0 {
+		switch {
+		case first[0] < 0:
 			first = [2]int{j, t}
-		}
-		if public[0] < 0 && gatewayPublicIP(raw[j:t]) {
+		case public[0] >= 0:
+		case count == 2 && gatewayPublicIP(raw[first[0]:first[1]]):
+			public = first
+		case gatewayPublicIP(raw[j:t]):
 			public = [2]int{j, t}
 		}
 		j = t

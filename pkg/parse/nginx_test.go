@@ -439,3 +439,33 @@ func TestNginxIngressController(t *testing.T) {
 		t.Errorf("nginx-ingress took a plain combined line")
 	}
 }
+
+// TestNginxAddresses checks the client chosen from an address region: the
+// first public address of a list, else its first element.
+func TestNginxAddresses(t *testing.T) {
+	for _, tt := range []struct {
+		region, client, host, list string
+		multi                      bool
+	}{
+		{"10.0.0.7", "10.0.0.7", "", "10.0.0.7", false},
+		{"198.51.100.4", "198.51.100.4", "", "198.51.100.4", false},
+		{"not-an-ip", "not-an-ip", "", "not-an-ip", false},
+		{"10.0.0.1, 198.51.100.4", "198.51.100.4", "", "10.0.0.1, 198.51.100.4", true},
+		{"198.51.100.4, 10.0.0.1", "198.51.100.4", "", "198.51.100.4, 10.0.0.1", true},
+		{"10.0.0.1, 10.0.0.2, 198.51.100.9", "198.51.100.9", "", "10.0.0.1, 10.0.0.2, 198.51.100.9", true},
+		{"10.0.0.1, 198.51.100.8, 198.51.100.9", "198.51.100.8", "", "10.0.0.1, 198.51.100.8, 198.51.100.9", true},
+		{"10.0.0.1, 10.0.0.2", "10.0.0.1", "", "10.0.0.1, 10.0.0.2", true},
+		{"api.example.com 10.0.0.1, 198.51.100.4", "198.51.100.4", "api.example.com", "10.0.0.1, 198.51.100.4", true},
+		{"api.example.com 10.0.0.1", "10.0.0.1", "api.example.com", "10.0.0.1", false},
+		{`"10.0.0.1,198.51.100.4"`, "198.51.100.4", "", `"10.0.0.1,198.51.100.4"`, true},
+		{"104.156.229.24 - [203.0.113.9]", "203.0.113.9", "", "104.156.229.24", false},
+	} {
+		raw := "x " + tt.region + " y"
+		host, list, client, multi := nginxAddresses(raw, 2, 2+len(tt.region))
+		span := func(p [2]int) string { return raw[p[0]:p[1]] }
+		if span(client) != tt.client || span(host) != tt.host || span(list) != tt.list || multi != tt.multi {
+			t.Errorf("nginxAddresses(%q) = host %q, list %q, client %q, multi %v; want %q, %q, %q, %v",
+				tt.region, span(host), span(list), span(client), multi, tt.host, tt.list, tt.client, tt.multi)
+		}
+	}
+}

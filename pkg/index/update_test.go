@@ -1,0 +1,47 @@
+package index
+
+import (
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"testing"
+)
+
+// TestRangeValueIsParseFloat checks rangeValue's integer path against
+// strconv.ParseFloat, and that everything else is left to it.
+func TestRangeValueIsParseFloat(t *testing.T) {
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		{"0", true}, {"200", true}, {"0503", true}, {"999999999999999", true},
+		{"9999999999999999", true}, {"12345678901234567890", true}, {"1.5", true},
+		{"0.123", true}, {"-1", true}, {"+7", true}, {"1e3", true}, {"NaN", true},
+		{"inf", true}, {"0x1p-2", true}, {"", false}, {"-", false}, {"1_000", true},
+		{"12a", false}, {"a12", false}, {" 1", false}, {"1 ", false}, {"١٢", false},
+	}
+	for _, tt := range tests {
+		got, ok := rangeValue(tt.in)
+		want, err := strconv.ParseFloat(tt.in, 64)
+		if ok != tt.ok || ok != (err == nil) {
+			t.Errorf("rangeValue(%q): ok %v, want %v (ParseFloat: %v)", tt.in, ok, tt.ok, err)
+			continue
+		}
+		if ok && math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Errorf("rangeValue(%q) = %v, ParseFloat %v", tt.in, got, want)
+		}
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	for i := 0; i < 100000; i++ {
+		b := make([]byte, 1+r.IntN(17))
+		for j := range b {
+			b[j] = "0123456789"[r.IntN(10)]
+		}
+		s := string(b)
+		got, ok := rangeValue(s)
+		want, err := strconv.ParseFloat(s, 64)
+		if !ok || err != nil || got != want {
+			t.Fatalf("rangeValue(%q) = %v, %v; ParseFloat %v, %v", s, got, ok, want, err)
+		}
+	}
+}
