@@ -169,7 +169,7 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 			if _, ok := c.Get("truncated"); !ok {
 				c.Set("truncated", "true")
 			}
-			d.spare = reuse(ev)
+			d.spare = reuseSpare(ev)
 			return
 		}
 		d.curBytes += len(b) + 1
@@ -177,7 +177,7 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 		if v == Continue {
 			d.appendMessage(c, b, at-1)
 		}
-		d.spare = reuse(ev)
+		d.spare = reuseSpare(ev)
 	default:
 		d.flush()
 		d.unparsed(ev, cut, event.LevelNone)
