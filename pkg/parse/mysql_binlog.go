@@ -320,6 +320,9 @@ func (d *mysqlBinlogDecoder) statement(line []byte, raw string, cur *event.Event
 // "### SET" / "### WHERE" and "###   @1=..." lines.
 func (d *mysqlBinlogDecoder) rowImage(line []byte, raw string, cur *event.Event) {
 	d.addHash(line)
+	if len(line) < 5 || line[4] != 'I' && line[4] != 'U' && line[4] != 'D' {
+		return // "###   @1=...", "### SET", "### WHERE": most lines
+	}
 	var kind string
 	var i int
 	switch {
@@ -377,13 +380,33 @@ func (d *mysqlBinlogDecoder) addHash(line []byte) {
 	if !d.hashed {
 		h = mysqlFNVOffset
 	}
-	for _, c := range line {
-		h ^= uint64(c)
-		h *= mysqlFNVPrime
-	}
+	h = mysqlFNV(h, line)
 	h ^= '\n'
 	h *= mysqlFNVPrime
 	d.hash, d.hashed, d.dirty = h, true, true
+}
+
+// mysqlFNV continues the FNV-64a hash h over b. Eight bytes are loaded at
+// a time and hashed in order (the hash is the byte-at-a-time one): the
+// row images of a binlog are most of its bytes, and a loop step per byte
+// cost half as much again as the hash step.
+func mysqlFNV(h uint64, b []byte) uint64 {
+	for len(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b)
+		h = (h ^ w&0xff) * mysqlFNVPrime
+		h = (h ^ w>>8&0xff) * mysqlFNVPrime
+		h = (h ^ w>>16&0xff) * mysqlFNVPrime
+		h = (h ^ w>>24&0xff) * mysqlFNVPrime
+		h = (h ^ w>>32&0xff) * mysqlFNVPrime
+		h = (h ^ w>>40&0xff) * mysqlFNVPrime
+		h = (h ^ w>>48&0xff) * mysqlFNVPrime
+		h = (h ^ w>>56) * mysqlFNVPrime
+		b = b[8:]
+	}
+	for _, c := range b {
+		h = (h ^ uint64(c)) * mysqlFNVPrime
+	}
+	return h
 }
 
 // message replaces the record's message with a better source.

@@ -362,3 +362,17 @@ func TestMySQLBinlogChangeHash(t *testing.T) {
 		}
 	}
 }
+
+func TestMySQLFNV(t *testing.T) {
+	tests := []string{"", "a", "1234567", "12345678", "123456789", "###   @2='2023-08-15 14:22:17' /* DATETIME(0) meta=0 nullable=0 is_null=0 */", "\xff\x00\x80 mixed bytes \xfe"}
+	for _, s := range tests {
+		want := uint64(mysqlFNVOffset)
+		for i := 0; i < len(s); i++ {
+			want ^= uint64(s[i])
+			want *= mysqlFNVPrime
+		}
+		if got := mysqlFNV(mysqlFNVOffset, []byte(s)); got != want {
+			t.Errorf("mysqlFNV(%q) = %x, want %x (byte at a time)", s, got, want)
+		}
+	}
+}
