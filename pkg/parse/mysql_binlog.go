@@ -95,6 +95,7 @@ type mysqlBinlogDecoder struct {
 	off      int64 // learned offset of the header stamps (wall - UTC), seconds
 	offKnown bool
 	pos      string // the last "# at N": the position of the next event
+	stamp    mysqlBinlogStamp
 
 	state    int
 	inBase64 bool
@@ -458,9 +459,11 @@ type mysqlBinlogHeader struct {
 
 // mysqlBinlogParseHeader reads "#230815 14:22:17 server id 1  end_log_pos 235
 // CRC32 0x3f6c2a55 \tGTID\t...". The CRC32 part is absent before 5.6.
-func mysqlBinlogParseHeader(line []byte, raw string) (mysqlBinlogHeader, bool) {
+// The stamp is read through c, which keeps the last one read: the events
+// of a transaction mostly share their header's second.
+func mysqlBinlogParseHeader(line []byte, raw string, c *mysqlBinlogStamp) (mysqlBinlogHeader, bool) {
 	var h mysqlBinlogHeader
-	st, ok := parseShortDate(line[1:], time.UTC)
+	st, ok := c.read(line)
 	if !ok {
 		return h, false
 	}
@@ -506,6 +509,30 @@ func mysqlBinlogParseHeader(line []byte, raw string) (mysqlBinlogHeader, bool) {
 	return h, true
 }
 
+// mysqlBinlogStamp is the last header stamp read ("230815 14:22:17"
+// after the '#'), as text and as read.
+type mysqlBinlogStamp struct {
+	text [24]byte
+	st   stamp
+	ok   bool
+}
+
+// read reads the stamp of a header line. A line whose stamp has the text
+// of the last one, followed by the blank that ends a stamp, reads as it.
+func (c *mysqlBinlogStamp) read(line []byte) (stamp, bool) {
+	if c.ok {
+		if n := c.st.n; len(line) > n+1 && line[n+1] == ' ' && string(line[1:n+1]) == string(c.text[:n]) {
+			return c.st, true
+		}
+	}
+	st, ok := parseShortDate(line[1:], time.UTC)
+	if ok && st.n <= len(c.text) && len(line) > st.n+1 && line[st.n+1] == ' ' {
+		copy(c.text[:], line[1:st.n+1])
+		c.st, c.ok = st, true
+	}
+	return st, ok
+}
+
 // mysqlBinlogStandalone: event types that are never part of a transaction.
 func mysqlBinlogStandalone(typ string) bool {
 	switch typ {
@@ -533,8 +560,8 @@ func mysqlBinlogRowsKind(typ string) string {
 // starts a record.
 func (d *mysqlBinlogDecoder) header(line []byte, ev *event.Event, cur *event.Event) Verdict {
 	raw := ev.Raw
-	h, ok := mysqlBinlogParseHeader(line, raw)
-	if !ok || h.wall.Year() >= 2069 {
+	h, ok := mysqlBinlogParseHeader(line, raw, &d.stamp)
+	if !ok || (line[1]-'0')*10+line[2]-'0' >= 69 { // h.wall.Year() >= 2069: "#YY" read as 20YY
 		// Not a header, or an artificial event with a zero timestamp
 		// ("#700101  1:00:00 ... Rotate to ..." from --read-from-remote-server).
 		return d.fold(cur)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rca-dev/rca/pkg/event"
 )
@@ -373,6 +374,32 @@ func TestMySQLFNV(t *testing.T) {
 		}
 		if got := mysqlFNV(mysqlFNVOffset, []byte(s)); got != want {
 			t.Errorf("mysqlFNV(%q) = %x, want %x (byte at a time)", s, got, want)
+		}
+	}
+}
+
+// TestMySQLBinlogStampCache reads a sequence of header lines through one
+// cache and checks each against a fresh parse.
+func TestMySQLBinlogStampCache(t *testing.T) {
+	lines := []string{
+		"#230815 14:22:17 server id 1  end_log_pos 235",
+		"#230815 14:22:17 server id 1  end_log_pos 318", // the same stamp: from the cache
+		"#230815 14:22:17.5 server id 1  end_log_pos 318",
+		"#230815 14:22:17 server id 1  end_log_pos 400",
+		"#230815 14:22:18 server id 1  end_log_pos 461",
+		"#230815  9:08:40 server id 1  end_log_pos 4",
+		"#230815  9:08:40 server id 1  end_log_pos 9",
+		"#230815  9:08:4",
+		"#230815  9:08:40",
+		"#991399 14:22:17 server id 1",
+		"#230815 14:22:17",
+	}
+	var c mysqlBinlogStamp
+	for _, l := range lines {
+		got, gotOK := c.read([]byte(l))
+		want, wantOK := parseShortDate([]byte(l)[1:], time.UTC)
+		if got != want || gotOK != wantOK {
+			t.Errorf("%q: %v %v, want %v %v", l, got, gotOK, want, wantOK)
 		}
 	}
 }
