@@ -747,8 +747,11 @@ func mysqlBinlogUsec(s, key string) (int64, bool) {
 	if n < 15 || n > 17 {
 		return 0, false
 	}
-	u, err := strconv.ParseInt(v[:n], 10, 64)
-	return u, err == nil && u > 0
+	var u int64 // 17 digits at most: no overflow (strconv.ParseInt cost ten times as much)
+	for i := 0; i < n; i++ {
+		u = u*10 + int64(v[i]-'0')
+	}
+	return u, u > 0
 }
 
 // commitComment reads "# original_commit_timestamp=1692080537123456

@@ -403,3 +403,25 @@ func TestMySQLBinlogStampCache(t *testing.T) {
 		}
 	}
 }
+
+func TestMySQLBinlogUsec(t *testing.T) {
+	tests := []struct {
+		s, key string
+		want   int64
+		ok     bool
+	}{
+		{"x immediate_commit_timestamp=1692080537123456\ttransaction_length=318", "immediate_commit_timestamp=", 1692080537123456, true},
+		{"1692080537123456 (2023-08-15 14:22:17.123456 CST)", "", 1692080537123456, true},
+		{"a=99999999999999999", "a=", 99999999999999999, true},
+		{"a=000000000000000", "a=", 0, false},
+		{"a=16920805371234", "a=", 0, false},
+		{"a=169208053712345678", "a=", 0, false},
+		{"b=1692080537123456", "a=", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := mysqlBinlogUsec(tt.s, tt.key)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("mysqlBinlogUsec(%q, %q) = %d, %v; want %d, %v", tt.s, tt.key, got, ok, tt.want, tt.ok)
+		}
+	}
+}
