@@ -96,24 +96,7 @@ func TestDecoderKeepsNoAlias(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, chunk := range []int{16, 256, 0} {
-				var got, seen []*event.Event
-				ctx := &Context{Loc: time.UTC, ModTime: testModTime}
-				d := newDecoder(f, ctx, "x", "x.log", &Stats{}, func(ev *event.Event) {
-					got = append(got, ev)
-					seen = append(seen, cloneEvent(ev))
-				})
-				d.text.chunk = chunk
-				buf := make([]byte, 0, 1<<20)
-				off := int64(0)
-				for i, l := range strings.Split(in.text, "\n") {
-					buf = append(buf[:0], l...)
-					d.line(buf, off, int64(i+1), false)
-					for k := range buf {
-						buf[k] = '#'
-					}
-					off += int64(len(l)) + 1
-				}
-				d.finish()
+				got, seen := decodeScribbled(f, in.text, chunk)
 				if !reflect.DeepEqual(got, seen) {
 					t.Fatalf("chunk %d: events changed after they were emitted", chunk)
 				}
@@ -125,11 +108,39 @@ func TestDecoderKeepsNoAlias(t *testing.T) {
 	}
 }
 
+// decodeScribbled decodes text's lines with format f, each from a buffer
+// overwritten after the line, in arena chunks of the given size. It
+// returns the events, kept until the end, and copies taken when each was
+// emitted.
+func decodeScribbled(f *Format, text string, chunk int) (got, seen []*event.Event) {
+	ctx := &Context{Loc: time.UTC, ModTime: testModTime}
+	d := newDecoder(f, ctx, "x", "x.log", &Stats{}, func(ev *event.Event) {
+		got = append(got, ev)
+		seen = append(seen, cloneEvent(ev))
+	})
+	d.text.chunk = chunk
+	buf := make([]byte, 0, 1<<20)
+	off := int64(0)
+	for i, l := range strings.Split(text, "\n") {
+		buf = append(buf[:0], l...)
+		d.line(buf, off, int64(i+1), false)
+		for k := range buf {
+			buf[k] = '#'
+		}
+		off += int64(len(l)) + 1
+	}
+	d.finish()
+	return got, seen
+}
+
 // cloneEvent copies ev with every string in memory of its own.
 func cloneEvent(ev *event.Event) *event.Event {
 	c := *ev
 	c.Source, c.File, c.Format, c.Message, c.Raw = strings.Clone(c.Source), strings.Clone(c.File), strings.Clone(c.Format), strings.Clone(c.Message), strings.Clone(c.Raw)
 	c.Fields = nil
+	if ev.Fields != nil {
+		c.Fields = make([]event.Field, 0, len(ev.Fields)) // empty stays empty, not nil
+	}
 	for _, f := range ev.Fields {
 		c.Fields = append(c.Fields, event.Field{Key: strings.Clone(f.Key), Value: strings.Clone(f.Value)})
 	}
