@@ -119,7 +119,7 @@ func decodeScribbled(f *Format, text string, chunk int) (got, seen []*event.Even
 		seen = append(seen, cloneEvent(ev))
 	})
 	d.text.chunk = chunk
-	buf := make([]byte, 0, 1<<20)
+	buf := make([]byte, 0, len(text)) // room for its longest line
 	off := int64(0)
 	for i, l := range strings.Split(text, "\n") {
 		buf = append(buf[:0], l...)
