@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -56,6 +57,26 @@ func BenchmarkParseISO(b *testing.B) {
 func BenchmarkReadInputGeneric(b *testing.B) {
 	data := benchText(8 << 20)
 	benchReadInput(b, data, Lookup(GenericID))
+}
+
+// BenchmarkReadInputMultiline reads the multi-line inputs of the example
+// bundle (a binlog, a slow log, a Spring Boot log with stack traces),
+// each repeated to about 4 MB: most of their lines are continuations
+// folded into a record, the path of decoder.line that rawText serves.
+func BenchmarkReadInputMultiline(b *testing.B) {
+	bundle := filepath.Join("..", "..", "testdata", "bundles", "invoice-outage")
+	for _, in := range []struct{ name, format, file string }{
+		{"binlog", MySQLBinlogID, filepath.Join(bundle, "mysql", "binlog.000042.txt")},
+		{"slow", MySQLSlowID, filepath.Join(bundle, "mysql", "slow.log")},
+		{"spring", SpringBootID, filepath.Join(bundle, "order-service", "application.log")},
+	} {
+		unit, err := os.ReadFile(in.file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data := bytes.Repeat(unit, 4<<20/len(unit)+1)
+		b.Run(in.name, func(b *testing.B) { benchReadInput(b, data, Lookup(in.format)) })
+	}
 }
 
 // benchReadInput decodes data with a format (nil: detect) and reports MB/s

@@ -62,8 +62,10 @@ type decoder struct {
 	stats    *Stats
 	cur      *event.Event
 	curBytes int
-	rawBuf   []byte // the open record's Raw while lines fold in; set at flush
-	rawOpen  bool   // rawBuf holds the open record's lines (from its first kept continuation)
+	text     rawText // the lines' text; the open record's kept lines are one run of it
+	recStart int     // the open record's kept text is text.buf[recStart:recEnd]...
+	recEnd   int
+	recOpen  bool // ...and lines may still join it (a record past the caps takes no more)
 	finisher Finisher
 	emit     func(*event.Event)
 	slab     eventSlab
@@ -115,7 +117,24 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 	} else {
 		ev = d.slab.next()
 	}
-	ev.Source, ev.File, ev.Line, ev.Offset, ev.Format, ev.Raw = d.source, d.file, lineNo, off, d.format.ID, string(b)
+	// A line that may continue the open record goes right after its text
+	// and a '\n', so that the record's Raw is that run of the arena, not a
+	// copy; the record's text moves to a new chunk when this one is full.
+	// A line the caps would keep out of the record is not placed there: a
+	// record at the line cap takes no more lines, and its text is settled;
+	// a line over the byte cap gets a string of its own, as a shorter line
+	// after it may still join.
+	grow := d.cur != nil && d.recOpen
+	if grow && d.cur.Lines >= maxEventLines {
+		d.cur.Raw, d.recOpen, grow = d.text.str(d.recStart, d.recEnd), false, false
+	}
+	at := -1
+	if grow && d.curBytes+len(b) > maxEventBytes {
+		ev.Raw = string(b)
+	} else {
+		ev.Raw, at = d.text.put(b, grow, &d.recStart, &d.recEnd)
+	}
+	ev.Source, ev.File, ev.Line, ev.Offset, ev.Format = d.source, d.file, lineNo, off, d.format.ID
 	v := d.primary.Decode(b, ev, d.cur)
 	if v == Reject && d.fallback != nil {
 		ev.Format = d.fbID
@@ -144,7 +163,10 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 		enrich(ev)
 		d.slab.learn(ev)
 		d.cur, d.curBytes = ev, len(ev.Raw)
-		d.rawOpen = false // most records are one line: rawBuf starts at the first continuation
+		if at < 0 { // a long line after a long record: its text starts the next run
+			_, at = d.text.put(b, false, &d.recStart, &d.recEnd)
+		}
+		d.recStart, d.recEnd, d.recOpen = at, at+len(b), true
 	case Continue, Absorb:
 		st.Continuation++
 		c := d.cur
@@ -153,31 +175,35 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 			if _, ok := c.Get("truncated"); !ok {
 				c.Set("truncated", "true")
 			}
-			d.spare = reuse(ev)
+			d.spare = reuseSpare(ev)
 			return
 		}
 		d.curBytes += len(b) + 1
-		if !d.rawOpen {
-			d.rawBuf = append(d.rawBuf[:0], c.Raw...)
-			d.rawOpen = true
-		}
-		d.rawBuf = append(append(d.rawBuf, '\n'), b...)
+		d.recEnd = at + len(b) // the line was placed after the record's text (above)
 		if v == Continue {
-			d.appendMessage(c, b)
+			d.appendMessage(c, b, at-1)
 		}
-		d.spare = reuse(ev)
+		d.spare = reuseSpare(ev)
 	default:
 		d.flush()
 		d.unparsed(ev, cut, event.LevelNone)
 	}
 }
 
-// appendMessage appends a continuation line to the open record's message
-// in a builder, so that a long trace costs linear time, not quadratic (a
-// string += per line copied the whole message each time). Strings the
-// builder handed out stay valid as it grows. A message a decoder set
-// meanwhile (Absorb) starts the builder again from it.
-func (d *decoder) appendMessage(c *event.Event, line []byte) {
+// appendMessage appends a continuation line, placed in the arena at
+// text.buf[sep+1:] after a '\n' at sep, to the open record's message. A
+// message that ends right before sep (the first line's tail, as most
+// decoders set it, and what this made of it for the lines before) takes
+// the line by growing over the bytes already there: no copy. Others are
+// built in a builder, so that a long trace costs linear time, not
+// quadratic (a string += per line copied the whole message each time).
+// Strings the builder handed out stay valid as it grows. A message a
+// decoder set meanwhile (Absorb) starts the builder again from it.
+func (d *decoder) appendMessage(c *event.Event, line []byte, sep int) {
+	if m := c.Message; m != "" && d.text.endsAt(m, sep) {
+		c.Message = unsafe.String(unsafe.StringData(m), len(m)+1+len(line))
+		return
+	}
 	if d.msgOf != c || len(c.Message) != d.msg.Len() || unsafe.StringData(c.Message) != unsafe.StringData(d.msg.String()) {
 		d.msg = strings.Builder{}
 		d.msg.Grow(2 * (len(c.Message) + 1 + len(line)))
@@ -211,9 +237,10 @@ func (d *decoder) flush() {
 	c := d.cur
 	d.cur = nil
 	d.msg, d.msgOf = strings.Builder{}, nil
-	if c.Lines > 1 && d.rawOpen {
-		c.Raw = string(d.rawBuf)
+	if c.Lines > 1 && d.recOpen {
+		c.Raw = d.text.str(d.recStart, d.recEnd)
 	}
+	d.recOpen = false
 	if d.finisher != nil {
 		d.finisher.Finish(c)
 	}

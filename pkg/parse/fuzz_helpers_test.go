@@ -39,6 +39,15 @@ func fuzzFormat(f *testing.F, id string, seeds ...string) {
 		if !reflect.DeepEqual(evs, evs2) || !reflect.DeepEqual(st, st2) {
 			t.Fatalf("decoding is not deterministic")
 		}
+		// Events must not alias the line buffer, nor arena bytes be
+		// written twice: decoded from a buffer overwritten after every
+		// line, in chunks small enough for records to move, they stay
+		// what they were when emitted, and what default chunks make.
+		got, seen := decodeScribbled(Lookup(id), text, 16)
+		plain, _ := decodeScribbled(Lookup(id), text, 0)
+		if !reflect.DeepEqual(got, seen) || !reflect.DeepEqual(got, plain) {
+			t.Fatalf("events changed after they were emitted, or with the arena's chunk size")
+		}
 		_, d1 := run(nil)
 		_, d2 := run(nil)
 		if d1.Format != d2.Format || d1.Confidence != d2.Confidence {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rca-dev/rca/pkg/event"
 )
@@ -359,6 +360,68 @@ func TestMySQLBinlogChangeHash(t *testing.T) {
 		if mysqlField(&e, "statement") != "DELETE" || e.Message != "DELETE FROM sessions WHERE expires < NOW()" ||
 			mysqlField(&e, "xid") != strconv.Itoa(10+i) {
 			t.Errorf("event %d: %q %v", i, e.Message, e.Fields)
+		}
+	}
+}
+
+func TestMySQLFNV(t *testing.T) {
+	tests := []string{"", "a", "1234567", "12345678", "123456789", "###   @2='2023-08-15 14:22:17' /* DATETIME(0) meta=0 nullable=0 is_null=0 */", "\xff\x00\x80 mixed bytes \xfe"}
+	for _, s := range tests {
+		want := uint64(mysqlFNVOffset)
+		for i := 0; i < len(s); i++ {
+			want ^= uint64(s[i])
+			want *= mysqlFNVPrime
+		}
+		if got := mysqlFNV(mysqlFNVOffset, []byte(s)); got != want {
+			t.Errorf("mysqlFNV(%q) = %x, want %x (byte at a time)", s, got, want)
+		}
+	}
+}
+
+// TestMySQLBinlogStampCache reads a sequence of header lines through one
+// cache and checks each against a fresh parse.
+func TestMySQLBinlogStampCache(t *testing.T) {
+	lines := []string{
+		"#230815 14:22:17 server id 1  end_log_pos 235",
+		"#230815 14:22:17 server id 1  end_log_pos 318", // the same stamp: from the cache
+		"#230815 14:22:17.5 server id 1  end_log_pos 318",
+		"#230815 14:22:17 server id 1  end_log_pos 400",
+		"#230815 14:22:18 server id 1  end_log_pos 461",
+		"#230815  9:08:40 server id 1  end_log_pos 4",
+		"#230815  9:08:40 server id 1  end_log_pos 9",
+		"#230815  9:08:4",
+		"#230815  9:08:40",
+		"#991399 14:22:17 server id 1",
+		"#230815 14:22:17",
+	}
+	var c mysqlBinlogStamp
+	for _, l := range lines {
+		got, gotOK := c.read([]byte(l))
+		want, wantOK := parseShortDate([]byte(l)[1:], time.UTC)
+		if got != want || gotOK != wantOK {
+			t.Errorf("%q: %v %v, want %v %v", l, got, gotOK, want, wantOK)
+		}
+	}
+}
+
+func TestMySQLBinlogUsec(t *testing.T) {
+	tests := []struct {
+		s, key string
+		want   int64
+		ok     bool
+	}{
+		{"x immediate_commit_timestamp=1692080537123456\ttransaction_length=318", "immediate_commit_timestamp=", 1692080537123456, true},
+		{"1692080537123456 (2023-08-15 14:22:17.123456 CST)", "", 1692080537123456, true},
+		{"a=99999999999999999", "a=", 99999999999999999, true},
+		{"a=000000000000000", "a=", 0, false},
+		{"a=16920805371234", "a=", 0, false},
+		{"a=169208053712345678", "a=", 0, false},
+		{"b=1692080537123456", "a=", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := mysqlBinlogUsec(tt.s, tt.key)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("mysqlBinlogUsec(%q, %q) = %d, %v; want %d, %v", tt.s, tt.key, got, ok, tt.want, tt.ok)
 		}
 	}
 }

@@ -231,3 +231,44 @@ func FuzzMySQLSlow(f *testing.F) {
 		"mysqld, Version: 10.2.12-MariaDB-log (mariadb.org binary distribution). started with:\nTcp port: 0  Unix socket: /x\nTime                 Id Command    Argument\n# Time: 190117 16:04:03\n",
 		"# User@Host: [\n# Query_time: 9999999999999999999.1 Lock_time: \nSET timestamp=\nuse ;\n")
 }
+
+func TestMySQLSlowNeedsCollapse(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"", false},
+		{"SELECT 1", false},
+		{"SELECT  1", true},
+		{"SELECT\t1", true},
+		{"SELECT 1\r", true},
+		{" SELECT 1 ", false},
+		{"a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9  x", true},
+		{"x ", false},
+	}
+	for _, tt := range tests {
+		if got := mysqlSlowNeedsCollapse([]byte(tt.s)); got != tt.want {
+			t.Errorf("mysqlSlowNeedsCollapse(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+	// every position of each pattern, in lines of every length up to 40
+	byByte := func(b []byte) bool {
+		for i, c := range b {
+			if c == '\t' || c == '\r' || (c == ' ' && i+1 < len(b) && b[i+1] == ' ') {
+				return true
+			}
+		}
+		return false
+	}
+	for n := 0; n <= 40; n++ {
+		for _, pat := range []string{"\t", "\r", "  ", " ", "\x08", "\x89", "\x20\xa0", "\xa0\x20"} {
+			for at := 0; at+len(pat) <= n; at++ {
+				b := []byte(strings.Repeat("ab c", n)[:n])
+				copy(b[at:], pat)
+				if got, want := mysqlSlowNeedsCollapse(b), byByte(b); got != want {
+					t.Errorf("mysqlSlowNeedsCollapse(%q) = %v, want %v", b, got, want)
+				}
+			}
+		}
+	}
+}

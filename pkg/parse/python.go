@@ -146,7 +146,7 @@ func (d *pythonDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) V
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
 	ev.Level = lvl
 	ev.Message = s[i:]
-	ev.Fields = make([]event.Field, 0, 2) // one allocation for the usual fields
+	reserveFields(ev, 2) // room for the usual fields: the slab's, or one allocation
 	ev.Set("logger", name)
 	return Start
 }

@@ -160,7 +160,7 @@ func (d *springDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) V
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
 	ev.Level = lvl
 	ev.Message = s[i:]
-	ev.Fields = make([]event.Field, 0, 6) // one allocation for the usual fields
+	reserveFields(ev, 6) // room for the usual fields: the slab's, or one allocation
 	ev.Set("pid", pid)
 	ev.Set("thread", javaTrimSpaces(thread))
 	ev.Set("logger", logger)
