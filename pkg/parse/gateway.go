@@ -83,8 +83,9 @@ const (
 // gatewayItem is one value of a space-separated tail of fields.
 type gatewayItem struct {
 	kind   byte
-	s, e   int // the value
-	ks, ke int // the key of a key=value item
+	s, e   int  // the value
+	ks, ke int  // the key of a key=value item
+	sep    bool // a bare value holds a list separator (gatewayListSep >= 0)
 }
 
 // gatewayNextItem reads the item starting at or after i. Bare tokens joined
@@ -125,10 +126,16 @@ func gatewayNextItem(b []byte, i int, lists bool) (it gatewayItem, next int, ok 
 		}
 		return gatewayItem{kind: gatewayKV, ks: i, ke: eq, s: v, e: e}, e, true
 	}
+	sep := false
 	if lists {
-		end = gatewayListEnd(b, end)
+		e := gatewayListEnd(b, end)
+		sep = e != end // joined over ", " or " : "
+		end = e
 	}
-	return gatewayItem{kind: gatewayBare, s: i, e: end}, end, true
+	if !sep {
+		sep = bytes.IndexByte(b[i:end], ',') >= 0
+	}
+	return gatewayItem{kind: gatewayBare, s: i, e: end, sep: sep}, end, true
 }
 
 // gatewayKeyEnd returns the index of the '=' of a key=value token b[i:end]

@@ -527,7 +527,10 @@ func nginxAccessTail(line []byte, i int, ev *event.Event, lean bool) {
 				}
 			}
 		case gatewayBare:
-			last := gatewayListLast(v)
+			last := v
+			if it.sep {
+				last = gatewayListLast(v)
+			}
 			_, haveUp := ev.Get("upstream")
 			switch {
 			case v == "-":
@@ -535,7 +538,7 @@ func nginxAccessTail(line []byte, i int, ev *event.Event, lean bool) {
 				times++
 				switch {
 				case lean:
-				case times == 1 && !gatewayIsList(v):
+				case times == 1 && !it.sep:
 					if ms, ok := gatewaySecondsToMs(v); ok {
 						gatewaySetNew(ev, "latency_ms", ms)
 					}
@@ -543,7 +546,7 @@ func nginxAccessTail(line []byte, i int, ev *event.Event, lean bool) {
 					nginxUpstreamTime(ev, v)
 				}
 			case !haveUp && gatewayIsHostPort(last):
-				nginxUpstream(ev, v, lean)
+				nginxUpstreamList(ev, v, last, it.sep, lean)
 			case haveUp && len(last) == 3 && last[0] >= '1' && last[0] <= '5' && gatewayAllDigits(last):
 				if lean {
 					break
@@ -639,8 +642,14 @@ func nginxLeanDrops(key string) bool {
 // nginxUpstream sets upstream (the last address tried) and, unless lean,
 // upstream_list.
 func nginxUpstream(ev *event.Event, v string, lean bool) {
-	ev.Set("upstream", gatewayListLast(v))
-	if !lean && gatewayIsList(v) {
+	nginxUpstreamList(ev, v, gatewayListLast(v), gatewayIsList(v), lean)
+}
+
+// nginxUpstreamList is nginxUpstream given the list's last element and
+// whether it has more than one.
+func nginxUpstreamList(ev *event.Event, v, last string, list, lean bool) {
+	ev.Set("upstream", last)
+	if !lean && list {
 		ev.Set("upstream_list", v)
 	}
 }
