@@ -57,6 +57,7 @@ func (d *decoder) skimLine(b []byte, off, lineNo int64) bool {
 	}
 	d.flush()
 	d.skimmer.skimmed()
+	d.slab.learn(ev) // as for the event it would have made: the slab's events get the same field room
 	d.account(ev)
 	d.hooks.skimmed(ev.Time)
 	ev.Raw = ""

@@ -88,8 +88,14 @@ func checkSkimStream(t testing.TB, want, got skimResult) int {
 		t.Fatalf("%d events merged with skimming, %d without (%d of them skimmed)", len(got.evs), len(want.evs), len(want.evs)-len(kept))
 	}
 	for i := range kept {
-		if !reflect.DeepEqual(got.evs[i], kept[i]) {
-			t.Fatalf("merged event %d differs:\n%+v\nwant\n%+v", i, got.evs[i], kept[i])
+		// an event without fields may have them nil or empty, as the
+		// pool of events happens to hand it out: no reader can tell
+		g, w := got.evs[i], kept[i]
+		if len(g.Fields) == 0 && len(w.Fields) == 0 {
+			g.Fields, w.Fields = nil, nil
+		}
+		if !reflect.DeepEqual(g, w) {
+			t.Fatalf("merged event %d differs:\n%+v\nwant\n%+v", i, g, w)
 		}
 	}
 	for l := range want.taken {
