@@ -110,19 +110,26 @@ func asciiWords(s string, f func(w string, pos int)) {
 			for i < n && wordByte[s[i]] {
 				i++
 			}
-			if i+1 < n {
-				a, c, b := asciiClass[s[i-1]], asciiClass[s[i]], asciiClass[s[i+1]]
-				if (a == cLetter && b == cLetter && (c == cMidL || c == cMidNL)) ||
-					(a == cDigit && b == cDigit && (c == cMidN || c == cMidNL)) {
-					i += 2
-					continue
-				}
+			if i+1 >= n || !asciiJoins(s[i-1], s[i], s[i+1]) {
+				break
 			}
-			break
+			i += 2
 		}
 		pos++
 		f(s[start:i], pos)
 	}
+}
+
+// asciiJoins reports whether c, between a and b, joins them into one word.
+// Most words end at a byte that joins nothing: c is looked at first.
+func asciiJoins(a, c, b byte) bool {
+	k := asciiClass[c]
+	if k < cMidL {
+		return false
+	}
+	ka, kb := asciiClass[a], asciiClass[b]
+	return (ka == cLetter && kb == cLetter && k <= cMidNL) || // MidLetter, MidNumLet
+		(ka == cDigit && kb == cDigit && k >= cMidNL) // MidNumLet, MidNum
 }
 
 var wordByte = func() (t [256]bool) {
@@ -172,8 +179,8 @@ func tokens(s string, f func(term []byte, pos int)) {
 // sketchTerms adds to sk the key of each term of s for a block's sketch:
 // those of tokens, and for ASCII text also its stop words (a query never
 // asks for them; leaving them in is cheaper than looking each word up).
-// ASCII words are found and hashed in one loop (asciiWords' word breaks,
-// wordKey's hash), in place, folded to lower case as they are hashed; a
+// ASCII words are found (asciiWords' loop and its joins, asciiJoins) and
+// hashed (wordKey) without a callback per word, in place, folded to lower case as they are hashed; a
 // word of at most 8 bytes that the sketch has had since its reset (its
 // table of short words) is not hashed again.
 func sketchTerms(s string, sk *sketch) {
@@ -194,19 +201,10 @@ func sketchTerms(s string, sk *sketch) {
 			for i < n && wordByte[s[i]] {
 				i++
 			}
-			// most words end at a byte that joins nothing: it is
-			// looked at first
-			if i+1 < n {
-				if c := asciiClass[s[i]]; c >= cMidL {
-					a, b := asciiClass[s[i-1]], asciiClass[s[i+1]]
-					if (a == cLetter && b == cLetter && c <= cMidNL) || // MidLetter, MidNumLet
-						(a == cDigit && b == cDigit && c >= cMidNL) { // MidNumLet, MidNum
-						i += 2
-						continue
-					}
-				}
+			if i+1 >= n || !asciiJoins(s[i-1], s[i], s[i+1]) {
+				break
 			}
-			break
+			i += 2
 		}
 		if l := i - start; l <= 8 && len(sk.words) == 1<<wordsLog {
 			// a short word already added to this sketch is skipped

@@ -72,6 +72,16 @@ func FuzzTokensMatchBleve(f *testing.F) {
 // TestSketchTermsAreASCIIWords checks that sketchTerms adds the keys of
 // the words asciiWords finds (and tokens' terms for other text): a sketch
 // built from each holds the same bits, per text and over many texts (the
+// addWordKeys adds to sk the keys of s's words as the query side finds
+// them (asciiWords, or tokens for other text): what sketchTerms must add.
+func addWordKeys(s string, sk *sketch) {
+	if isASCII(s) {
+		asciiWords(s, func(w string, _ int) { sk.add(termKey(w)) })
+	} else {
+		tokens(s, func(term []byte, _ int) { sk.add(termKey(term)) })
+	}
+}
+
 // short words sketchTerms has added are skipped).
 func TestSketchTermsAreASCIIWords(t *testing.T) {
 	texts := []string{
@@ -98,11 +108,7 @@ func TestSketchTermsAreASCIIWords(t *testing.T) {
 		got.reset()
 		want.reset()
 		sketchTerms(s, got)
-		if isASCII(s) {
-			asciiWords(s, func(w string, _ int) { want.add(termKey(w)) })
-		} else {
-			tokens(s, func(term []byte, _ int) { want.add(termKey(term)) })
-		}
+		addWordKeys(s, want)
 		if got.ones != want.ones || !slices.Equal(got.bits, want.bits) {
 			t.Fatalf("sketchTerms(%q) set %d bits, its words %d (or others)", s, got.ones, want.ones)
 		}
@@ -115,11 +121,7 @@ func TestSketchTermsAreASCIIWords(t *testing.T) {
 			want.reset()
 		}
 		sketchTerms(s, got)
-		if isASCII(s) {
-			asciiWords(s, func(w string, _ int) { want.add(termKey(w)) })
-		} else {
-			tokens(s, func(term []byte, _ int) { want.add(termKey(term)) })
-		}
+		addWordKeys(s, want)
 		if got.ones != want.ones || !slices.Equal(got.bits, want.bits) {
 			t.Fatalf("text %d: sketchTerms(%q) set %d bits, its words %d (or others)", i, s, got.ones, want.ones)
 		}

@@ -112,7 +112,7 @@ func readSegment(r io.Reader, spec Spec, emit func(*event.Event), pool *eventPoo
 func readLines(lr *lineReader, f *Format, ctx *Context, spec Spec, emit func(*event.Event), pool *eventPool, st *Stats, cr *countingReader, lineNo int64) (Stats, error) {
 	dec := newDecoder(f, ctx, spec.Source, spec.Path, st, emit)
 	dec.slab.pool = pool
-	if pool != nil && pool.skim != nil && ctx.Lean {
+	if pool != nil && pool.skim != nil { // set only for a Lean run (produce)
 		if sk, ok := dec.primary.(skimmer); ok {
 			dec.skimmer, dec.hooks = sk, pool.skim
 		}
