@@ -36,11 +36,7 @@ func TestTermKeyFoldsCase(t *testing.T) {
 func TestWordKeyIsTermKey(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for i := 0; i < 20000; i++ {
-		b := make([]byte, i%41)
-		for j := range b {
-			b[j] = byte(r.IntN(256))
-		}
-		if s := string(b); wordKey(s) != termKey(s) {
+		if s := randomBytes(r, i%41); wordKey(s) != termKey(s) {
 			t.Fatalf("wordKey(%q) = %x, termKey %x", s, wordKey(s), termKey(s))
 		}
 	}
@@ -51,17 +47,23 @@ func TestWordKeyIsTermKey(t *testing.T) {
 	}
 }
 
+// randomBytes is n random bytes, as a string.
+func randomBytes(r *rand.Rand, n int) string {
+	b := make([]byte, n)
+	for j := range b {
+		b[j] = byte(r.IntN(256))
+	}
+	return string(b)
+}
+
 // TestValueHashIsHashOf checks valueHash, the string copy of hashOf
 // without case folding, against hashOf.
 func TestValueHashIsHashOf(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 14))
 	for i := 0; i < 20000; i++ {
-		b := make([]byte, i%41)
-		for j := range b {
-			b[j] = byte(r.IntN(256))
-		}
+		s := randomBytes(r, i%41)
 		seed := r.Uint64()
-		if s := string(b); valueHash(seed, s) != hashOf(seed, s, false) {
+		if valueHash(seed, s) != hashOf(seed, s, false) {
 			t.Fatalf("valueHash(%x, %q) = %x, hashOf %x", seed, s, valueHash(seed, s), hashOf(seed, s, false))
 		}
 	}
