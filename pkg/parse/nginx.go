@@ -498,6 +498,14 @@ func nginxAddresses(raw string, s, e int) (host, list, client [2]int, multi bool
 // lean (Context.Lean) keeps upstream and the key=value pairs of no fixed
 // name, and leaves out the rest; the items are told apart as without it.
 func nginxAccessTail(line []byte, i int, ev *event.Event, lean bool) {
+	if lean && nginxLeanTail(line, i, ev) {
+		return
+	}
+	nginxTailItems(line, i, ev, lean)
+}
+
+// nginxTailItems is nginxAccessTail item by item, for any tail.
+func nginxTailItems(line []byte, i int, ev *event.Event, lean bool) {
 	raw := ev.Raw
 	times := 0
 	for n := 0; n < 40; n++ {

@@ -110,3 +110,83 @@ func TestNginxLeanKeepsWhatAnalysisReads(t *testing.T) {
 		t.Errorf("only %d of %d lines read as access lines", taken, len(lines))
 	}
 }
+
+// leanTailCases are access-line tails for nginxLeanTail: the ones it reads
+// and near misses it must leave to the item reader.
+var leanTailCases = []struct {
+	tail string
+	fast bool // nginxLeanTail reads it
+}{
+	{"", true},
+	{" 0.207 10.0.2.7:8080 201", true},
+	{" 10.0.2.7:8080 201", true},
+	{" 12.000 1:2 999", true},
+	{" 0.001 - -", true},
+	{" 0.001 - 200", true},
+	{" 0.001 10.0.2.7:8080 -", true},
+	{" - 10.0.2.7:8080 200", false},
+	{" 0.001 .1:80 200", false},
+	{" 0.001 1:.80 200", false},
+	{" 0.001 -- 200", false},
+	{" 0.207 10.0.2.7:8080 201 ", false},
+	{"  0.207 10.0.2.7:8080 201", false},
+	{" 0.207 10.0.2.7:8080, 10.0.2.8:8080 502, 201", false},
+	{" 0.207 10.0.2.7:8080 : 10.0.2.8:8080 502 : 201", false},
+	{" 0.207 backend:8080 201", false},
+	{" 0.207 unix:/run/app.sock 201", false},
+	{" 0.207 [::1]:8080 201", false},
+	{" 0.207 10.0.2.7:8080 2010", false},
+	{" 0.207 10.0.2.7:8080", false},
+	{" 0.207", false},
+	{" .207 10.0.2.7:8080 201", false},
+	{" 0. 10.0.2.7:8080 201", false},
+	{" 0.2.7 10.0.2.7:8080 201", false},
+	{" rt=0.207 10.0.2.7:8080 201", false},
+	{" 0.207 10.0.2.7: 201", false},
+	{" 0.207 10.0.2.7:80:80 201", false},
+	{` "10.0.2.7:8080" 201`, false},
+	{" 0.207 10.0.2.7:8080 201\r", false},
+}
+
+// TestNginxLeanTail checks which tails nginxLeanTail reads, and that it
+// reads them as the item reader does (checkLeanTail).
+func TestNginxLeanTail(t *testing.T) {
+	for _, c := range leanTailCases {
+		if got := checkLeanTail(t, c.tail); got != c.fast {
+			t.Errorf("nginxLeanTail(%q) read it: %v, want %v", c.tail, got, c.fast)
+		}
+	}
+}
+
+// checkLeanTail fails t when nginxLeanTail reads tail (after an access
+// line's head) into another event than nginxTailItems' lean reading, or
+// touches the event when it declines; it reports whether it read it.
+func checkLeanTail(t *testing.T, tail string) bool {
+	t.Helper()
+	head := `10.0.0.7 - - [15/Aug/2023:14:22:17 +0200] "GET / HTTP/1.1" 200 1 "-" "c"`
+	line := []byte(head + tail)
+	fresh := func() *event.Event {
+		return &event.Event{Raw: string(line), Fields: []event.Field{{Key: "status", Value: "200"}}}
+	}
+	got, want := fresh(), fresh()
+	ok := nginxLeanTail(line, len(head), got)
+	if !ok {
+		want = fresh()
+	} else {
+		nginxTailItems(line, len(head), want, true)
+	}
+	if !slices.Equal(got.Fields, want.Fields) {
+		t.Fatalf("tail %q: nginxLeanTail (read: %v) gives %v, the item reader %v", tail, ok, got.Fields, want.Fields)
+	}
+	return ok
+}
+
+// FuzzNginxLeanTail holds nginxLeanTail to the item reader on any tail.
+func FuzzNginxLeanTail(f *testing.F) {
+	for _, c := range leanTailCases {
+		f.Add(c.tail)
+	}
+	f.Fuzz(func(t *testing.T, tail string) {
+		checkLeanTail(t, tail)
+	})
+}
