@@ -30,7 +30,9 @@ type localCounts struct {
 	edges   map[string]int64 // upstream address -> events
 	upLast  string           // the last upstream seen, counted in inUp
 	inUp    int64
-	sent    bool // an observable event went to Observe: its source is numbered
+	upSeen  [4]string // upstreams seen lately (copies), see upstream
+	upNext  int       // the slot of upSeen to reuse next
+	sent    bool      // an observable event went to Observe: its source is numbered
 }
 
 // Local returns the functions that count an input's plain events where
@@ -91,11 +93,26 @@ func (a *Analyzer) takeLocal(lc *localCounts, ev *event.Event) bool {
 			if lc.inUp > 0 {
 				lc.edges[lc.upLast] += lc.inUp
 			}
-			lc.upLast, lc.inUp = strings.Clone(up), 0
+			lc.upLast, lc.inUp = lc.upstream(up), 0
 		}
 		lc.inUp++
 	}
 	return true
+}
+
+// upstream returns a copy of up (which may alias a reader's buffer): one
+// of the few it copied lately when up is among them, as a gateway's
+// requests take turns among a handful of upstreams, else a new one.
+func (lc *localCounts) upstream(up string) string {
+	for _, s := range lc.upSeen {
+		if s == up {
+			return s
+		}
+	}
+	c := strings.Clone(up)
+	lc.upSeen[lc.upNext] = c
+	lc.upNext = (lc.upNext + 1) % len(lc.upSeen)
+	return c
 }
 
 // addLocals adds the counts of Local's counters to the analyzer's, as

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/rca-dev/rca/internal/gen"
 	"github.com/rca-dev/rca/pkg/event"
@@ -189,5 +191,30 @@ func TestPlainWaitsForTheFirstEvent(t *testing.T) {
 	warn.Level = event.LevelWarn
 	if plain(warn) {
 		t.Fatal("plain took a warning")
+	}
+}
+
+// TestLocalUpstreamCopies checks that the upstreams plain records name are
+// kept as copies: a reader's buffer overwritten after the call leaves the
+// counted names as they were, and a name seen lately is not copied again.
+func TestLocalUpstreamCopies(t *testing.T) {
+	lc := &localCounts{}
+	buf := []byte("10.0.2.5:8080")
+	alias := func() string { return unsafe.String(&buf[0], len(buf)) }
+	names := []string{"10.0.2.5:8080", "10.0.2.6:8080", "10.0.2.7:8080", "10.0.2.5:8080", "10.0.2.8:8080", "10.0.2.9:8080", "10.0.2.6:8080"}
+	var got []string
+	for _, n := range names {
+		copy(buf, n)
+		got = append(got, lc.upstream(alias()))
+	}
+	copy(buf, "xxxxxxxxxxxxx")
+	if !slices.Equal(got, names) {
+		t.Fatalf("kept %q, want %q", got, names)
+	}
+	if unsafe.StringData(got[3]) != unsafe.StringData(got[0]) {
+		t.Errorf("%q, seen lately, was copied again", got[3])
+	}
+	if unsafe.StringData(got[0]) == &buf[0] {
+		t.Errorf("%q aliases the reader's buffer", got[0])
 	}
 }
