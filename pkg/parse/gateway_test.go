@@ -149,3 +149,28 @@ func gatewayDump(evs []event.Event) string {
 	}
 	return b.String()
 }
+
+// TestLastIndex checks lastIndex against strings.LastIndex.
+func TestLastIndex(t *testing.T) {
+	cases := []struct{ s, sep string }{
+		{"", ""}, {"abc", ""}, {"", "a"}, {"aaaa", "aa"}, {"abcabc", "bc"}, {"abc", "abcd"},
+		{`upstream timed out, client: 1.2.3.4, server: a, request: "GET /?x=, client: y HTTP/1.1"`, ", client: "},
+		{"no such separator", ", client: "},
+	}
+	for _, c := range cases {
+		if got, want := lastIndex(c.s, c.sep), strings.LastIndex(c.s, c.sep); got != want {
+			t.Errorf("lastIndex(%q, %q) = %d, want %d", c.s, c.sep, got, want)
+		}
+	}
+}
+
+// FuzzLastIndex holds lastIndex to strings.LastIndex.
+func FuzzLastIndex(f *testing.F) {
+	f.Add("aaaa", "aa")
+	f.Add("x, client: y, client: z", ", client: ")
+	f.Fuzz(func(t *testing.T, s, sep string) {
+		if got, want := lastIndex(s, sep), strings.LastIndex(s, sep); got != want {
+			t.Fatalf("lastIndex(%q, %q) = %d, want %d", s, sep, got, want)
+		}
+	})
+}

@@ -871,7 +871,7 @@ func nginxContinues(line []byte) bool {
 // upstream of a "... while connecting to upstream" error).
 func nginxErrorKV(ev *event.Event, raw string, from int) {
 	msg := raw[from:]
-	kv := strings.LastIndex(msg, ", client: ")
+	kv := lastIndex(msg, ", client: ")
 	text := msg
 	if kv >= 0 {
 		text = msg[:kv]
