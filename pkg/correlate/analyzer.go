@@ -54,6 +54,7 @@ type Analyzer struct {
 	cls      *Classifier
 	sources  []*sourceState
 	bySrc    map[string]int32
+	lastSrc  int32 // the source the last source call returned, which usually comes again
 	recs     records
 	names    []string // interned file names and addresses; names[0] is ""
 	nameIdx  map[string]int32
@@ -63,10 +64,11 @@ type Analyzer struct {
 	events   int64
 	errors   int64
 	warns    int64
-	dropped  int64                // notable events over MaxRecords
-	runs     map[runKey]time.Time // the last record's time per run key
-	msgBytes int64                // message bytes kept in recs
-	msgCap   int64                // maxMessageBytes; tests lower it
+	dropped  int64            // notable events over MaxRecords
+	runs     map[runKey]int32 // the last record's time per run key, in runLast
+	runLast  []time.Time
+	msgBytes int64 // message bytes kept in recs
+	msgCap   int64 // maxMessageBytes; tests lower it
 	// miners: one template miner per source name, shared by the baseline
 	// runs and the target so that their messages meet in the same templates
 	miners   map[string]*Miner
@@ -161,7 +163,7 @@ func NewAnalyzer(cfg Config) *Analyzer {
 		cfg.MaxRecords = defaultMaxRecords
 	}
 	return &Analyzer{cfg: cfg, cls: NewClassifier(), bySrc: map[string]int32{}, edges: map[edgeKey]int64{},
-		runs: map[runKey]time.Time{}, msgCap: maxMessageBytes, names: []string{""}, nameIdx: map[string]int32{"": 0}, miners: map[string]*Miner{}}
+		runs: map[runKey]int32{}, msgCap: maxMessageBytes, names: []string{""}, nameIdx: map[string]int32{"": 0}, miners: map[string]*Miner{}}
 }
 
 // miner is the template miner of a source.
@@ -192,9 +194,19 @@ func (a *Analyzer) ref(s string) int32 {
 func (a *Analyzer) name(i int32) string { return a.names[i] }
 
 func (a *Analyzer) source(name string) int32 {
-	if i, ok := a.bySrc[name]; ok {
-		return i
+	if int(a.lastSrc) < len(a.sources) && a.sources[a.lastSrc].name == name {
+		return a.lastSrc
 	}
+	i, ok := a.bySrc[name]
+	if !ok {
+		i = a.newSource(name)
+	}
+	a.lastSrc = i
+	return i
+}
+
+// newSource numbers a source seen for the first time.
+func (a *Analyzer) newSource(name string) int32 {
 	i := int32(len(a.sources))
 	a.bySrc[name] = i
 	a.sources = append(a.sources, &sourceState{
@@ -272,8 +284,14 @@ func (a *Analyzer) Observe(ev *event.Event) {
 // its line.
 func (a *Analyzer) keepMessage(si int32, tmpl *Template, ev *event.Event) string {
 	k := runKey{si, tmpl, ev.Level}
-	last, seen := a.runs[k]
-	a.runs[k] = ev.Time
+	ri, seen := a.runs[k]
+	if !seen {
+		ri = int32(len(a.runLast))
+		a.runs[k] = ri
+		a.runLast = append(a.runLast, ev.Time)
+	}
+	last := a.runLast[ri]
+	a.runLast[ri] = ev.Time
 	if a.msgBytes >= a.msgCap && seen && ev.Time.Sub(last) <= timelineGap {
 		return ""
 	}
