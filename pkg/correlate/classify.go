@@ -54,6 +54,7 @@ type compiledExtractor struct {
 	on                                    bitset
 	always                                bool
 	re                                    *regexp.Regexp
+	prefix                                string // the literal every match of re begins with
 	gAddr, gHost, gIP, gPort, gScheme, gV int
 }
 
@@ -349,6 +350,7 @@ func NewClassifier() *Classifier {
 		for _, l := range x.on {
 			cx.on.set(id(l))
 		}
+		cx.prefix, _ = cx.re.LiteralPrefix()
 		cx.gAddr = cx.re.SubexpIndex("addr")
 		cx.gHost = cx.re.SubexpIndex("host")
 		cx.gIP = cx.re.SubexpIndex("ip")
@@ -784,7 +786,7 @@ func (c *Classifier) facts(ev *event.Event, kind string, w *window) {
 		}
 		for s := 0; s < w.n; s++ {
 			seg := w.segs[s]
-			m := x.re.FindStringSubmatchIndex(seg)
+			m := x.find(seg)
 			if m == nil {
 				continue
 			}
@@ -856,6 +858,58 @@ func readFields(ev *event.Event) (f classifyFields) {
 // build assembles an extractor's value from its named groups. For target
 // it returns the host:port and, when the address was the resolved IP, the
 // host name beside it; for host it returns name[:port] and the name.
+// find is x.re.FindStringSubmatchIndex(seg), reading less of seg: from
+// the first occurrence of the literal every match begins with (the regexp
+// package clears a bitmap as long as the text it is given, match or not),
+// or only the match x.at finds.
+func (x *compiledExtractor) find(seg string) []int {
+	from, to := 0, len(seg)
+	switch {
+	case x.at != nil:
+		i, n := x.at(seg)
+		if i < 0 {
+			return nil
+		}
+		from, to = i, i+n
+	case x.prefix != "":
+		k := strings.Index(seg, x.prefix)
+		if k < 0 {
+			return nil
+		}
+		from = k
+	}
+	m := x.re.FindStringSubmatchIndex(seg[from:to])
+	for i := range m {
+		if m[i] >= 0 {
+			m[i] += from
+		}
+	}
+	return m
+}
+
+// errnoAt finds the first match of `\((\d{1,3}): [A-Z][a-z]` in s: a
+// '(' that 1 to 3 digits, ": ", an upper-case and a lower-case letter
+// follow. A stack trace's head holds a '(' on every frame, and the regexp
+// would clear a bitmap of the whole head for each segment it reads.
+func errnoAt(s string) (int, int) {
+	for i := 0; i < len(s); i++ {
+		j := strings.IndexByte(s[i:], '(')
+		if j < 0 {
+			break
+		}
+		i += j
+		d := i + 1
+		for d < len(s) && d-i <= 4 && s[d] >= '0' && s[d] <= '9' {
+			d++
+		}
+		if n := d - i - 1; n >= 1 && n <= 3 && d+3 < len(s) && s[d] == ':' && s[d+1] == ' ' &&
+			s[d+2] >= 'A' && s[d+2] <= 'Z' && s[d+3] >= 'a' && s[d+3] <= 'z' {
+			return i, d + 4 - i
+		}
+	}
+	return -1, 0
+}
+
 func (x *compiledExtractor) build(seg string, m []int) (val, name string) {
 	get := func(g int) string {
 		if g < 0 || m[2*g] < 0 {

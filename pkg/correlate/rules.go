@@ -407,6 +407,9 @@ type extractor struct {
 	re         string
 	defPort    string
 	hostBefore bool
+	// at, when set, finds re's first match by hand, as (start, length),
+	// or -1: re then reads only that match, not the whole segment
+	at func(s string) (int, int)
 }
 
 const (
@@ -485,7 +488,7 @@ var extractors = []extractor{
 	{key: factErrorCode, on: []string{"sqlstate"}, re: `SQLSTATE[ \[=:]*(?P<v>[0-9A-Z]{5})\b`},
 	{key: factErrorCode, on: []string{"errno", "errcode"}, re: `rr(?:no|code|No|Code)\b[:= ]*(?P<v>-?\d+)`},
 	// C programs (nginx): "(111: Connection refused)".
-	{key: factErrorCode, re: `\((?P<v>\d{1,3}): [A-Z][a-z]`},
+	{key: factErrorCode, re: `\((?P<v>\d{1,3}): [A-Z][a-z]`, at: errnoAt},
 	{key: factErrorCode, on: []string{"server on '"}, re: `server on '[^']*' \((?P<v>\d+)`},
 }
 

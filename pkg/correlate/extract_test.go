@@ -1,0 +1,55 @@
+package correlate
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// extractTexts are segments for checkExtractors: matches and near misses
+// of the extractors' regexps, and long heads where the prefix comes late.
+var extractTexts = []string{
+	"connect() failed (111: Connection refused) while connecting to upstream",
+	"(1234: Nope) (12: x) (7: Ok)",
+	"at com.acme.Pool.get(Pool.java:88)\n\tat com.acme.Svc.run(Svc.java:12) (110: Connection timed out)",
+	`request: "GET /api HTTP/1.1", upstream: "http://10.0.2.7:8080/api", status 503`,
+	"returned HTTP 502 from kafka-1/10.0.3.7:9092 and /[::1]:2181",
+	"ERROR 1045 (28000): Access denied; ER_ACCESS_DENIED_ERROR",
+	"(", "(1", "(12: A", "(12: Ab", "((((1: Ab",
+	strings.Repeat("at x.Y.z(Y.java:1)\n", 200) + "(113: No route to host)",
+}
+
+// TestExtractorFind checks that each extractor's find gives what its
+// regexp gives on the whole segment (checkExtractors).
+func TestExtractorFind(t *testing.T) {
+	for _, s := range extractTexts {
+		checkExtractors(t, s)
+	}
+}
+
+// FuzzExtractorFind holds find to the regexps on any segment.
+func FuzzExtractorFind(f *testing.F) {
+	for _, s := range extractTexts {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkExtractors(t, s)
+	})
+}
+
+// extractClassifier is one classifier for all checks.
+var extractClassifier = sync.OnceValue(NewClassifier)
+
+// checkExtractors fails t when an extractor's find differs from
+// FindStringSubmatchIndex of its regexp on s.
+func checkExtractors(t *testing.T, s string) {
+	t.Helper()
+	c := extractClassifier()
+	for i := range c.extract {
+		x := &c.extract[i]
+		if got, want := x.find(s), x.re.FindStringSubmatchIndex(s); !slices.Equal(got, want) {
+			t.Fatalf("extractor %q on %q: find %v, regexp %v", x.re, s, got, want)
+		}
+	}
+}
