@@ -498,7 +498,7 @@ func nginxAddresses(raw string, s, e int) (host, list, client [2]int, multi bool
 // lean (Context.Lean) keeps upstream and the key=value pairs of no fixed
 // name, and leaves out the rest; the items are told apart as without it.
 func nginxAccessTail(line []byte, i int, ev *event.Event, lean bool) {
-	if lean && nginxLeanTail(line, i, ev) {
+	if nginxCommonTail(line, i, ev, lean) {
 		return
 	}
 	nginxTailItems(line, i, ev, lean)

@@ -111,11 +111,11 @@ func TestNginxLeanKeepsWhatAnalysisReads(t *testing.T) {
 	}
 }
 
-// leanTailCases are access-line tails for nginxLeanTail: the ones it reads
+// commonTailCases are access-line tails for nginxCommonTail: the ones it reads
 // and near misses it must leave to the item reader.
-var leanTailCases = []struct {
+var commonTailCases = []struct {
 	tail string
-	fast bool // nginxLeanTail reads it
+	fast bool // nginxCommonTail reads it
 }{
 	{"", true},
 	{" 0.207 10.0.2.7:8080 201", true},
@@ -124,6 +124,9 @@ var leanTailCases = []struct {
 	{" 0.001 - -", true},
 	{" 0.001 - 200", true},
 	{" 0.001 10.0.2.7:8080 -", true},
+	{" 0.001 10.0.2.7:8080 601", true},
+	{" 0.001 10.0.2.7:8080 099", true},
+	{" 99999999999999999999.5 10.0.2.7:8080 200", true},
 	{" - 10.0.2.7:8080 200", false},
 	{" 0.001 .1:80 200", false},
 	{" 0.001 1:.80 200", false},
@@ -148,20 +151,22 @@ var leanTailCases = []struct {
 	{" 0.207 10.0.2.7:8080 201\r", false},
 }
 
-// TestNginxLeanTail checks which tails nginxLeanTail reads, and that it
-// reads them as the item reader does (checkLeanTail).
-func TestNginxLeanTail(t *testing.T) {
-	for _, c := range leanTailCases {
-		if got := checkLeanTail(t, c.tail); got != c.fast {
-			t.Errorf("nginxLeanTail(%q) read it: %v, want %v", c.tail, got, c.fast)
+// TestNginxCommonTail checks which tails nginxCommonTail reads, and that it
+// reads them as the item reader does (checkCommonTail), lean or not.
+func TestNginxCommonTail(t *testing.T) {
+	for _, c := range commonTailCases {
+		for _, lean := range []bool{true, false} {
+			if got := checkCommonTail(t, c.tail, lean); got != c.fast {
+				t.Errorf("nginxCommonTail(%q, lean %v) read it: %v, want %v", c.tail, lean, got, c.fast)
+			}
 		}
 	}
 }
 
-// checkLeanTail fails t when nginxLeanTail reads tail (after an access
-// line's head) into another event than nginxTailItems' lean reading, or
-// touches the event when it declines; it reports whether it read it.
-func checkLeanTail(t *testing.T, tail string) bool {
+// checkCommonTail fails t when nginxCommonTail reads tail (after an access
+// line's head) into another event than nginxTailItems' reading, or touches
+// the event when it declines; it reports whether it read it.
+func checkCommonTail(t *testing.T, tail string, lean bool) bool {
 	t.Helper()
 	head := `10.0.0.7 - - [15/Aug/2023:14:22:17 +0200] "GET / HTTP/1.1" 200 1 "-" "c"`
 	line := []byte(head + tail)
@@ -169,24 +174,23 @@ func checkLeanTail(t *testing.T, tail string) bool {
 		return &event.Event{Raw: string(line), Fields: []event.Field{{Key: "status", Value: "200"}}}
 	}
 	got, want := fresh(), fresh()
-	ok := nginxLeanTail(line, len(head), got)
-	if !ok {
-		want = fresh()
-	} else {
-		nginxTailItems(line, len(head), want, true)
+	ok := nginxCommonTail(line, len(head), got, lean)
+	if ok {
+		nginxTailItems(line, len(head), want, lean)
 	}
 	if !slices.Equal(got.Fields, want.Fields) {
-		t.Fatalf("tail %q: nginxLeanTail (read: %v) gives %v, the item reader %v", tail, ok, got.Fields, want.Fields)
+		t.Fatalf("tail %q, lean %v: nginxCommonTail (read: %v) gives %v, the item reader %v", tail, lean, ok, got.Fields, want.Fields)
 	}
 	return ok
 }
 
-// FuzzNginxLeanTail holds nginxLeanTail to the item reader on any tail.
-func FuzzNginxLeanTail(f *testing.F) {
-	for _, c := range leanTailCases {
+// FuzzNginxCommonTail holds nginxCommonTail to the item reader on any tail.
+func FuzzNginxCommonTail(f *testing.F) {
+	for _, c := range commonTailCases {
 		f.Add(c.tail)
 	}
 	f.Fuzz(func(t *testing.T, tail string) {
-		checkLeanTail(t, tail)
+		checkCommonTail(t, tail, true)
+		checkCommonTail(t, tail, false)
 	})
 }

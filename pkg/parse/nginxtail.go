@@ -2,8 +2,8 @@ package parse
 
 import "github.com/rca-dev/rca/pkg/event"
 
-// nginxLeanTail reads, for a lean decode, the most common tail of an access
-// line, from its end, in one pass: nothing, or
+// nginxCommonTail reads the most common tail of an access line, from its
+// end, in one pass: nothing, or
 //
 //	[ $request_time] $upstream_addr $upstream_status
 //
@@ -12,23 +12,27 @@ import "github.com/rca-dev/rca/pkg/event"
 // untouched, for any other tail, which nginxAccessTail then reads item by
 // item.
 //
-// On such a tail, the item reader finds the same: the duration is bare
-// seconds (lean keeps none), the address is a host:port that no list
-// separator follows and no duration reading can claim (its ':' comes
-// after its dots), so it is the upstream; a "-" is nothing, and the status
-// is left out. FuzzNginxLeanTail holds the two readers to the same events.
-func nginxLeanTail(line []byte, i int, ev *event.Event) bool {
+// On such a tail, the item reader finds the same: the duration is the
+// first bare seconds ($request_time, latency_ms), the address is a
+// host:port that no list separator follows and no duration reading can
+// claim (its ':' comes after its dots), so it is the upstream, and a
+// status of 1xx to 5xx after it is the upstream's; a "-" is nothing. lean
+// (Context.Lean) keeps only the upstream. FuzzNginxCommonTail holds the two
+// readers to the same events, lean or not.
+func nginxCommonTail(line []byte, i int, ev *event.Event, lean bool) bool {
 	// read from the end: the status, the address, and what is left must
 	// be nothing or the duration
 	e := len(line)
 	if e == i {
 		return true
 	}
+	status := e
 	switch {
 	case e-i >= 2 && line[e-1] == '-' && line[e-2] == ' ':
 		e -= 2
 	case e-i >= 4 && line[e-4] == ' ' && isDigit(line[e-3]) && isDigit(line[e-2]) && isDigit(line[e-1]):
 		e -= 4
+		status = e + 1
 	default:
 		return false
 	}
@@ -55,11 +59,25 @@ func nginxLeanTail(line []byte, i int, ev *event.Event) bool {
 	if a == i || line[a-1] != ' ' {
 		return false
 	}
-	if a-1 > i && !nginxLeanSeconds(line[i:a-1]) {
+	secs := a-1 > i
+	if secs && !nginxLeanSeconds(line[i:a-1]) {
 		return false
 	}
-	if !dash {
-		ev.Set("upstream", ev.Raw[a:e])
+	raw := ev.Raw
+	if !lean && secs {
+		if ms, ok := gatewaySecondsToMs(raw[i+1 : a-1]); ok {
+			gatewaySetNew(ev, "latency_ms", ms)
+		}
+	}
+	if dash {
+		return true
+	}
+	up := raw[a:e]
+	nginxUpstreamList(ev, up, up, false, lean)
+	if !lean && status < len(line) && line[status] >= '1' && line[status] <= '5' {
+		if _, ok := ev.Get("upstream_status"); !ok {
+			nginxUpstreamStatus(ev, raw[status:])
+		}
 	}
 	return true
 }
