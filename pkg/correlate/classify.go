@@ -77,8 +77,11 @@ type automaton struct {
 // that an occurrence at any offset is caught, each literal puts stride
 // consecutive pieces in the filter (those at offsets b, b+1, ...,
 // b+stride-1 of the literal): whatever the literal's offset in the text,
-// one of them starts at a tested offset. A piece is 8 bytes, or 4 for a
-// literal too short for stride 8-byte pieces. The run kept is the least
+// one of them starts at a tested offset. A piece is n bytes (8, or as few
+// as 6 when that allows a longer stride: the signal gate's shortest
+// literals have 9 bytes, and 6-byte pieces every fourth offset test half
+// as often as 8-byte ones every other), or 4 for a literal too short for
+// stride n-byte pieces. The run kept is the least
 // common-looking one, which favours pieces that span two words ("d to
 // rebal" rather than "preparin"), because most log lines contain the
 // common words of the rule literals but not their combinations. The stride
@@ -86,6 +89,8 @@ type automaton struct {
 type gramGate struct {
 	b4, b8 [1 << 10]uint64
 	stride int
+	n      int    // bytes of a long piece (b8): 8, or fewer for a longer stride
+	mask   uint64 // the low n bytes of a word
 	has4   bool
 	open   bool // a literal is too short for any piece: always pass
 }
@@ -116,44 +121,49 @@ func gramTest(b *[1 << 10]uint64, h uint64) bool {
 	return b[h2>>6]&(1<<(h2&63)) != 0
 }
 
-// gramStride picks the stride that tests the fewest pieces per byte of
-// text for lits: stride s needs literals of 7+s bytes for 8-byte pieces,
-// and 3+s for 4-byte ones, which cost a second test at every offset. It
-// returns 0 when some literal is shorter than 4 bytes.
-func gramStride(lits []string) int {
-	best, bestCost := 0, 0.0
+// gramStride picks the stride and the length of the long pieces (8 bytes,
+// or down to gramMinPiece) that test the fewest pieces per byte of text
+// for lits: stride s needs literals of n-1+s bytes for n-byte pieces, and
+// 3+s for 4-byte ones, which cost a second test at every offset; of equal
+// costs, the longer pieces (fewer chance hits) win. It returns 0 when some
+// literal is shorter than 4 bytes.
+func gramStride(lits []string) (stride, n int) {
+	bestCost := 0.0
 	for s := 1; s <= 4; s++ {
-		has4 := false
-		ok := true
-		for _, l := range lits {
-			switch {
-			case len(l) < 3+s:
-				ok = false
-			case len(l) < 7+s:
-				has4 = true
+		for pn := 8; pn >= gramMinPiece; pn-- {
+			has4 := false
+			for _, l := range lits {
+				switch {
+				case len(l) < 3+s:
+					return stride, n
+				case len(l) < pn-1+s:
+					has4 = true
+				}
+			}
+			cost := 1.0 / float64(s)
+			if has4 {
+				cost *= 2
+			}
+			if stride == 0 || cost < bestCost {
+				stride, n, bestCost = s, pn, cost
 			}
 		}
-		if !ok {
-			break
-		}
-		cost := 1.0 / float64(s)
-		if has4 {
-			cost *= 2
-		}
-		if best == 0 || cost < bestCost {
-			best, bestCost = s, cost
-		}
 	}
-	return best
+	return stride, n
 }
+
+// gramMinPiece is the shortest long piece: 6 bytes still rarely occur in
+// ordinary lines by chance (TestGramGate's quiet lines).
+const gramMinPiece = 6
 
 // build fills the gate with the pieces of lits.
 func (g *gramGate) build(lits []string) {
-	g.stride = gramStride(lits)
+	g.stride, g.n = gramStride(lits)
 	if g.stride == 0 {
 		g.open = true
 		return
 	}
+	g.mask = ^uint64(0) >> (64 - 8*g.n)
 	for _, l := range lits {
 		g.add(l)
 	}
@@ -162,8 +172,8 @@ func (g *gramGate) build(lits []string) {
 // add puts lit's run of stride pieces in the filter.
 func (g *gramGate) add(lit string) {
 	s := g.stride
-	n := 8
-	if len(lit) < 7+s {
+	n := g.n
+	if len(lit) < n-1+s {
 		n = 4
 	}
 	// the run at offset b covers lit[b : b+s-1+n]
@@ -191,34 +201,50 @@ func (g *gramGate) add(lit string) {
 	}
 }
 
-// pass reports whether s may contain one of the gate's literals.
+// pass reports whether s may contain one of the gate's literals. A long
+// piece is the low n bytes of the word loaded at an offset; near the end
+// of s, where fewer than 8 bytes are left, the word is read byte by byte.
 func (g *gramGate) pass(s string) bool {
 	if g.open {
 		return true
 	}
-	st := g.stride
+	st, n, mask := g.stride, g.n, g.mask
+	i := 0
 	if !g.has4 {
-		for i := 0; i+8 <= len(s); i += st {
-			if gramTest(&g.b8, gramHash(gramLoad8(s, i)|gramFold)) {
+		for ; i+8 <= len(s); i += st {
+			if gramTest(&g.b8, gramHash(gramLoad8(s, i)&mask|gramFold)) {
+				return true
+			}
+		}
+		for ; i+n <= len(s); i += st {
+			if gramTest(&g.b8, gramHash(gramLoadTail(s, i)&mask|gramFold)) {
 				return true
 			}
 		}
 		return false
 	}
-	i := 0
 	for ; i+8 <= len(s); i += st {
-		x := gramLoad8(s, i) | gramFold
-		if gramTest(&g.b8, gramHash(x)) || gramTest(&g.b4, gramHash(uint64(uint32(x))|gramFold)) {
+		x := gramLoad8(s, i)
+		if gramTest(&g.b8, gramHash(x&mask|gramFold)) || gramTest(&g.b4, gramHash(uint64(uint32(x))|gramFold)) {
 			return true
 		}
 	}
 	for ; i+4 <= len(s); i += st {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24
-		if gramTest(&g.b4, gramHash(x|gramFold)) {
+		x := gramLoadTail(s, i)
+		if i+n <= len(s) && gramTest(&g.b8, gramHash(x&mask|gramFold)) || gramTest(&g.b4, gramHash(uint64(uint32(x))|gramFold)) {
 			return true
 		}
 	}
 	return false
+}
+
+// gramLoadTail reads s[i:], fewer than 8 bytes, as a little-endian word.
+func gramLoadTail(s string, i int) uint64 {
+	var x uint64
+	for j := len(s) - 1; j >= i; j-- {
+		x = x<<8 | uint64(s[j])
+	}
+	return x
 }
 
 // gramLoad8 reads s[i:i+8] as a little-endian word (one load).

@@ -1192,25 +1192,26 @@ func TestClassifyReadsErrorFields(t *testing.T) {
 }
 
 // TestGramStride: the gate tests the fewest pieces per byte its literals
-// allow.
+// allow, with the longest pieces that cost no more.
 func TestGramStride(t *testing.T) {
 	for _, tt := range []struct {
-		lens []int
-		want int
+		lens    []int
+		want, n int
 	}{
-		{[]int{3, 20}, 0},      // too short for a piece: the gate is open
-		{[]int{4, 20}, 1},      // 4-byte pieces at every offset
-		{[]int{8, 9}, 4},       // 4- and 8-byte pieces at every fourth offset: half the tests of stride 1
-		{[]int{9, 30}, 2},      // 8-byte pieces at every other offset
-		{[]int{5, 6, 30}, 2},   // 4- and 8-byte pieces at every other offset
-		{[]int{11, 12, 40}, 4}, // 8-byte pieces at every fourth offset
+		{[]int{3, 20}, 0, 0},      // too short for a piece: the gate is open
+		{[]int{4, 20}, 1, 8},      // 4- and 8-byte pieces at every offset
+		{[]int{8, 9}, 3, 6},       // 6-byte pieces at every third offset: a third of the tests of stride 1
+		{[]int{9, 30}, 4, 6},      // 6-byte pieces at every fourth offset
+		{[]int{10, 30}, 4, 7},     // 7-byte pieces at every fourth offset
+		{[]int{5, 6, 30}, 2, 8},   // 4- and 8-byte pieces at every other offset
+		{[]int{11, 12, 40}, 4, 8}, // 8-byte pieces at every fourth offset
 	} {
 		var lits []string
 		for _, n := range tt.lens {
 			lits = append(lits, strings.Repeat("a", n))
 		}
-		if got := gramStride(lits); got != tt.want {
-			t.Errorf("gramStride(lengths %v) = %d, want %d", tt.lens, got, tt.want)
+		if got, n := gramStride(lits); got != tt.want || n != tt.n {
+			t.Errorf("gramStride(lengths %v) = %d, %d; want %d, %d", tt.lens, got, n, tt.want, tt.n)
 		}
 	}
 }
