@@ -96,25 +96,35 @@ func javaMatchBracket(s string, i int) int {
 // "o.a.c.c.C.[Tomcat].[localhost].[/]", "Foo$Bar". Spring's 40-column
 // truncation may leave it starting with '.'.
 func javaLoggerName(s string) bool {
-	if s == "" {
-		return false
-	}
-	if c := s[0]; !isLetter(c) && c != '_' && c != '.' && c != '$' {
+	if !javaLoggerHead(s) {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if isLetter(c) || isDigit(c) {
-			continue
+		if !javaLoggerByte[s[i]] {
+			return false
 		}
-		switch c {
-		case '.', '_', '$', '-', '[', ']', '/', '#', '@':
-			continue
-		}
-		return false
 	}
 	return true
 }
+
+// javaLoggerHead reports a name that may start a logger name: not empty,
+// and its first byte a letter, '_', '.' or '$'.
+func javaLoggerHead(s string) bool {
+	if s == "" {
+		return false
+	}
+	c := s[0]
+	return isLetter(c) || c == '_' || c == '.' || c == '$'
+}
+
+// javaLoggerByte marks the bytes of a logger name: letters, digits and
+// ._$-[]/#@ (a table: one load a byte).
+var javaLoggerByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isLetter(byte(c)) || isDigit(byte(c)) || strings.IndexByte("._$-[]/#@", byte(c)) >= 0
+	}
+	return t
+}()
 
 // javaUpperLevel reads an upper-case level word (INFO, WARN, ERROR...),
 // as %p/%level print it.

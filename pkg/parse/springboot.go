@@ -140,11 +140,11 @@ func (d *springDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) V
 	}
 	// logger, padded to 40 columns, then " : "
 	l := i
-	for i < len(s) && s[i] != ' ' {
+	for i < len(s) && javaLoggerByte[s[i]] {
 		i++
 	}
 	logger := s[l:i]
-	if !javaLoggerName(logger) {
+	if i < len(s) && s[i] != ' ' || !javaLoggerHead(logger) { // javaLoggerName, read once
 		return Reject
 	}
 	for i < len(s) && s[i] == ' ' {

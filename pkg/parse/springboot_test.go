@@ -92,3 +92,15 @@ func FuzzSpringBoot(f *testing.F) {
 func BenchmarkSpringBoot(b *testing.B) {
 	appBench(b, SpringBootID, appRepeat(strings.Join(springLines, "\n")+"\n", 4<<20))
 }
+
+// TestJavaLoggerByte checks the logger-name byte table against the rule it
+// stands for: letters, digits and ._$-[]/#@.
+func TestJavaLoggerByte(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		want := 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte("._$-[]/#@", b) >= 0
+		if javaLoggerByte[b] != want {
+			t.Errorf("javaLoggerByte[%q] = %v, want %v", b, javaLoggerByte[b], want)
+		}
+	}
+}
