@@ -74,8 +74,21 @@ func javaNoteException(cur *event.Event, raw string) {
 }
 
 // javaMatchBracket returns the index of the ']' closing the '[' at s[i],
-// counting nested brackets, or -1.
+// counting nested brackets, or -1. The first ']' closes it when no '['
+// comes before it, as in most lines ("[main]", "[order-service]").
 func javaMatchBracket(s string, i int) int {
+	if i < len(s) && s[i] == '[' {
+		if c := strings.IndexByte(s[i+1:], ']'); c < 0 {
+			return -1
+		} else if strings.IndexByte(s[i+1:i+1+c], '[') < 0 {
+			return i + 1 + c
+		}
+	}
+	return javaMatchNested(s, i)
+}
+
+// javaMatchNested is javaMatchBracket byte by byte, for nested brackets.
+func javaMatchNested(s string, i int) int {
 	depth := 0
 	for j := i; j < len(s); j++ {
 		switch s[j] {

@@ -104,3 +104,19 @@ func TestJavaLoggerByte(t *testing.T) {
 		}
 	}
 }
+
+// FuzzJavaMatchBracket holds javaMatchBracket's quick path to the nested
+// count on any text and start.
+func FuzzJavaMatchBracket(f *testing.F) {
+	for _, s := range []string{"[main]", "[a[b]c] x", "[[]", "]]", "x[y]", "[order-service] [ntainer#0-2-C-1]"} {
+		f.Add(s, 0)
+	}
+	f.Fuzz(func(t *testing.T, s string, i int) {
+		if i < 0 || i > len(s) {
+			return
+		}
+		if got, want := javaMatchBracket(s, i), javaMatchNested(s, i); got != want {
+			t.Fatalf("javaMatchBracket(%q, %d) = %d, want %d", s, i, got, want)
+		}
+	})
+}
