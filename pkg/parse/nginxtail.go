@@ -65,8 +65,10 @@ func nginxCommonTail(line []byte, i int, ev *event.Event, lean bool) bool {
 	}
 	raw := ev.Raw
 	if !lean && secs {
-		if ms, ok := gatewaySecondsToMs(raw[i+1 : a-1]); ok {
-			gatewaySetNew(ev, "latency_ms", ms)
+		// gatewaySecondsToMs of one element (digits and a point hold no
+		// list separator)
+		if us, ok := gatewayMicros(raw[i+1 : a-1]); ok {
+			gatewaySetNew(ev, "latency_ms", gatewayFormatMs(us))
 		}
 	}
 	if dash {
