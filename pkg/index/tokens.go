@@ -190,7 +190,7 @@ func sketchTerms(s string, sk *sketch) {
 	}
 	i, n := 0, len(s)
 	for i < n {
-		for i < n && !wordByte[s[i]] {
+		for uint(i) < uint(n) && !wordByte[s[i]] {
 			i++
 		}
 		if i == n {
@@ -198,10 +198,13 @@ func sketchTerms(s string, sk *sketch) {
 		}
 		start := i
 		for {
-			for i < n && wordByte[s[i]] {
+			for uint(i) < uint(n) && wordByte[s[i]] {
 				i++
 			}
-			if i+1 >= n || !asciiJoins(s[i-1], s[i], s[i+1]) {
+			if i+1 >= n {
+				break
+			}
+			if j := s[i-1 : i+2]; !asciiJoins(j[0], j[1], j[2]) {
 				break
 			}
 			i += 2
