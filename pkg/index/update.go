@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/rca-dev/rca/pkg/event"
 )
@@ -474,7 +475,7 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
 		}
 		m := &bb.fields[i]
 		switch {
-		case !m.named || m.key != f.Key:
+		case !m.named || !sameKey(m.key, f.Key):
 			*m = fieldMemo{key: f.Key, named: true, tag: fieldTag(f.Key), rng: rangeField(f.Key)}
 		case m.set && m.value == f.Value:
 			continue
@@ -487,6 +488,13 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
 			}
 		}
 	}
+}
+
+// sameKey is a == b, the usual case first: a decoder names a field with
+// the same string (a constant) line after line, so the data pointers are
+// compared before the bytes.
+func sameKey(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // rangeValue is strconv.ParseFloat(s, 64) for a range field's value, with

@@ -45,3 +45,27 @@ func TestRangeValueIsParseFloat(t *testing.T) {
 		}
 	}
 }
+
+// TestSameKey checks sameKey against ==: strings that share their bytes
+// and strings that only hold equal bytes.
+func TestSameKey(t *testing.T) {
+	status := "status"
+	copied := string([]byte("status"))
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{status, status, true},
+		{status, copied, true},
+		{status, status[:5], false},
+		{status, "statue", false},
+		{"", "", true},
+		{"", status[:0], true},
+		{status[1:], "tatus", true},
+	}
+	for _, tt := range tests {
+		if got := sameKey(tt.a, tt.b); got != tt.want || got != (tt.a == tt.b) {
+			t.Errorf("sameKey(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
