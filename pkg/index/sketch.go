@@ -194,6 +194,38 @@ func valueHash(seed uint64, s string) uint64 {
 	return mix(h)
 }
 
+// valueHash2 is valueHash(a, s) and valueHash(b, s) in one pass over s:
+// a field value new to its block goes into the event's digest and is the
+// block's key. TestValueHash2 checks it against valueHash.
+func valueHash2(a, b uint64, s string) (uint64, uint64) {
+	n := uint64(len(s)) * 0x9E3779B97F4A7C15
+	a, b = a^n, b^n
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		a = (a ^ w) * 0xbf58476d1ce4e5b9
+		a ^= a >> 31
+		b = (b ^ w) * 0xbf58476d1ce4e5b9
+		b ^= b >> 31
+		s = s[8:]
+	}
+	if n := len(s); n > 0 {
+		var w uint64
+		if n >= 4 {
+			lo := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
+			hi := uint64(s[n-4]) | uint64(s[n-3])<<8 | uint64(s[n-2])<<16 | uint64(s[n-1])<<24
+			w = lo | hi<<32
+		} else {
+			w = uint64(s[0]) | uint64(s[n>>1])<<8 | uint64(s[n-1])<<16
+		}
+		a = (a ^ w) * 0xbf58476d1ce4e5b9
+		a ^= a >> 31
+		b = (b ^ w) * 0xbf58476d1ce4e5b9
+		b ^= b >> 31
+	}
+	return mix(a), mix(b)
+}
+
 // valueKey is the key of a field's value (case kept).
 func valueKey(tag uint64, v string) uint64 { return valueHash(tag, v) }
 

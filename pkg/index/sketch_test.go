@@ -136,3 +136,16 @@ func BenchmarkSketchTerms(b *testing.B) {
 		}
 	}
 }
+
+// TestValueHash2 checks valueHash2 against valueHash with each seed:
+// random bytes of every length up to 40.
+func TestValueHash2(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for i := 0; i < 20000; i++ {
+		s := randomBytes(r, i%41)
+		a, b := r.Uint64(), r.Uint64()
+		if ga, gb := valueHash2(a, b, s); ga != valueHash(a, s) || gb != valueHash(b, s) {
+			t.Fatalf("valueHash2(%x, %x, %q) = %x, %x, want %x, %x", a, b, s, ga, gb, valueHash(a, s), valueHash(b, s))
+		}
+	}
+}
