@@ -246,14 +246,24 @@ func (s *sketch) add(h uint64) {
 		}
 		*slot = h
 	}
+	// the sketchProbes probes h1 + i*h2, written out (add assumes 4)
 	h1, h2 := uint32(h), uint32(h>>32)|1
 	mask := uint32(1)<<s.log - 1
-	for i := uint32(0); i < sketchProbes; i++ {
-		p := (h1 + i*h2) & mask
-		old := s.bits[p>>6]
-		s.bits[p>>6] = old | 1<<(p&63)
-		s.ones += int(^(old >> (p & 63)) & 1)
-	}
+	s.setBit(h1 & mask)
+	s.setBit((h1 + h2) & mask)
+	s.setBit((h1 + 2*h2) & mask)
+	s.setBit((h1 + 3*h2) & mask)
+}
+
+// add writes out sketchProbes' probes: this fails to compile unless
+// there are 4.
+var _ = [1]struct{}{}[sketchProbes-4]
+
+// setBit sets bit p of the filter, counting it when it was clear.
+func (s *sketch) setBit(p uint32) {
+	old := s.bits[p>>6]
+	s.bits[p>>6] = old | 1<<(p&63)
+	s.ones += int(^(old >> (p & 63)) & 1)
 }
 
 func (s *sketch) has(h uint64) bool {
