@@ -473,7 +473,7 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) 
 	}
 	sketchTerms(indexedText(ev.Message), sk)
 	for i, v := range [...]string{ev.Source, string(ev.Level), ev.Kind, ev.Format} {
-		if v != bb.last[i] {
+		if !sameString(v, bb.last[i]) {
 			bb.last[i] = v
 			if v != "" || i == 0 {
 				sk.add(valueKey(coreTags[i], v))
@@ -481,13 +481,15 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) 
 		}
 	}
 	sk.addRange(rangeLine, float64(ev.Line))
-	for i, f := range ev.Fields {
-		if i == len(bb.fields) {
-			bb.fields = append(bb.fields, fieldMemo{})
-		}
-		m := &bb.fields[i]
+	fs := ev.Fields
+	if len(fs) > len(bb.fields) {
+		bb.fields = append(bb.fields, make([]fieldMemo, len(fs)-len(bb.fields))...)
+	}
+	memos := bb.fields[:len(fs)]
+	for i := range memos {
+		f, m := &fs[i], &memos[i]
 		switch {
-		case !m.named || !sameKey(m.key, f.Key):
+		case !m.named || !sameString(m.key, f.Key):
 			*m = fieldMemo{key: f.Key, named: true, tag: fieldTag(f.Key), rng: rangeField(f.Key)}
 		case m.set && m.value == f.Value:
 			if !known {
@@ -516,10 +518,10 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) 
 	return d
 }
 
-// sameKey is a == b, the usual case first: a decoder names a field with
-// the same string (a constant) line after line, so the data pointers are
-// compared before the bytes.
-func sameKey(a, b string) bool {
+// sameString is a == b, the usual case first: a decoder names a field
+// (and sets an event's source, level and format) with the same string
+// line after line, so the data pointers are compared before the bytes.
+func sameString(a, b string) bool {
 	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 

@@ -46,9 +46,9 @@ func TestRangeValueIsParseFloat(t *testing.T) {
 	}
 }
 
-// TestSameKey checks sameKey against ==: strings that share their bytes
+// TestSameString checks sameString against ==: strings that share their bytes
 // and strings that only hold equal bytes.
-func TestSameKey(t *testing.T) {
+func TestSameString(t *testing.T) {
 	status := "status"
 	copied := string([]byte("status"))
 	tests := []struct {
@@ -64,8 +64,8 @@ func TestSameKey(t *testing.T) {
 		{status[1:], "tatus", true},
 	}
 	for _, tt := range tests {
-		if got := sameKey(tt.a, tt.b); got != tt.want || got != (tt.a == tt.b) {
-			t.Errorf("sameKey(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		if got := sameString(tt.a, tt.b); got != tt.want || got != (tt.a == tt.b) {
+			t.Errorf("sameString(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
 	}
 }
