@@ -499,8 +499,7 @@ func nginxAddresses(raw string, s, e int) (host, list, client [2]int, multi bool
 // name, and leaves out the rest; the items are told apart as without it.
 func nginxAccessTail(line []byte, i int, ev *event.Event, lean bool) {
 	raw := ev.Raw
-	times := 0
-	var up nginxUpCheck
+	times, up := 0, nginxUpCheck{}
 	for n := 0; n < 40; n++ {
 		it, next, ok := gatewayNextItem(line, i, true)
 		if !ok {
