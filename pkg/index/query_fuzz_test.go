@@ -40,7 +40,7 @@ func FuzzQuery(f *testing.F) {
 		var bb blockBuilder
 		w := &fileWork{}
 		for _, ev := range b.evs {
-			w.add(&bb, ev, 0)
+			w.add(&bb, ev, 0, true)
 		}
 		sk, err := readSketch(bb.sk.appendFolded(nil))
 		if err != nil {

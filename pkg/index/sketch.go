@@ -194,6 +194,38 @@ func valueHash(seed uint64, s string) uint64 {
 	return mix(h)
 }
 
+// valueHash2 is valueHash(a, s) and valueHash(b, s) in one pass over s:
+// a field value new to its block goes into the event's digest and is the
+// block's key. TestValueHash2 checks it against valueHash.
+func valueHash2(a, b uint64, s string) (uint64, uint64) {
+	n := uint64(len(s)) * 0x9E3779B97F4A7C15
+	a, b = a^n, b^n
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		a = (a ^ w) * 0xbf58476d1ce4e5b9
+		a ^= a >> 31
+		b = (b ^ w) * 0xbf58476d1ce4e5b9
+		b ^= b >> 31
+		s = s[8:]
+	}
+	if n := len(s); n > 0 {
+		var w uint64
+		if n >= 4 {
+			lo := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
+			hi := uint64(s[n-4]) | uint64(s[n-3])<<8 | uint64(s[n-2])<<16 | uint64(s[n-1])<<24
+			w = lo | hi<<32
+		} else {
+			w = uint64(s[0]) | uint64(s[n>>1])<<8 | uint64(s[n-1])<<16
+		}
+		a = (a ^ w) * 0xbf58476d1ce4e5b9
+		a ^= a >> 31
+		b = (b ^ w) * 0xbf58476d1ce4e5b9
+		b ^= b >> 31
+	}
+	return mix(a), mix(b)
+}
+
 // valueKey is the key of a field's value (case kept).
 func valueKey(tag uint64, v string) uint64 { return valueHash(tag, v) }
 
@@ -214,14 +246,24 @@ func (s *sketch) add(h uint64) {
 		}
 		*slot = h
 	}
+	// the sketchProbes probes h1 + i*h2, written out (add assumes 4)
 	h1, h2 := uint32(h), uint32(h>>32)|1
 	mask := uint32(1)<<s.log - 1
-	for i := uint32(0); i < sketchProbes; i++ {
-		p := (h1 + i*h2) & mask
-		old := s.bits[p>>6]
-		s.bits[p>>6] = old | 1<<(p&63)
-		s.ones += int(^(old >> (p & 63)) & 1)
-	}
+	s.setBit(h1 & mask)
+	s.setBit((h1 + h2) & mask)
+	s.setBit((h1 + 2*h2) & mask)
+	s.setBit((h1 + 3*h2) & mask)
+}
+
+// add writes out sketchProbes' probes: this fails to compile unless
+// there are 4.
+var _ = [1]struct{}{}[sketchProbes-4]
+
+// setBit sets bit p of the filter, counting it when it was clear.
+func (s *sketch) setBit(p uint32) {
+	old := s.bits[p>>6]
+	s.bits[p>>6] = old | 1<<(p&63)
+	s.ones += int(^(old >> (p & 63)) & 1)
 }
 
 func (s *sketch) has(h uint64) bool {

@@ -1,7 +1,9 @@
 package index
 
 import (
+	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -135,4 +137,56 @@ func BenchmarkSketchTerms(b *testing.B) {
 			sketchTerms(indexedText(ev.Message), sk)
 		}
 	}
+}
+
+// TestValueHash2 checks valueHash2 against valueHash with each seed:
+// random bytes of every length up to 40.
+func TestValueHash2(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for i := 0; i < 20000; i++ {
+		s := randomBytes(r, i%41)
+		a, b := r.Uint64(), r.Uint64()
+		if ga, gb := valueHash2(a, b, s); ga != valueHash(a, s) || gb != valueHash(b, s) {
+			t.Fatalf("valueHash2(%x, %x, %q) = %x, %x, want %x, %x", a, b, s, ga, gb, valueHash(a, s), valueHash(b, s))
+		}
+	}
+}
+
+// TestSketchAddProbes checks add's written-out probes against the probe
+// sequence h1 + i*h2 (i < sketchProbes) that has also reads: the same bits
+// set and counted, for random keys and repeated ones.
+func TestSketchAddProbes(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	sk := newSketch()
+	want := make([]uint64, len(sk.bits))
+	mask := uint32(1)<<sk.log - 1
+	keys := make([]uint64, 0, 30000)
+	for i := 0; i < cap(keys); i++ {
+		h := r.Uint64()
+		if i%3 == 0 && i > 0 {
+			h = keys[r.IntN(len(keys))] // a key added before
+		}
+		keys = append(keys, h)
+		sk.add(h)
+		h1, h2 := uint32(h), uint32(h>>32)|1
+		for k := uint32(0); k < sketchProbes; k++ {
+			p := (h1 + k*h2) & mask
+			want[p>>6] |= 1 << (p & 63)
+		}
+		if !sk.has(h) {
+			t.Fatalf("key %x added but not had", h)
+		}
+	}
+	ones := countOnes(want)
+	if !slices.Equal(sk.bits, want) || sk.ones != ones {
+		t.Errorf("add set %d bits (counted %d), the probe sequence %d", countOnes(sk.bits), sk.ones, ones)
+	}
+}
+
+// countOnes is the number of set bits of ws.
+func countOnes(ws []uint64) (n int) {
+	for _, w := range ws {
+		n += bits.OnesCount64(w)
+	}
+	return n
 }

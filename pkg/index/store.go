@@ -201,14 +201,28 @@ func decodeChunk(data []byte, file string) ([]*event.Event, error) {
 // what was made of them; the raw text is not hashed again). Blocks sum their events'
 // digests.
 func digest(ev *event.Event) uint64 {
+	h := digestHead(ev)
+	for _, f := range ev.Fields { // values only: a decoder names its fields the same way
+		h = valueHash(h, f.Value)
+	}
+	return digestEnd(h, ev)
+}
+
+// digestHead is digest before the fields' values (its line, time and
+// physical lines, level, kind, source, format and message): each value
+// then goes in as h = valueHash(h, value), in field order, and digestEnd
+// finishes.
+func digestHead(ev *event.Event) uint64 {
 	h := mix(uint64(ev.Line)*0x9E3779B97F4A7C15 ^ uint64(ev.Time.UnixNano()))
 	h = mix(h ^ uint64(ev.Lines))
 	for _, s := range [...]string{string(ev.Level), ev.Kind, ev.Source, ev.Format, ev.Message} {
 		h = valueHash(h, s)
 	}
-	for _, f := range ev.Fields { // values only: a decoder names its fields the same way
-		h = valueHash(h, f.Value)
-	}
+	return h
+}
+
+// digestEnd is digest given h, digestHead with the fields' values added.
+func digestEnd(h uint64, ev *event.Event) uint64 {
 	if ev.Unparsed {
 		h = mix(h ^ 1)
 	}

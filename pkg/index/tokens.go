@@ -190,7 +190,7 @@ func sketchTerms(s string, sk *sketch) {
 	}
 	i, n := 0, len(s)
 	for i < n {
-		for i < n && !wordByte[s[i]] {
+		for uint(i) < uint(n) && !wordByte[s[i]] {
 			i++
 		}
 		if i == n {
@@ -198,22 +198,25 @@ func sketchTerms(s string, sk *sketch) {
 		}
 		start := i
 		for {
-			for i < n && wordByte[s[i]] {
+			for uint(i) < uint(n) && wordByte[s[i]] {
 				i++
 			}
-			if i+1 >= n || !asciiJoins(s[i-1], s[i], s[i+1]) {
+			if i+1 >= n {
+				break
+			}
+			if j := s[i-1 : i+2]; !asciiJoins(j[0], j[1], j[2]) {
 				break
 			}
 			i += 2
 		}
-		if l := i - start; l <= 8 && len(sk.words) == 1<<wordsLog {
+		if l := uint(i - start); l <= 8 && len(sk.words) == 1<<wordsLog {
 			// a short word already added to this sketch is skipped
 			var w uint64
 			if start+8 <= n {
 				c := s[start : start+8]
 				w = uint64(c[0]) | uint64(c[1])<<8 | uint64(c[2])<<16 | uint64(c[3])<<24 |
 					uint64(c[4])<<32 | uint64(c[5])<<40 | uint64(c[6])<<48 | uint64(c[7])<<56
-				w &= ^uint64(0) >> (64 - 8*l)
+				w &= lowBytes[l]
 			} else {
 				for k := i - 1; k >= start; k-- {
 					w = w<<8 | uint64(s[k])
@@ -228,6 +231,9 @@ func sketchTerms(s string, sk *sketch) {
 		sk.add(wordKey(s[start:i]))
 	}
 }
+
+// lowBytes[l] keeps the l low bytes of a word.
+var lowBytes = [9]uint64{0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff, 0xffffffffffffff, ^uint64(0)}
 
 // analyzeText is the standard analyzer's output for a query's text: the
 // terms with their positions.

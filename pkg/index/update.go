@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/rca-dev/rca/pkg/event"
 )
@@ -368,8 +369,12 @@ func (u *Update) Observe(ev *event.Event) {
 	}
 	notable := Notable(ev)
 	kept := notable || w.dup
-	d := digest(ev)
-	if w.check != nil {
+	// the digest is needed first to check a grown tail; otherwise add
+	// makes it along with the keys, from the values it reads anyway
+	var d uint64
+	known := w.check != nil
+	if known {
+		d = digest(ev)
 		w.check.observe(ev, notable, d)
 	}
 	if w.action == Tail && ((notable && ev.Line <= w.notableKeep) || (!notable && ev.Line <= w.plainKeep)) {
@@ -381,14 +386,14 @@ func (u *Update) Observe(ev *event.Event) {
 	}
 	w.st.Events++
 	w.added++
-	w.st.LastDigest, w.st.LastNotable = d, notable
 	if notable {
 		w.st.Notable++
 		w.addedNotable++
 	}
 	if kept {
 		b := &w.notable
-		w.add(b, ev, d)
+		d = w.add(b, ev, d, known)
+		w.st.LastDigest, w.st.LastNotable = d, notable
 		w.buf = appendEvent(w.buf, ev)
 		if b.b.N >= NotableBlockSize || b.sk.full() {
 			w.flush(b, true)
@@ -396,7 +401,8 @@ func (u *Update) Observe(ev *event.Event) {
 		return
 	}
 	b := &w.plain
-	w.add(b, ev, d)
+	d = w.add(b, ev, d, known)
+	w.st.LastDigest, w.st.LastNotable = d, notable
 	if b.b.N >= BlockSize || b.sk.full() {
 		w.flush(b, false)
 		w.pendEnd = len(w.st.Blocks) - 1
@@ -432,7 +438,15 @@ type fieldMemo struct {
 	set   bool
 }
 
-func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
+// add adds ev to the block bb builds. known says that d is ev's digest;
+// otherwise add makes the digest, hashing each field's value once for
+// the digest and, when it is new to the block, for its key (valueHash2).
+// It returns the digest.
+func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) uint64 {
+	var h uint64 // the digest so far, when it is not known
+	if !known {
+		h = digestHead(ev)
+	}
 	if bb.sk == nil {
 		bb.sk = newSketch()
 	}
@@ -449,7 +463,6 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
 	}
 	b.N++
 	b.MaxLine = ev.Line
-	b.Digest += d
 	if !ev.Time.IsZero() {
 		if b.MinTime.IsZero() || ev.Time.Before(b.MinTime) {
 			b.MinTime = ev.Time
@@ -460,7 +473,7 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
 	}
 	sketchTerms(indexedText(ev.Message), sk)
 	for i, v := range [...]string{ev.Source, string(ev.Level), ev.Kind, ev.Format} {
-		if v != bb.last[i] {
+		if !sameString(v, bb.last[i]) {
 			bb.last[i] = v
 			if v != "" || i == 0 {
 				sk.add(valueKey(coreTags[i], v))
@@ -468,25 +481,48 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64) {
 		}
 	}
 	sk.addRange(rangeLine, float64(ev.Line))
-	for i, f := range ev.Fields {
-		if i == len(bb.fields) {
-			bb.fields = append(bb.fields, fieldMemo{})
-		}
-		m := &bb.fields[i]
+	fs := ev.Fields
+	if len(fs) > len(bb.fields) {
+		bb.fields = append(bb.fields, make([]fieldMemo, len(fs)-len(bb.fields))...)
+	}
+	memos := bb.fields[:len(fs)]
+	for i := range memos {
+		f, m := &fs[i], &memos[i]
 		switch {
-		case !m.named || m.key != f.Key:
+		case !m.named || !sameString(m.key, f.Key):
 			*m = fieldMemo{key: f.Key, named: true, tag: fieldTag(f.Key), rng: rangeField(f.Key)}
 		case m.set && m.value == f.Value:
+			if !known {
+				h = valueHash(h, f.Value)
+			}
 			continue
 		}
 		m.value, m.set = f.Value, true
-		sk.add(valueKey(m.tag, f.Value))
+		var key uint64
+		if known {
+			key = valueKey(m.tag, f.Value)
+		} else {
+			h, key = valueHash2(h, m.tag, f.Value)
+		}
+		sk.add(key)
 		if m.rng >= 0 {
 			if v, ok := rangeValue(f.Value); ok {
 				sk.addRange(m.rng, v)
 			}
 		}
 	}
+	if !known {
+		d = digestEnd(h, ev)
+	}
+	b.Digest += d
+	return d
+}
+
+// sameString is a == b, the usual case first: a decoder names a field
+// (and sets an event's source, level and format) with the same string
+// line after line, so the data pointers are compared before the bytes.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // rangeValue is strconv.ParseFloat(s, 64) for a range field's value, with

@@ -45,3 +45,52 @@ func TestRangeValueIsParseFloat(t *testing.T) {
 		}
 	}
 }
+
+// TestSameString checks sameString against ==: strings that share their bytes
+// and strings that only hold equal bytes.
+func TestSameString(t *testing.T) {
+	status := "status"
+	copied := string([]byte("status"))
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{status, status, true},
+		{status, copied, true},
+		{status, status[:5], false},
+		{status, "statue", false},
+		{"", "", true},
+		{"", status[:0], true},
+		{status[1:], "tatus", true},
+	}
+	for _, tt := range tests {
+		if got := sameString(tt.a, tt.b); got != tt.want || got != (tt.a == tt.b) {
+			t.Errorf("sameString(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// TestAddMakesDigest checks the digest add makes when it is not given
+// one against digest, over the demo events in blocks (fields new to a
+// block and fields seen before), and that the block sums the same
+// digests either way.
+func TestAddMakesDigest(t *testing.T) {
+	evs := demoEvents(t)
+	var made, given blockBuilder
+	w := &fileWork{}
+	for i, ev := range evs {
+		if i%BlockSize == 0 {
+			made, given = blockBuilder{}, blockBuilder{}
+		}
+		want := digest(ev)
+		if got := w.add(&made, ev, 0, false); got != want {
+			t.Fatalf("event %d (%s:%d): add made digest %x, want %x", i, ev.File, ev.Line, got, want)
+		}
+		if got := w.add(&given, ev, want, true); got != want {
+			t.Fatalf("event %d: add returned %x for a given digest %x", i, got, want)
+		}
+		if made.b.Digest != given.b.Digest {
+			t.Fatalf("event %d: block digests %x and %x", i, made.b.Digest, given.b.Digest)
+		}
+	}
+}

@@ -507,7 +507,7 @@ func nginxAccessTail(line []byte, i int, ev *event.Event, lean bool) {
 // nginxTailItems is nginxAccessTail item by item, for any tail.
 func nginxTailItems(line []byte, i int, ev *event.Event, lean bool) {
 	raw := ev.Raw
-	times := 0
+	times, up := 0, nginxUpCheck{}
 	for n := 0; n < 40; n++ {
 		it, next, ok := gatewayNextItem(line, i, true)
 		if !ok {
@@ -530,8 +530,8 @@ func nginxTailItems(line []byte, i int, ev *event.Event, lean bool) {
 					gatewaySetNew(ev, "forwarded_for", v)
 				}
 			case gatewayIsHostPort(gatewayListLast(v)):
-				if _, ok := ev.Get("upstream"); !ok {
-					nginxUpstream(ev, v, lean)
+				if !up.has(ev) {
+					nginxUpstreamList(ev, v, gatewayListLast(v), gatewayIsList(v), lean, true)
 				}
 			}
 		case gatewayBare:
@@ -539,7 +539,7 @@ func nginxTailItems(line []byte, i int, ev *event.Event, lean bool) {
 			if it.sep {
 				last = gatewayListLast(v)
 			}
-			_, haveUp := ev.Get("upstream")
+			haveUp := up.has(ev)
 			switch {
 			case v == "-":
 			case gatewayIsSeconds(last):
@@ -554,13 +554,13 @@ func nginxTailItems(line []byte, i int, ev *event.Event, lean bool) {
 					nginxUpstreamTime(ev, v)
 				}
 			case !haveUp && gatewayIsHostPort(last):
-				nginxUpstreamList(ev, v, last, it.sep, lean)
+				nginxUpstreamList(ev, v, last, it.sep, lean, true)
 			case haveUp && len(last) == 3 && last[0] >= '1' && last[0] <= '5' && gatewayAllDigits(last):
 				if lean {
 					break
 				}
 				if _, ok := ev.Get("upstream_status"); !ok {
-					nginxUpstreamStatus(ev, v)
+					nginxUpstreamStatus(ev, v, true)
 				}
 			case gatewayIsRequestID(v):
 				if !lean {
@@ -616,7 +616,7 @@ func nginxKV(ev *event.Event, key, v string, lean bool) {
 			gatewaySetNew(ev, "user_agent", v)
 		}
 	case "us", "upstream_status":
-		nginxUpstreamStatus(ev, v)
+		nginxUpstreamStatus(ev, v, false)
 	case "cs", "upstream_cache_status", "cache":
 		ev.Set("cache_status", v)
 	case "host", "http_host", "vhost", "server_name":
@@ -650,24 +650,53 @@ func nginxLeanDrops(key string) bool {
 // nginxUpstream sets upstream (the last address tried) and, unless lean,
 // upstream_list.
 func nginxUpstream(ev *event.Event, v string, lean bool) {
-	nginxUpstreamList(ev, v, gatewayListLast(v), gatewayIsList(v), lean)
+	nginxUpstreamList(ev, v, gatewayListLast(v), gatewayIsList(v), lean, false)
 }
 
 // nginxUpstreamList is nginxUpstream given the list's last element and
-// whether it has more than one.
-func nginxUpstreamList(ev *event.Event, v, last string, list, lean bool) {
-	ev.Set("upstream", last)
+// whether it has more than one; absent says that ev has no upstream yet
+// (it is added without a look for one).
+func nginxUpstreamList(ev *event.Event, v, last string, list, lean, absent bool) {
+	nginxSet(ev, "upstream", last, absent)
 	if !lean && list {
 		ev.Set("upstream_list", v)
 	}
 }
 
-// nginxUpstreamStatus sets upstream_status (the last) and upstream_status_list.
-func nginxUpstreamStatus(ev *event.Event, v string) {
-	ev.Set("upstream_status", gatewayListLast(v))
+// nginxUpstreamStatus sets upstream_status (the last) and
+// upstream_status_list; absent says that ev has no upstream_status yet.
+func nginxUpstreamStatus(ev *event.Event, v string, absent bool) {
+	nginxSet(ev, "upstream_status", gatewayListLast(v), absent)
 	if gatewayIsList(v) {
 		ev.Set("upstream_status_list", v)
 	}
+}
+
+// nginxSet is ev.Set(key, v), for an ev known to have no field key when
+// absent (the value is appended as Set would, without looking for key).
+func nginxSet(ev *event.Event, key, v string, absent bool) {
+	if absent {
+		gatewayAdd(ev, key, v)
+	} else {
+		ev.Set(key, v)
+	}
+}
+
+// nginxUpCheck tells whether an access line's event has an upstream
+// field, looking at each field once: while the tail is read, fields are
+// only added or given new values, never renamed or removed, so only the
+// fields added since the last look are looked at.
+type nginxUpCheck struct {
+	n    int // ev.Fields[:n] were looked at
+	have bool
+}
+
+// has reports whether ev has an upstream field.
+func (c *nginxUpCheck) has(ev *event.Event) bool {
+	for ; !c.have && c.n < len(ev.Fields); c.n++ {
+		c.have = ev.Fields[c.n].Key == "upstream"
+	}
+	return c.have
 }
 
 // nginxUpstreamTime sets upstream_latency_ms (the sum over the upstreams
@@ -767,7 +796,7 @@ func nginxIngressTail(line []byte, i int, ev *event.Event) bool {
 		case 2:
 			nginxUpstreamTime(ev, v)
 		case 3:
-			nginxUpstreamStatus(ev, v)
+			nginxUpstreamStatus(ev, v, false)
 		case 4:
 			ev.Set("request_id", v)
 		}

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bufio"
+	"bytes"
 	"math/rand/v2"
 	"os"
 	"regexp"
@@ -193,4 +194,17 @@ func FuzzNginxCommonTail(f *testing.F) {
 		checkCommonTail(t, tail, true)
 		checkCommonTail(t, tail, false)
 	})
+}
+
+// TestNginxCommonTailKnownUpstream: an event that has an upstream already
+// is left to the item reader, which then takes no address as the upstream.
+func TestNginxCommonTailKnownUpstream(t *testing.T) {
+	line := []byte(`10.0.0.7 - - [15/Aug/2023:14:22:17 +0200] "GET / HTTP/1.1" 200 1 "-" "c" 0.207 10.0.2.7:8080 201`)
+	head := bytes.LastIndexByte(line, '"') + 1
+	for _, lean := range []bool{true, false} {
+		ev := &event.Event{Raw: string(line), Fields: []event.Field{{Key: "upstream", Value: "u:1"}}}
+		if nginxCommonTail(line, head, ev, lean) || len(ev.Fields) != 1 {
+			t.Errorf("lean %v: read a tail over a known upstream: %v", lean, ev.Fields)
+		}
+	}
 }

@@ -2,9 +2,12 @@ package parse
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rca-dev/rca/pkg/event"
 )
 
 // TestNginxBeatsAccess checks every expected event of Filebeat's nginx and
@@ -467,5 +470,44 @@ func TestNginxAddresses(t *testing.T) {
 			t.Errorf("nginxAddresses(%q) = host %q, list %q, client %q, multi %v; want %q, %q, %q, %v",
 				tt.region, span(host), span(list), span(client), multi, tt.host, tt.list, tt.client, tt.multi)
 		}
+	}
+}
+
+// TestNginxUpCheck checks the upstream look-up of an access line's tail:
+// it finds an upstream among the fields present at the start and among
+// those added or given new values after a look, as ev.Get does.
+func TestNginxUpCheck(t *testing.T) {
+	tests := []struct {
+		name  string
+		start []string // keys present before the first look
+		later []string // keys added after the first look (one per look)
+		want  []bool   // has, at the first look and after each addition
+	}{
+		{name: "none", start: []string{"client", "status"}, later: []string{"bytes"}, want: []bool{false, false}},
+		{name: "present", start: []string{"client", "upstream"}, later: []string{"bytes"}, want: []bool{true, true}},
+		{name: "added", start: []string{"client"}, later: []string{"latency_ms", "upstream", "upstream_status"}, want: []bool{false, false, true, true}},
+		{name: "empty", later: []string{"upstream"}, want: []bool{false, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := &event.Event{}
+			for _, k := range tt.start {
+				ev.Set(k, "v")
+			}
+			var c nginxUpCheck
+			got := []bool{c.has(ev)}
+			for _, k := range tt.later {
+				ev.Set(k, "v")
+				ev.Set("client", "other") // a new value for a field looked at
+				got = append(got, c.has(ev))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("has = %v, want %v", got, tt.want)
+			}
+			_, want := ev.Get("upstream")
+			if got[len(got)-1] != want {
+				t.Errorf("has = %v at the end, Get says %v", got[len(got)-1], want)
+			}
+		})
 	}
 }

@@ -63,6 +63,10 @@ func nginxCommonTail(line []byte, i int, ev *event.Event, lean bool) bool {
 	if secs && !nginxLeanSeconds(line[i:a-1]) {
 		return false
 	}
+	var upCheck nginxUpCheck
+	if upCheck.has(ev) { // the item reader would not take the address
+		return false
+	}
 	raw := ev.Raw
 	if !lean && secs {
 		// gatewaySecondsToMs of one element (digits and a point hold no
@@ -75,10 +79,10 @@ func nginxCommonTail(line []byte, i int, ev *event.Event, lean bool) bool {
 		return true
 	}
 	up := raw[a:e]
-	nginxUpstreamList(ev, up, up, false, lean)
+	nginxUpstreamList(ev, up, up, false, lean, true)
 	if !lean && status < len(line) && line[status] >= '1' && line[status] <= '5' {
 		if _, ok := ev.Get("upstream_status"); !ok {
-			nginxUpstreamStatus(ev, raw[status:])
+			nginxUpstreamStatus(ev, raw[status:], true)
 		}
 	}
 	return true
