@@ -208,3 +208,23 @@ func TestNginxCommonTailKnownUpstream(t *testing.T) {
 		}
 	}
 }
+
+// TestNginxCommonTailKeepsKnownFields: latency_ms and upstream_status the
+// event has already are kept, as the item reader keeps them.
+func TestNginxCommonTailKeepsKnownFields(t *testing.T) {
+	line := []byte(`10.0.0.7 - - [15/Aug/2023:14:22:17 +0200] "GET / HTTP/1.1" 200 1 "-" "c" 0.207 10.0.2.7:8080 201`)
+	head := bytes.LastIndexByte(line, '"') + 1
+	for _, lean := range []bool{true, false} {
+		fresh := func() *event.Event {
+			return &event.Event{Raw: string(line), Fields: []event.Field{{Key: "latency_ms", Value: "1"}, {Key: "upstream_status", Value: "502"}}}
+		}
+		got, want := fresh(), fresh()
+		if !nginxCommonTail(line, head, got, lean) {
+			t.Fatalf("lean %v: declined", lean)
+		}
+		nginxTailItems(line, head, want, lean)
+		if !slices.Equal(got.Fields, want.Fields) {
+			t.Errorf("lean %v: %v, the item reader %v", lean, got.Fields, want.Fields)
+		}
+	}
+}

@@ -63,16 +63,27 @@ func nginxCommonTail(line []byte, i int, ev *event.Event, lean bool) bool {
 	if secs && !nginxLeanSeconds(line[i:a-1]) {
 		return false
 	}
-	var upCheck nginxUpCheck
-	if upCheck.has(ev) { // the item reader would not take the address
+	// the fields the item reader looks up, in one look
+	var hasUp, hasLatency, hasStatus bool
+	for k := range ev.Fields {
+		switch ev.Fields[k].Key {
+		case "upstream":
+			hasUp = true
+		case "latency_ms":
+			hasLatency = true
+		case "upstream_status":
+			hasStatus = true
+		}
+	}
+	if hasUp { // the item reader would not take the address
 		return false
 	}
 	raw := ev.Raw
-	if !lean && secs {
+	if !lean && secs && !hasLatency {
 		// gatewaySecondsToMs of one element (digits and a point hold no
 		// list separator)
 		if us, ok := gatewayMicros(raw[i+1 : a-1]); ok {
-			gatewaySetNew(ev, "latency_ms", gatewayFormatMs(us))
+			gatewayAdd(ev, "latency_ms", gatewayFormatMs(us))
 		}
 	}
 	if dash {
@@ -80,10 +91,8 @@ func nginxCommonTail(line []byte, i int, ev *event.Event, lean bool) bool {
 	}
 	up := raw[a:e]
 	nginxUpstreamList(ev, up, up, false, lean, true)
-	if !lean && status < len(line) && line[status] >= '1' && line[status] <= '5' {
-		if _, ok := ev.Get("upstream_status"); !ok {
-			nginxUpstreamStatus(ev, raw[status:], true)
-		}
+	if !lean && !hasStatus && status < len(line) && line[status] >= '1' && line[status] <= '5' {
+		nginxUpstreamStatus(ev, raw[status:], true)
 	}
 	return true
 }
