@@ -237,7 +237,7 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 			prevOpen = open
 			continue
 		}
-		if len(l.end) > 0 && bytes.Contains(word, tmplWildB) && string(word) == string(l.tok(len(l.end)-1)) {
+		if len(l.end) > 0 && string(word) == string(l.tok(len(l.end)-1)) && bytes.Contains(word, tmplWildB) {
 			// a list of ids: blk_<*> blk_<*> blk_<*>
 			continue
 		}
