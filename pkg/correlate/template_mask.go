@@ -187,8 +187,7 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 				f |= tmplFast[msg[j]]
 				j++
 			}
-			if f&tmplFSlow == 0 && (f&tmplFDash == 0 || j-i < 36) {
-				// no digit and nothing a value could start with
+			if tmplPlainWord(msg[i:j], f) {
 				l.raw = append(l.raw, msg[i:j]...)
 			} else {
 				l.raw = tmplMaskWord(l.raw, msg[i:j])
@@ -569,23 +568,38 @@ func tmplMatchValue(w string, i int, f uint8) int {
 }
 
 // tmplFast marks the bytes that make a word need masking (tmplFSlow: digits
-// and the characters paths, hosts, URLs, addresses and e-mails hold) and the
-// dash (a UUID can be all letters).
+// and the characters paths, hosts, URLs, addresses and e-mails hold), the
+// dash (a UUID can be all letters) and the colon (so can an IPv6 address).
 var tmplFast = func() (t [256]uint8) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = tmplFSlow
 	}
-	for _, c := range "./:~@\\" {
+	for _, c := range "./~@\\" {
 		t[c] = tmplFSlow
 	}
 	t['-'] = tmplFDash
+	t[':'] = tmplFColon
 	return t
 }()
 
 const (
 	tmplFSlow = 1 << iota
 	tmplFDash
+	tmplFColon
 )
+
+// tmplPlainWord reports whether masking leaves word w as it is, given f, the
+// union of tmplFast over its bytes: it holds no digit and nothing a path,
+// host, URL or e-mail address needs, not the 36 bytes of hex and dashes of a
+// UUID, and not the two colons an IPv6 address needs ("::", or five and
+// more); one colon, as in "client:", starts a value only after a digit or a
+// host name.
+func tmplPlainWord(w string, f uint8) bool {
+	if f&tmplFSlow != 0 || f&tmplFDash != 0 && len(w) >= 36 {
+		return false
+	}
+	return f&tmplFColon == 0 || strings.Count(w, ":") < 2
+}
 
 // Features of a word that gate the value recognizers.
 const (
