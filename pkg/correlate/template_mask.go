@@ -138,10 +138,9 @@ func tmplFirstLine(msg string, max int) string {
 
 // Token flags of the first masking pass.
 const (
-	tmplFVar   = 1 << iota // only wildcards and punctuation (or an empty "()")
-	tmplFOpen              // ends with "<*>": a unit word may follow
-	tmplFPlain             // a word and trailing punctuation: may be a unit or date word
-	tmplFDate              // a month or weekday name taken as part of a date
+	tmplFVar  = 1 << iota // only wildcards and punctuation (or an empty "()")
+	tmplFOpen             // ends with "<*>": a unit word may follow
+	tmplFDate             // a month or weekday name taken as part of a date
 )
 
 // tmplMask masks msg (already cut to its first line) into l, keeping at most
@@ -199,8 +198,8 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 	}
 	// pass 2: a month or weekday name next to a value is part of a date
 	for k := len(l.flag) - 2; k >= 0; k-- {
-		if l.flag[k]&tmplFPlain != 0 && l.flag[k+1]&tmplFVar != 0 {
-			if w := l.rawTok(k); tmplIs(w[0], tmplCUpper) && tmplDateWords[string(tmplCore(w))] {
+		if l.flag[k]&tmplFVar == 0 && l.flag[k+1]&tmplFVar != 0 {
+			if w := l.rawTok(k); tmplIs(w[0], tmplCUpper) && tmplPlain(w) && tmplDateWords[string(tmplCore(w))] {
 				l.flag[k] |= tmplFVar | tmplFOpen | tmplFDate
 			}
 		}
@@ -212,7 +211,7 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 		word := l.rawTok(k)
 		f := l.flag[k]
 		isVar, open := f&tmplFVar != 0, f&tmplFOpen != 0
-		if !isVar && prevOpen && f&tmplFPlain != 0 && tmplUnits[string(tmplCore(word))] {
+		if !isVar && prevOpen && tmplPlain(word) && tmplUnits[string(tmplCore(word))] {
 			isVar, open = true, false // "64172 MB", "18.4 KB)"
 			f |= tmplFDate
 		}
@@ -258,7 +257,7 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 	}
 }
 
-// tmplWordFlags classifies a masked word.
+// tmplWordFlags classifies a masked word: tmplFVar, tmplFOpen or neither.
 func tmplWordFlags(w []byte) uint8 {
 	isVar, open := tmplVarToken(w)
 	if isVar {
@@ -268,20 +267,29 @@ func tmplWordFlags(w []byte) uint8 {
 		return tmplFVar
 	}
 	// an empty pair of brackets or quotes is an empty value
-	switch string(w) {
-	case "()", "[]", "{}", "\"\"", "''", "<>":
-		return tmplFVar
+	if len(w) == 2 {
+		switch string(w) {
+		case "()", "[]", "{}", "\"\"", "''", "<>":
+			return tmplFVar
+		}
 	}
+	return 0
+}
+
+// tmplPlain reports whether a masked word that is not a value is a word and
+// trailing punctuation, as a unit or date word is: 1 to 12 letters and
+// digits, then neither letters, digits nor a wildcard.
+func tmplPlain(w []byte) bool {
 	k := len(tmplCore(w))
 	if k == 0 || k > 12 {
-		return 0
+		return false
 	}
 	for _, c := range w[k:] {
 		if tmplIsAlnum(c) || c == '<' || c == '*' {
-			return 0
+			return false
 		}
 	}
-	return tmplFPlain
+	return true
 }
 
 // tmplCore returns the leading letters and digits of a word (and %, µ).
