@@ -182,14 +182,17 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 		}
 		if j == i {
 			var f uint8
-			for j < len(msg) && !tmplIs(msg[j], tmplCSpace) {
-				f |= tmplFast[msg[j]]
-				j++
+			for ; j < len(msg); j++ {
+				c := tmplFeat[msg[j]]
+				if c&tmplHasSpace != 0 {
+					break
+				}
+				f |= c
 			}
 			if tmplPlainWord(msg[i:j], f) {
 				l.raw = append(l.raw, msg[i:j]...)
 			} else {
-				l.raw = tmplMaskWord(l.raw, msg[i:j])
+				l.raw = tmplMaskWord(l.raw, msg[i:j], f)
 			}
 		}
 		i = j
@@ -442,12 +445,9 @@ func tmplDropFirst(b []byte, c byte) []byte {
 	return b
 }
 
-// tmplMaskWord appends the masked form of one whitespace-free word.
-func tmplMaskWord(dst []byte, w string) []byte {
-	var f uint8
-	for k := 0; k < len(w); k++ {
-		f |= tmplFeat[w[k]]
-	}
+// tmplMaskWord appends the masked form of one whitespace-free word, of
+// features f.
+func tmplMaskWord(dst []byte, w string, f uint8) []byte {
 	i := 0
 	for i < len(w) {
 		c := w[i]
@@ -575,47 +575,18 @@ func tmplMatchValue(w string, i int, f uint8) int {
 	return 0
 }
 
-// tmplFast marks the bytes that make a word need masking (tmplFSlow: digits
-// and the characters paths, hosts, URLs, addresses and e-mails hold), the
-// dash (a UUID can be all letters) and the colon (so can an IPv6 address).
-var tmplFast = func() (t [256]uint8) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = tmplFSlow
-	}
-	for _, c := range "./~@\\" {
-		t[c] = tmplFSlow
-	}
-	t['-'] = tmplFDash
-	t[':'] = tmplFColon
-	return t
-}()
-
-const (
-	tmplFSlow = 1 << iota
-	tmplFDash
-	tmplFColon
-)
-
-// tmplPlainWord reports whether masking leaves word w as it is, given f, the
-// union of tmplFast over its bytes: it holds no digit and nothing a path,
-// host, URL or e-mail address needs, not the 36 bytes of hex and dashes of a
-// UUID, and not the two colons an IPv6 address needs ("::", or five and
-// more); one colon, as in "client:", starts a value only after a digit or a
-// host name.
-func tmplPlainWord(w string, f uint8) bool {
-	if f&tmplFSlow != 0 || f&tmplFDash != 0 && len(w) >= 36 {
-		return false
-	}
-	return f&tmplFColon == 0 || strings.Count(w, ":") < 2
-}
-
-// Features of a word that gate the value recognizers.
+// Features of a word, the union of tmplFeat over its bytes: they gate the
+// value recognizers (tmplMatchValue) and tell the words masking leaves as
+// they are (tmplPlainWord). tmplHasSpace is not a feature: it ends a word.
 const (
 	tmplHasAt = 1 << iota
 	tmplHasColon
 	tmplHasSlash
 	tmplHasDot
 	tmplHasDash
+	tmplHasDigit
+	tmplHasPathMark // ~ or \, as in ~/x and C:\x
+	tmplHasSpace
 )
 
 var tmplFeat = func() (t [256]uint8) {
@@ -624,8 +595,50 @@ var tmplFeat = func() (t [256]uint8) {
 	t['/'] = tmplHasSlash
 	t['.'] = tmplHasDot
 	t['-'] = tmplHasDash
+	for c := '0'; c <= '9'; c++ {
+		t[c] = tmplHasDigit
+	}
+	t['~'] = tmplHasPathMark
+	t['\\'] = tmplHasPathMark
+	for _, c := range " \t\r\n\v\f" {
+		t[c] = tmplHasSpace
+	}
 	return t
 }()
+
+// tmplPlainWord reports whether masking leaves word w, of features f, as it
+// is: it holds no digit and nothing a path, URL or e-mail address needs, not
+// the 36 bytes of hex and dashes of a UUID, not the two colons an IPv6
+// address needs ("::", or five and more), and no dot before a letter, as a
+// host name has; one colon, as in "client:", starts a value only after a
+// digit or a host name, and a dot before anything else ends a sentence.
+func tmplPlainWord(w string, f uint8) bool {
+	switch {
+	case f&(tmplHasDigit|tmplHasSlash|tmplHasAt|tmplHasPathMark) != 0:
+		return false
+	case f&tmplHasDash != 0 && len(w) >= 36:
+		return false
+	case f&tmplHasColon != 0 && strings.Count(w, ":") >= 2:
+		return false
+	case f&tmplHasDot != 0 && tmplDotLetter(w):
+		return false
+	}
+	return true
+}
+
+// tmplDotLetter reports whether a dot in w comes right before an ASCII letter.
+func tmplDotLetter(w string) bool {
+	for {
+		k := strings.IndexByte(w, '.')
+		if k < 0 || k+1 >= len(w) {
+			return false
+		}
+		if tmplIsLetter(w[k+1]) {
+			return true
+		}
+		w = w[k+1:]
+	}
+}
 
 // tmplPathEnd returns the length of the path-like run at w[i]: up to a closing
 // bracket, quote, comma or semicolon, without trailing dots or colons.
