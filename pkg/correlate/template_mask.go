@@ -92,9 +92,10 @@ func tmplIsAlnum(c byte) bool  { return tmplClass[c]&(tmplCLower|tmplCUpper|tmpl
 type tmplLine struct {
 	buf   []byte
 	end   []int32
-	value []bool // the token is a masked value: wildcards and punctuation
+	value []uint8 // tmplFVar: the token is a masked value, wildcards and punctuation
 
-	// the words before collapsing
+	// the words before collapsing, as buf, end and value; when no words
+	// collapse, they are the tokens and trade places with those
 	raw    []byte
 	rawEnd []int32
 	flag   []uint8
@@ -107,7 +108,7 @@ func (l *tmplLine) reset() {
 	l.value = l.value[:0]
 }
 
-func (l *tmplLine) isValue(i int) bool { return l.value[i] }
+func (l *tmplLine) isValue(i int) bool { return l.value[i]&tmplFVar != 0 }
 
 func (l *tmplLine) n() int { return len(l.end) }
 
@@ -147,8 +148,17 @@ const (
 // maxTok tokens: when there are more, the last kept token becomes "<*>" and
 // stands for the rest.
 func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
-	l.reset()
-	// pass 1: mask each word into l.raw, flags in l.flag
+	if l.words(msg, maxTok, quoted) || len(l.rawEnd) > maxTok {
+		l.collapse(maxTok)
+	} else {
+		l.takeWords()
+	}
+}
+
+// words is the first pass of masking: it masks each word of msg into l.raw,
+// flags in l.flag, and reports whether a word joins the one before it in
+// collapse.
+func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 	l.raw = l.raw[:0]
 	l.rawEnd = l.rawEnd[:0]
 	l.flag = l.flag[:0]
@@ -196,9 +206,26 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 			}
 		}
 		i = j
+		f := tmplWordFlags(l.raw[start:])
+		joins = joins || len(l.flag) > 0 && l.joinsLast(l.raw[start:], f)
 		l.rawEnd = append(l.rawEnd, int32(len(l.raw)))
-		l.flag = append(l.flag, tmplWordFlags(l.raw[start:]))
+		l.flag = append(l.flag, f)
 	}
+	return joins
+}
+
+// takeWords makes the masked words the tokens: what collapse leaves them
+// when no word joins the one before it and they are at most maxTok.
+func (l *tmplLine) takeWords() {
+	l.buf, l.raw = l.raw, l.buf
+	l.end, l.rawEnd = l.rawEnd, l.end
+	l.value, l.flag = l.flag, l.value
+}
+
+// collapse makes the tokens from the masked words: it joins dates, units and
+// runs of values, drops repeated ids, and keeps at most maxTok tokens.
+func (l *tmplLine) collapse(maxTok int) {
+	l.reset()
 	// pass 2: a month or weekday name next to a value is part of a date
 	for k := len(l.flag) - 2; k >= 0; k-- {
 		if l.flag[k]&tmplFVar == 0 && l.flag[k+1]&tmplFVar != 0 {
@@ -248,16 +275,44 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 				last := len(l.end) - 1
 				l.buf = append(l.buf[:l.start(last)], tmplWild...)
 				l.end[last] = int32(len(l.buf))
-				l.value[last] = true
+				l.value[last] = tmplFVar
 			}
 			return
 		}
 		l.buf = append(l.buf, word...)
 		l.end = append(l.end, int32(len(l.buf)))
-		l.value = append(l.value, isVar)
+		l.value = append(l.value, tmplFlagIf(isVar, tmplFVar))
 		runOpen = [3]int{}
 		prevVar, prevOpen = isVar, open
 	}
+}
+
+// tmplFlagIf is f when b holds, else 0.
+func tmplFlagIf(b bool, f uint8) uint8 {
+	if b {
+		return f
+	}
+	return 0
+}
+
+// joinsLast reports whether the masked word w, of flags f, would join the last
+// word of l.raw in the passes after the first: it is a value after a value, a
+// unit word after an open value, a value after a month or weekday name, or
+// the same id again.
+func (l *tmplLine) joinsLast(w []byte, f uint8) bool {
+	last := len(l.rawEnd) - 1
+	lf := l.flag[last]
+	if f&tmplFVar != 0 {
+		if lf&tmplFVar != 0 {
+			return true
+		}
+		if p := l.rawTok(last); tmplIs(p[0], tmplCUpper) && tmplPlain(p) && tmplDateWords[string(tmplCore(p))] {
+			return true
+		}
+	} else if lf&tmplFOpen != 0 && tmplPlain(w) && tmplUnits[string(tmplCore(w))] {
+		return true
+	}
+	return string(w) == string(l.rawTok(last)) && bytes.Contains(w, tmplWildB)
 }
 
 // tmplWordFlags classifies a masked word: tmplFVar, tmplFOpen or neither.

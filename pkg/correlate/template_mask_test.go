@@ -58,13 +58,68 @@ func TestTemplateMaskFastPaths(t *testing.T) {
 	}
 }
 
+// tmplCheckTakeWords fails when tmplMask's shortcut, taking the masked words
+// of msg as the tokens when none joins the one before it, gives other tokens
+// than collapsing the words does.
+func tmplCheckTakeWords(t *testing.T, msg string, maxTok int, quoted bool) {
+	t.Helper()
+	var fast, slow tmplLine
+	if fast.words(msg, maxTok, quoted) || len(fast.rawEnd) > maxTok {
+		return
+	}
+	slow.raw = append(slow.raw, fast.raw...)
+	slow.rawEnd = append(slow.rawEnd, fast.rawEnd...)
+	slow.flag = append(slow.flag, fast.flag...)
+	fast.takeWords()
+	slow.collapse(maxTok)
+	if fast.n() != slow.n() {
+		t.Fatalf("mask(%q): %d tokens taken, %d collapsed", msg, fast.n(), slow.n())
+	}
+	for i := 0; i < fast.n(); i++ {
+		if string(fast.tok(i)) != string(slow.tok(i)) || fast.isValue(i) != slow.isValue(i) {
+			t.Fatalf("mask(%q): token %d taken %q (value %v), collapsed %q (value %v)",
+				msg, i, fast.tok(i), fast.isValue(i), slow.tok(i), slow.isValue(i))
+		}
+	}
+}
+
+// tmplJoinWords are words that join their neighbours in collapse, or nearly.
+var tmplJoinWords = []string{
+	"64", "MB", "KB)", "18.4", "(18.4", "bytes", "sec", "ms.", "Fri", "Jun", "JUNE", "Junk",
+	"17", "07:07:00", "2005", "blk_1", "blk_2", "<*>", "()", "[]", "x", "to", "from",
+	"10.0.0.1:", "11:", "(uid=0)", "1,2,3", "(", ")", "[1]", "{", "a:1", "\"q\"", "'q'",
+}
+
+func TestTemplateMaskTakeWords(t *testing.T) {
+	msgs, _ := tmplBenchMessages(1 << 18)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		words := make([]string, 1+rng.IntN(12))
+		for i := range words {
+			words[i] = tmplJoinWords[rng.IntN(len(tmplJoinWords))]
+		}
+		msgs = append(msgs, strings.Join(words, " "))
+	}
+	for _, msg := range msgs {
+		for _, maxTok := range []int{DefaultMaxTokens, 4} {
+			tmplCheckTakeWords(t, msg, maxTok, false)
+			tmplCheckTakeWords(t, msg, maxTok, true)
+		}
+	}
+}
+
 func FuzzTemplateMaskFastPaths(f *testing.F) {
 	for _, w := range tmplFastPathWords {
 		f.Add(w)
 	}
+	f.Add(strings.Join(tmplJoinWords, " "))
 	f.Fuzz(func(t *testing.T, in string) {
 		for _, w := range strings.Fields(in) {
 			tmplCheckFastPaths(t, w)
+		}
+		for _, maxTok := range []int{DefaultMaxTokens, 3} {
+			tmplCheckTakeWords(t, in, maxTok, false)
+			tmplCheckTakeWords(t, in, maxTok, true)
 		}
 	})
 }
