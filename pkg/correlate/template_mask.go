@@ -162,6 +162,7 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 	l.raw = l.raw[:0]
 	l.rawEnd = l.rawEnd[:0]
 	l.flag = l.flag[:0]
+	prev := -1 // where the last word starts in l.raw
 	i := 0
 	for i < len(msg) {
 		for i < len(msg) && tmplIs(msg[i], tmplCSpace) {
@@ -179,6 +180,7 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 		}
 		j := i
 		start := len(l.raw)
+		var f uint8
 		if quoted && (msg[i] == '"' || msg[i] == '\'') {
 			if k := tmplQuoteEnd(msg, i); k > 0 {
 				l.raw = append(l.raw, msg[i])
@@ -188,30 +190,51 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 				for ; j < len(msg) && !tmplIs(msg[j], tmplCSpace); j++ {
 					l.raw = append(l.raw, msg[j])
 				}
+				f = tmplWordFlags(l.raw[start:])
 			}
 		}
 		if j == i {
-			var f uint8
-			for ; j < len(msg); j++ {
-				c := tmplFeat[msg[j]]
-				if c&tmplHasSpace != 0 {
-					break
+			var feat uint16
+			j, feat = tmplScanWord(msg, i)
+			if w := msg[i:j]; tmplPlainWord(w, feat) {
+				l.raw = append(l.raw, w...)
+				// "<*>" as it was written, or an empty "()"
+				if feat&tmplHasAngle != 0 || len(w) == 2 {
+					f = tmplWordFlags(l.raw[start:])
 				}
-				f |= c
-			}
-			if tmplPlainWord(msg[i:j], f) {
-				l.raw = append(l.raw, msg[i:j]...)
 			} else {
-				l.raw = tmplMaskWord(l.raw, msg[i:j], f)
+				l.raw = tmplMaskWord(l.raw, w, feat)
+				f = tmplWordFlags(l.raw[start:])
 			}
 		}
 		i = j
-		f := tmplWordFlags(l.raw[start:])
-		joins = joins || len(l.flag) > 0 && l.joinsLast(l.raw[start:], f)
+		if prev >= 0 && !joins {
+			// only values, open values and words as long as the last
+			// one can join it
+			pf := l.flag[len(l.flag)-1]
+			if f|pf&tmplFOpen != 0 || start-prev == len(l.raw)-start {
+				joins = tmplJoins(l.raw[prev:start], pf, l.raw[start:], f)
+			}
+		}
+		prev = start
 		l.rawEnd = append(l.rawEnd, int32(len(l.raw)))
 		l.flag = append(l.flag, f)
 	}
 	return joins
+}
+
+// tmplScanWord returns the end of the word that starts at msg[i] and its
+// features (the union of tmplFeat over its bytes).
+func tmplScanWord(msg string, i int) (int, uint16) {
+	var f uint16
+	for j := i; j < len(msg); j++ {
+		c := tmplFeat[msg[j]]
+		if c&tmplHasSpace != 0 {
+			return j, f
+		}
+		f |= c
+	}
+	return len(msg), f
 }
 
 // takeWords makes the masked words the tokens: what collapse leaves them
@@ -295,24 +318,22 @@ func tmplFlagIf(b bool, f uint8) uint8 {
 	return 0
 }
 
-// joinsLast reports whether the masked word w, of flags f, would join the last
-// word of l.raw in the passes after the first: it is a value after a value, a
+// tmplJoins reports whether the masked word w, of flags f, joins the masked
+// word p before it, of flags pf, in collapse: it is a value after a value, a
 // unit word after an open value, a value after a month or weekday name, or
 // the same id again.
-func (l *tmplLine) joinsLast(w []byte, f uint8) bool {
-	last := len(l.rawEnd) - 1
-	lf := l.flag[last]
+func tmplJoins(p []byte, pf uint8, w []byte, f uint8) bool {
 	if f&tmplFVar != 0 {
-		if lf&tmplFVar != 0 {
+		if pf&tmplFVar != 0 {
 			return true
 		}
-		if p := l.rawTok(last); tmplIs(p[0], tmplCUpper) && tmplPlain(p) && tmplDateWords[string(tmplCore(p))] {
+		if tmplIs(p[0], tmplCUpper) && tmplPlain(p) && tmplDateWords[string(tmplCore(p))] {
 			return true
 		}
-	} else if lf&tmplFOpen != 0 && tmplPlain(w) && tmplUnits[string(tmplCore(w))] {
+	} else if pf&tmplFOpen != 0 && tmplPlain(w) && tmplUnits[string(tmplCore(w))] {
 		return true
 	}
-	return string(w) == string(l.rawTok(last)) && bytes.Contains(w, tmplWildB)
+	return string(w) == string(p) && bytes.Contains(w, tmplWildB)
 }
 
 // tmplWordFlags classifies a masked word: tmplFVar, tmplFOpen or neither.
@@ -502,7 +523,7 @@ func tmplDropFirst(b []byte, c byte) []byte {
 
 // tmplMaskWord appends the masked form of one whitespace-free word, of
 // features f.
-func tmplMaskWord(dst []byte, w string, f uint8) []byte {
+func tmplMaskWord(dst []byte, w string, f uint16) []byte {
 	i := 0
 	for i < len(w) {
 		c := w[i]
@@ -569,7 +590,7 @@ func tmplBoundary(w string, k int) bool {
 // tmplMatchValue returns the length of a structured value (URL, path, e-mail,
 // UUID, IP, MAC, host:port, host name, clock time, date-time) starting at
 // w[i], or 0.
-func tmplMatchValue(w string, i int, f uint8) int {
+func tmplMatchValue(w string, i int, f uint16) int {
 	c := w[i]
 	switch {
 	case c == '/' || c == '~' || c == '.':
@@ -641,10 +662,11 @@ const (
 	tmplHasDash
 	tmplHasDigit
 	tmplHasPathMark // ~ or \, as in ~/x and C:\x
+	tmplHasAngle    // <, as in a wildcard
 	tmplHasSpace
 )
 
-var tmplFeat = func() (t [256]uint8) {
+var tmplFeat = func() (t [256]uint16) {
 	t['@'] = tmplHasAt
 	t[':'] = tmplHasColon
 	t['/'] = tmplHasSlash
@@ -655,6 +677,7 @@ var tmplFeat = func() (t [256]uint8) {
 	}
 	t['~'] = tmplHasPathMark
 	t['\\'] = tmplHasPathMark
+	t['<'] = tmplHasAngle
 	for _, c := range " \t\r\n\v\f" {
 		t[c] = tmplHasSpace
 	}
@@ -667,7 +690,7 @@ var tmplFeat = func() (t [256]uint8) {
 // address needs ("::", or five and more), and no dot before a letter, as a
 // host name has; one colon, as in "client:", starts a value only after a
 // digit or a host name, and a dot before anything else ends a sentence.
-func tmplPlainWord(w string, f uint8) bool {
+func tmplPlainWord(w string, f uint16) bool {
 	switch {
 	case f&(tmplHasDigit|tmplHasSlash|tmplHasAt|tmplHasPathMark) != 0:
 		return false

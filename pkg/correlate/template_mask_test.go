@@ -7,8 +7,8 @@ import (
 )
 
 // tmplFeatures is the union of tmplFeat over w's bytes, as tmplMask gathers it.
-func tmplFeatures(w string) uint8 {
-	var f uint8
+func tmplFeatures(w string) uint16 {
+	var f uint16
 	for i := 0; i < len(w); i++ {
 		f |= tmplFeat[w[i]]
 	}
@@ -23,6 +23,10 @@ func tmplCheckFastPaths(t *testing.T, w string) {
 	if tmplPlainWord(w, f) {
 		if got := string(tmplMaskWord(nil, w, f)); got != w {
 			t.Fatalf("tmplPlainWord(%q) = true, but tmplMaskWord gives %q", w, got)
+		}
+		// tmplMask gives such a word no flags without looking
+		if fl := tmplWordFlags([]byte(w)); fl != 0 && f&tmplHasAngle == 0 && len(w) != 2 {
+			t.Fatalf("tmplWordFlags(%q) = %d for a word without '<'", w, fl)
 		}
 	}
 }
