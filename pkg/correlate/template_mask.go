@@ -100,6 +100,8 @@ type tmplLine struct {
 	rawEnd []int32
 	flag   []uint8
 	strip  []byte
+
+	recent *tmplRecentWords
 }
 
 func (l *tmplLine) reset() {
@@ -203,8 +205,7 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 					f = tmplWordFlags(l.raw[start:])
 				}
 			} else {
-				l.raw = tmplMaskWord(l.raw, w, feat)
-				f = tmplWordFlags(l.raw[start:])
+				l.raw, f = l.maskWord(l.raw, w, feat)
 			}
 		}
 		i = j
@@ -221,6 +222,59 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 		l.flag = append(l.flag, f)
 	}
 	return joins
+}
+
+// maskWord appends the masked form of word w, of features feat, to dst and
+// returns it with the form's flags: from l.recent when w was masked lately.
+func (l *tmplLine) maskWord(dst []byte, w string, feat uint16) ([]byte, uint8) {
+	if len(w) > tmplRecentMaxLen {
+		start := len(dst)
+		dst = tmplMaskWord(dst, w, feat)
+		return dst, tmplWordFlags(dst[start:])
+	}
+	if l.recent == nil {
+		l.recent = new(tmplRecentWords)
+	}
+	e := &l.recent[tmplWordHash(w)%tmplRecentSize]
+	if int(e.n) == len(w) && string(e.kv[:e.n]) == w {
+		return append(dst, e.kv[e.n:]...), e.flag
+	}
+	start := len(dst)
+	dst = tmplMaskWord(dst, w, feat)
+	e.flag = tmplWordFlags(dst[start:])
+	e.kv = append(append(e.kv[:0], w...), dst[start:]...)
+	e.n = int32(len(w))
+	return dst, e.flag
+}
+
+// tmplRecentWords remembers the masked forms of words that needed masking,
+// as host names, URLs, paths and ids repeat from line to line: a table of
+// tmplRecentSize entries, a word in the one its hash picks.
+type tmplRecentWords [tmplRecentSize]tmplRecentWord
+
+// tmplRecentWord is a word (kv[:n]) and its masked form (kv[n:], of flags
+// flag); kv is a copy, as the message may be a view of a reused buffer.
+type tmplRecentWord struct {
+	kv   []byte
+	n    int32
+	flag uint8
+}
+
+// The words tmplRecentWords remembers: at most tmplRecentSize, of at most
+// tmplRecentMaxLen bytes.
+const (
+	tmplRecentSize   = 256
+	tmplRecentMaxLen = 128
+)
+
+// tmplWordHash hashes a word's length and its last 8 bytes (FNV-1a), where
+// the words that need masking differ most (10.0.0.1, 10.0.0.2).
+func tmplWordHash(w string) uint32 {
+	h := uint32(2166136261) ^ uint32(len(w))
+	for i := max(len(w)-8, 0); i < len(w); i++ {
+		h = (h ^ uint32(w[i])) * 16777619
+	}
+	return h
 }
 
 // tmplScanWord returns the end of the word that starts at msg[i] and its

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -112,6 +113,37 @@ func TestTemplateMaskTakeWords(t *testing.T) {
 	}
 }
 
+// tmplCheckRecentWords fails when masking msg with line l, whose recent
+// words may hold msg's words or others with the same hash, gives other tokens
+// than masking it with a new line.
+func tmplCheckRecentWords(t *testing.T, l *tmplLine, msg string) {
+	t.Helper()
+	var fresh tmplLine
+	tmplMask(l, msg, DefaultMaxTokens, false)
+	tmplMask(&fresh, msg, DefaultMaxTokens, false)
+	if l.n() != fresh.n() {
+		t.Fatalf("mask(%q): %d tokens with recent words, %d without", msg, l.n(), fresh.n())
+	}
+	for i := 0; i < l.n(); i++ {
+		if string(l.tok(i)) != string(fresh.tok(i)) || l.isValue(i) != fresh.isValue(i) {
+			t.Fatalf("mask(%q): token %d %q (value %v) with recent words, %q (value %v) without",
+				msg, i, l.tok(i), l.isValue(i), fresh.tok(i), fresh.isValue(i))
+		}
+	}
+}
+
+func TestTemplateMaskRecentWords(t *testing.T) {
+	msgs, _ := tmplBenchMessages(1 << 18)
+	// more words than the table holds, many of one length and ending
+	for i := range 3 * tmplRecentSize {
+		msgs = append(msgs, fmt.Sprintf("from 10.0.%d.%d: %d KB, host%02d.example.com:%d, <%d>", i%7, i%13, i, i%11, i%5, i%3))
+	}
+	var l tmplLine
+	for _, msg := range append(msgs, msgs...) {
+		tmplCheckRecentWords(t, &l, msg)
+	}
+}
+
 func FuzzTemplateMaskFastPaths(f *testing.F) {
 	for _, w := range tmplFastPathWords {
 		f.Add(w)
@@ -124,6 +156,10 @@ func FuzzTemplateMaskFastPaths(f *testing.F) {
 		for _, maxTok := range []int{DefaultMaxTokens, 3} {
 			tmplCheckTakeWords(t, in, maxTok, false)
 			tmplCheckTakeWords(t, in, maxTok, true)
+		}
+		var l tmplLine
+		for _, msg := range strings.Split(in+"\n"+in, "\n") {
+			tmplCheckRecentWords(t, &l, msg)
 		}
 	})
 }
