@@ -165,7 +165,8 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 	l.raw = l.raw[:0]
 	l.rawEnd = l.rawEnd[:0]
 	l.flag = l.flag[:0]
-	prev, prevEnd := -1, 0 // where the last word starts and ends in l.raw
+	prev, prevEnd := -1, 0  // where the last word starts and ends in l.raw
+	n, far := 0, 2*maxTok+8 // words so far, and far beyond the cap
 	i := 0
 	for i < len(msg) {
 		for i < len(msg) && tmplIs(msg[i], tmplCSpace) {
@@ -174,7 +175,7 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 		if i >= len(msg) {
 			break
 		}
-		if len(l.rawEnd) > 2*maxTok+8 {
+		if n > far {
 			// far beyond the cap: the rest is one value
 			l.raw = append(l.raw, tmplWild...)
 			l.rawEnd = append(l.rawEnd, int32(len(l.raw)))
@@ -185,6 +186,7 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 		j := i
 		start := len(l.raw)
 		var f uint8
+		wild := true // the word may hold a wildcard
 		if quoted && (msg[i] == '"' || msg[i] == '\'') {
 			if k := tmplQuoteEnd(msg, i); k > 0 {
 				l.raw = append(l.raw, msg[i])
@@ -200,8 +202,9 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 		if j == i {
 			var feat uint16
 			j, feat = tmplScanWord(msg, i)
-			if w := msg[i:j]; tmplPlainWord(w, feat) {
+			if w := msg[i:j]; feat&^tmplHasAngle == 0 || tmplPlainWord(w, feat) {
 				l.raw = append(l.raw, w...)
+				wild = feat&tmplHasAngle != 0
 				// "<*>" as it was written, or an empty "()"
 				if feat&tmplHasAngle != 0 || len(w) == 2 {
 					f = tmplWordFlags(l.raw[start:])
@@ -212,14 +215,15 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 		}
 		i = j
 		if prev >= 0 && !joins {
-			// only values, open values and words as long as the last
-			// one can join it
+			// only values, words after open values, and ids as long
+			// as the last word can join it
 			pf := l.flag[len(l.flag)-1]
-			if f|pf&tmplFOpen != 0 || prevEnd-prev == len(l.raw)-start {
+			if f|pf&tmplFOpen != 0 || wild && prevEnd-prev == len(l.raw)-start {
 				joins = tmplJoins(l.raw[prev:prevEnd], pf, l.raw[start:], f)
 			}
 		}
 		prev, prevEnd = start, len(l.raw)
+		n++
 		l.rawEnd = append(l.rawEnd, int32(len(l.raw)))
 		l.raw = append(l.raw, ' ')
 		l.flag = append(l.flag, f)
