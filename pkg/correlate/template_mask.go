@@ -632,7 +632,7 @@ func tmplMaskWord(dst []byte, w string, f uint16) []byte {
 		for j < len(w) && !tmplIs(w[j], tmplCSep) {
 			j++
 		}
-		dst = tmplMaskSegment(dst, w[i:j])
+		dst = tmplMaskSegment(dst, w[i:j], f)
 		i = j
 	}
 	return dst
@@ -1141,13 +1141,16 @@ func tmplMatchClock(w string, i int) int {
 // tmplMaskSegment appends the masked form of a separator-free segment: a
 // segment that starts with a digit (or a sign and a digit) is one value, a
 // hex id is one value, a 'v' followed by a number is a version, and otherwise
-// digit runs not preceded by a letter are values.
-func tmplMaskSegment(dst []byte, s string) []byte {
+// digit runs not preceded by a letter are values. f are the features of the
+// word the segment is part of.
+func tmplMaskSegment(dst []byte, s string, f uint16) []byte {
 	// Java's default toString, Class@hashcode ("ConnectionImpl@bb70e692"):
 	// the identity hash is a value whether it starts with a digit or not.
-	if at := strings.LastIndexByte(s, '@'); at > 0 && len(s)-at-1 >= 6 && tmplAllHex(s[at+1:]) {
-		dst = append(dst, s[:at+1]...)
-		return append(dst, tmplWild...)
+	if f&tmplHasAt != 0 {
+		if at := strings.LastIndexByte(s, '@'); at > 0 && len(s)-at-1 >= 6 && tmplAllHex(s[at+1:]) {
+			dst = append(dst, s[:at+1]...)
+			return append(dst, tmplWild...)
+		}
 	}
 	if s == "" {
 		return dst
@@ -1199,8 +1202,17 @@ func tmplMaskSegment(dst []byte, s string) []byte {
 	// "_" the rest is the id (attempt_1445_0020_m_000004_0)
 	k := 0
 	for k < len(core) {
+		// what is not a digit stays
+		d := k
+		for d < len(core) && !tmplIsDigit(core[d]) {
+			d++
+		}
+		dst = append(dst, core[k:d]...)
+		if k = d; k == len(core) {
+			break
+		}
 		b := core[k]
-		if tmplIsDigit(b) && k > 0 && tmplIsLetter(core[k-1]) {
+		if k > 0 && tmplIsLetter(core[k-1]) {
 			// a zero-padded number ends a name: node01, web003 (not
 			// amd64, e820, sha256)
 			if n := tmplDigitRun(core, k); n >= 2 && core[k] == '0' && k+n == len(core) {
@@ -1208,7 +1220,7 @@ func tmplMaskSegment(dst []byte, s string) []byte {
 				break
 			}
 		}
-		if tmplIsDigit(b) && k > 0 && !tmplIsLetter(core[k-1]) && !tmplIsDigit(core[k-1]) {
+		if k > 0 && !tmplIsLetter(core[k-1]) && !tmplIsDigit(core[k-1]) {
 			p := core[k-1]
 			// absorb a sign: blk_-123
 			if p == '-' && (k < 2 || !tmplIsAlnum(core[k-2])) {
