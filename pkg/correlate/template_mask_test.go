@@ -77,13 +77,20 @@ func tmplCheckTakeWords(t *testing.T, msg string, maxTok int, quoted bool) {
 	slow.flag = append(slow.flag, fast.flag...)
 	fast.takeWords()
 	slow.collapse(maxTok)
-	if fast.n() != slow.n() {
-		t.Fatalf("mask(%q): %d tokens taken, %d collapsed", msg, fast.n(), slow.n())
+	tmplCheckSameTokens(t, msg, &fast, "taken", &slow, "collapsed")
+}
+
+// tmplCheckSameTokens fails when lines a and b, two ways of masking msg, hold
+// other tokens.
+func tmplCheckSameTokens(t *testing.T, msg string, a *tmplLine, aWay string, b *tmplLine, bWay string) {
+	t.Helper()
+	if a.n() != b.n() {
+		t.Fatalf("mask(%q): %d tokens %s, %d %s", msg, a.n(), aWay, b.n(), bWay)
 	}
-	for i := 0; i < fast.n(); i++ {
-		if string(fast.tok(i)) != string(slow.tok(i)) || fast.isValue(i) != slow.isValue(i) {
-			t.Fatalf("mask(%q): token %d taken %q (value %v), collapsed %q (value %v)",
-				msg, i, fast.tok(i), fast.isValue(i), slow.tok(i), slow.isValue(i))
+	for i := 0; i < a.n(); i++ {
+		if string(a.tok(i)) != string(b.tok(i)) || a.isValue(i) != b.isValue(i) {
+			t.Fatalf("mask(%q): token %d %s %q (value %v), %s %q (value %v)",
+				msg, i, aWay, a.tok(i), a.isValue(i), bWay, b.tok(i), b.isValue(i))
 		}
 	}
 }
@@ -121,15 +128,7 @@ func tmplCheckRecentWords(t *testing.T, l *tmplLine, msg string) {
 	var fresh tmplLine
 	tmplMask(l, msg, DefaultMaxTokens, false)
 	tmplMask(&fresh, msg, DefaultMaxTokens, false)
-	if l.n() != fresh.n() {
-		t.Fatalf("mask(%q): %d tokens with recent words, %d without", msg, l.n(), fresh.n())
-	}
-	for i := 0; i < l.n(); i++ {
-		if string(l.tok(i)) != string(fresh.tok(i)) || l.isValue(i) != fresh.isValue(i) {
-			t.Fatalf("mask(%q): token %d %q (value %v) with recent words, %q (value %v) without",
-				msg, i, l.tok(i), l.isValue(i), fresh.tok(i), fresh.isValue(i))
-		}
-	}
+	tmplCheckSameTokens(t, msg, l, "with recent words", &fresh, "without")
 }
 
 func TestTemplateMaskRecentWords(t *testing.T) {
