@@ -156,7 +156,7 @@ type Miner struct {
 	overflow *Template
 	line     tmplLine
 	leaves   []*tmplNode // search results, reused
-	key      []byte      // the masked line, see mask
+	key      []byte      // the masked line, see mask (a view of line.buf)
 	cache    map[string]*Template
 	masked   map[string]string // message -> its masked line (m.key), see Add
 }
@@ -193,15 +193,12 @@ func NewMiner(cfg MinerConfig) *Miner {
 	return &Miner{cfg: cfg, roots: make(map[int]*tmplNode), cache: make(map[string]*Template)}
 }
 
-// mask masks message into m.line, and its tokens joined by spaces into m.key.
+// mask masks message into m.line, and sets m.key to its tokens, each followed
+// by a space.
 func (m *Miner) mask(message string) *tmplLine {
 	l := &m.line
 	tmplMask(l, tmplFirstLine(message, m.cfg.MaxLineBytes), m.cfg.MaxTokens, m.cfg.MaskQuoted)
-	m.key = m.key[:0]
-	for i := 0; i < l.n(); i++ {
-		m.key = append(m.key, l.tok(i)...)
-		m.key = append(m.key, ' ')
-	}
+	m.key = l.buf
 	return l
 }
 

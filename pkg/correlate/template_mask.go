@@ -87,18 +87,22 @@ func tmplIsDigit(c byte) bool  { return c >= '0' && c <= '9' }
 func tmplIsLetter(c byte) bool { return tmplClass[c]&(tmplCLower|tmplCUpper) != 0 }
 func tmplIsAlnum(c byte) bool  { return tmplClass[c]&(tmplCLower|tmplCUpper|tmplCDigit) != 0 }
 
-// tmplLine is the masked form of one message: the tokens' text back to back in
-// buf, token i being buf[end[i-1]:end[i]].
+// tmplLine is the masked form of one message: the tokens' text in buf, each
+// followed by a space (so that buf is the line's cache key), token i being
+// buf[end[i-1]+1:end[i]].
 type tmplLine struct {
 	buf   []byte
 	end   []int32
-	value []bool // the token is a masked value: wildcards and punctuation
+	value []uint8 // tmplFVar: the token is a masked value, wildcards and punctuation
 
-	// the words before collapsing
+	// the words before collapsing, as buf, end and value; when no words
+	// collapse, they are the tokens and trade places with those
 	raw    []byte
 	rawEnd []int32
 	flag   []uint8
 	strip  []byte
+
+	recent *tmplRecentWords
 }
 
 func (l *tmplLine) reset() {
@@ -107,7 +111,7 @@ func (l *tmplLine) reset() {
 	l.value = l.value[:0]
 }
 
-func (l *tmplLine) isValue(i int) bool { return l.value[i] }
+func (l *tmplLine) isValue(i int) bool { return l.value[i]&tmplFVar != 0 }
 
 func (l *tmplLine) n() int { return len(l.end) }
 
@@ -115,7 +119,7 @@ func (l *tmplLine) start(i int) int32 {
 	if i == 0 {
 		return 0
 	}
-	return l.end[i-1]
+	return l.end[i-1] + 1
 }
 
 func (l *tmplLine) tok(i int) []byte { return l.buf[l.start(i):l.end[i]] }
@@ -138,21 +142,31 @@ func tmplFirstLine(msg string, max int) string {
 
 // Token flags of the first masking pass.
 const (
-	tmplFVar   = 1 << iota // only wildcards and punctuation (or an empty "()")
-	tmplFOpen              // ends with "<*>": a unit word may follow
-	tmplFPlain             // a word and trailing punctuation: may be a unit or date word
-	tmplFDate              // a month or weekday name taken as part of a date
+	tmplFVar  = 1 << iota // only wildcards and punctuation (or an empty "()")
+	tmplFOpen             // ends with "<*>": a unit word may follow
+	tmplFDate             // a month or weekday name taken as part of a date
 )
 
 // tmplMask masks msg (already cut to its first line) into l, keeping at most
 // maxTok tokens: when there are more, the last kept token becomes "<*>" and
 // stands for the rest.
 func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
-	l.reset()
-	// pass 1: mask each word into l.raw, flags in l.flag
+	if l.words(msg, maxTok, quoted) || len(l.rawEnd) > maxTok {
+		l.collapse(maxTok)
+	} else {
+		l.takeWords()
+	}
+}
+
+// words is the first pass of masking: it masks each word of msg into l.raw,
+// flags in l.flag, and reports whether a word joins the one before it in
+// collapse.
+func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 	l.raw = l.raw[:0]
 	l.rawEnd = l.rawEnd[:0]
 	l.flag = l.flag[:0]
+	prev, prevEnd := -1, 0  // where the last word starts and ends in l.raw
+	n, far := 0, 2*maxTok+8 // words so far, and far beyond the cap
 	i := 0
 	for i < len(msg) {
 		for i < len(msg) && tmplIs(msg[i], tmplCSpace) {
@@ -161,15 +175,18 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 		if i >= len(msg) {
 			break
 		}
-		if len(l.rawEnd) > 2*maxTok+8 {
+		if n > far {
 			// far beyond the cap: the rest is one value
 			l.raw = append(l.raw, tmplWild...)
 			l.rawEnd = append(l.rawEnd, int32(len(l.raw)))
+			l.raw = append(l.raw, ' ')
 			l.flag = append(l.flag, tmplFVar|tmplFOpen)
 			break
 		}
 		j := i
 		start := len(l.raw)
+		var f uint8
+		wild := true // the word may hold a wildcard
 		if quoted && (msg[i] == '"' || msg[i] == '\'') {
 			if k := tmplQuoteEnd(msg, i); k > 0 {
 				l.raw = append(l.raw, msg[i])
@@ -179,29 +196,130 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 				for ; j < len(msg) && !tmplIs(msg[j], tmplCSpace); j++ {
 					l.raw = append(l.raw, msg[j])
 				}
+				f = tmplWordFlags(l.raw[start:])
 			}
 		}
 		if j == i {
-			var f uint8
-			for j < len(msg) && !tmplIs(msg[j], tmplCSpace) {
-				f |= tmplFast[msg[j]]
-				j++
-			}
-			if f&tmplFSlow == 0 && (f&tmplFDash == 0 || j-i < 36) {
-				// no digit and nothing a value could start with
-				l.raw = append(l.raw, msg[i:j]...)
+			var feat uint16
+			j, feat = tmplScanWord(msg, i)
+			if w := msg[i:j]; feat&^tmplHasAngle == 0 || tmplPlainWord(w, feat) {
+				l.raw = append(l.raw, w...)
+				wild = feat&tmplHasAngle != 0
+				// "<*>" as it was written, or an empty "()"
+				if feat&tmplHasAngle != 0 || len(w) == 2 {
+					f = tmplWordFlags(l.raw[start:])
+				}
 			} else {
-				l.raw = tmplMaskWord(l.raw, msg[i:j])
+				l.raw, f = l.maskWord(l.raw, w, feat)
 			}
 		}
 		i = j
+		if prev >= 0 && !joins {
+			// only values, words after open values, and ids as long
+			// as the last word can join it
+			pf := l.flag[len(l.flag)-1]
+			if f|pf&tmplFOpen != 0 || wild && prevEnd-prev == len(l.raw)-start {
+				joins = tmplJoins(l.raw[prev:prevEnd], pf, l.raw[start:], f)
+			}
+		}
+		prev, prevEnd = start, len(l.raw)
+		n++
 		l.rawEnd = append(l.rawEnd, int32(len(l.raw)))
-		l.flag = append(l.flag, tmplWordFlags(l.raw[start:]))
+		l.raw = append(l.raw, ' ')
+		l.flag = append(l.flag, f)
 	}
+	return joins
+}
+
+// maskWord appends the masked form of word w, of features feat, to dst and
+// returns it with the form's flags: from l.recent when w was masked lately.
+func (l *tmplLine) maskWord(dst []byte, w string, feat uint16) ([]byte, uint8) {
+	if len(w) > tmplRecentMaxLen {
+		start := len(dst)
+		dst = tmplMaskWord(dst, w, feat)
+		return dst, tmplWordFlags(dst[start:])
+	}
+	if l.recent == nil {
+		l.recent = new(tmplRecentWords)
+	}
+	e := &l.recent[tmplWordHash(w)%tmplRecentSize]
+	if int(e.n) == len(w) && string(e.kv[:e.n]) == w {
+		return append(dst, e.kv[e.n:]...), e.flag
+	}
+	start := len(dst)
+	dst = tmplMaskWord(dst, w, feat)
+	e.flag = tmplWordFlags(dst[start:])
+	e.kv = append(append(e.kv[:0], w...), dst[start:]...)
+	e.n = int32(len(w))
+	return dst, e.flag
+}
+
+// tmplRecentWords remembers the masked forms of words that needed masking,
+// as host names, URLs, paths and ids repeat from line to line: a table of
+// tmplRecentSize entries, a word in the one its hash picks.
+type tmplRecentWords [tmplRecentSize]tmplRecentWord
+
+// tmplRecentWord is a word (kv[:n]) and its masked form (kv[n:], of flags
+// flag); kv is a copy, as the message may be a view of a reused buffer.
+type tmplRecentWord struct {
+	kv   []byte
+	n    int32
+	flag uint8
+}
+
+// The words tmplRecentWords remembers: at most tmplRecentSize, of at most
+// tmplRecentMaxLen bytes.
+const (
+	tmplRecentSize   = 256
+	tmplRecentMaxLen = 128
+)
+
+// tmplWordHash hashes a word's length and its last 8 bytes (FNV-1a), where
+// the words that need masking differ most (10.0.0.1, 10.0.0.2).
+func tmplWordHash(w string) uint32 {
+	h := uint32(2166136261) ^ uint32(len(w))
+	for i := max(len(w)-8, 0); i < len(w); i++ {
+		h = (h ^ uint32(w[i])) * 16777619
+	}
+	return h
+}
+
+// tmplScanWord returns the end of the word that starts at msg[i] and its
+// features (the union of tmplFeat over its bytes).
+//
+// It is not inlined: on its own, the loop keeps its values in registers;
+// inlined into words, they went to the stack, a third more instructions.
+//
+//go:noinline
+func tmplScanWord(msg string, i int) (int, uint16) {
+	var f uint16
+	word := msg[i:]
+	for j := 0; j < len(word); j++ {
+		c := tmplFeat[word[j]]
+		if c&tmplHasSpace != 0 {
+			return i + j, f
+		}
+		f |= c
+	}
+	return len(msg), f
+}
+
+// takeWords makes the masked words the tokens: what collapse leaves them
+// when no word joins the one before it and they are at most maxTok.
+func (l *tmplLine) takeWords() {
+	l.buf, l.raw = l.raw, l.buf
+	l.end, l.rawEnd = l.rawEnd, l.end
+	l.value, l.flag = l.flag, l.value
+}
+
+// collapse makes the tokens from the masked words: it joins dates, units and
+// runs of values, drops repeated ids, and keeps at most maxTok tokens.
+func (l *tmplLine) collapse(maxTok int) {
+	l.reset()
 	// pass 2: a month or weekday name next to a value is part of a date
 	for k := len(l.flag) - 2; k >= 0; k-- {
-		if l.flag[k]&tmplFPlain != 0 && l.flag[k+1]&tmplFVar != 0 {
-			if w := l.rawTok(k); tmplIs(w[0], tmplCUpper) && tmplDateWords[string(tmplCore(w))] {
+		if l.flag[k]&tmplFVar == 0 && l.flag[k+1]&tmplFVar != 0 {
+			if w := l.rawTok(k); tmplIs(w[0], tmplCUpper) && tmplPlain(w) && tmplDateWords[string(tmplCore(w))] {
 				l.flag[k] |= tmplFVar | tmplFOpen | tmplFDate
 			}
 		}
@@ -213,7 +331,7 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 		word := l.rawTok(k)
 		f := l.flag[k]
 		isVar, open := f&tmplFVar != 0, f&tmplFOpen != 0
-		if !isVar && prevOpen && f&tmplFPlain != 0 && tmplUnits[string(tmplCore(word))] {
+		if !isVar && prevOpen && tmplPlain(word) && tmplUnits[string(tmplCore(word))] {
 			isVar, open = true, false // "64172 MB", "18.4 KB)"
 			f |= tmplFDate
 		}
@@ -227,17 +345,19 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 			// dropping brackets whose partner is in what goes away
 			var lb, tb [16]byte
 			runStart := l.start(len(l.end) - 1)
-			lead := tmplLead(lb[:0], l.buf[runStart:])
+			first := l.tok(len(l.end) - 1)
+			lead := tmplLead(lb[:0], first)
 			trail := tmplTrail(tb[:0], word)
-			lead, trail = tmplBalance(&runOpen, lead, trail, l.buf[int(runStart)+len(lead):], word[:len(word)-len(trail)])
+			lead, trail = tmplBalance(&runOpen, lead, trail, first[len(lead):], word[:len(word)-len(trail)])
 			l.buf = append(l.buf[:runStart], lead...)
 			l.buf = append(l.buf, tmplWild...)
 			l.buf = append(l.buf, trail...)
 			l.end[len(l.end)-1] = int32(len(l.buf))
+			l.buf = append(l.buf, ' ')
 			prevOpen = open
 			continue
 		}
-		if len(l.end) > 0 && bytes.Contains(word, tmplWildB) && string(word) == string(l.tok(len(l.end)-1)) {
+		if len(l.end) > 0 && string(word) == string(l.tok(len(l.end)-1)) && bytes.Contains(word, tmplWildB) {
 			// a list of ids: blk_<*> blk_<*> blk_<*>
 			continue
 		}
@@ -247,19 +367,47 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 				last := len(l.end) - 1
 				l.buf = append(l.buf[:l.start(last)], tmplWild...)
 				l.end[last] = int32(len(l.buf))
-				l.value[last] = true
+				l.buf = append(l.buf, ' ')
+				l.value[last] = tmplFVar
 			}
 			return
 		}
 		l.buf = append(l.buf, word...)
 		l.end = append(l.end, int32(len(l.buf)))
-		l.value = append(l.value, isVar)
+		l.buf = append(l.buf, ' ')
+		l.value = append(l.value, tmplFlagIf(isVar, tmplFVar))
 		runOpen = [3]int{}
 		prevVar, prevOpen = isVar, open
 	}
 }
 
-// tmplWordFlags classifies a masked word.
+// tmplFlagIf is f when b holds, else 0.
+func tmplFlagIf(b bool, f uint8) uint8 {
+	if b {
+		return f
+	}
+	return 0
+}
+
+// tmplJoins reports whether the masked word w, of flags f, joins the masked
+// word p before it, of flags pf, in collapse: it is a value after a value, a
+// unit word after an open value, a value after a month or weekday name, or
+// the same id again.
+func tmplJoins(p []byte, pf uint8, w []byte, f uint8) bool {
+	if f&tmplFVar != 0 {
+		if pf&tmplFVar != 0 {
+			return true
+		}
+		if tmplIs(p[0], tmplCUpper) && tmplPlain(p) && tmplDateWords[string(tmplCore(p))] {
+			return true
+		}
+	} else if pf&tmplFOpen != 0 && tmplPlain(w) && tmplUnits[string(tmplCore(w))] {
+		return true
+	}
+	return string(w) == string(p) && bytes.Contains(w, tmplWildB)
+}
+
+// tmplWordFlags classifies a masked word: tmplFVar, tmplFOpen or neither.
 func tmplWordFlags(w []byte) uint8 {
 	isVar, open := tmplVarToken(w)
 	if isVar {
@@ -269,20 +417,29 @@ func tmplWordFlags(w []byte) uint8 {
 		return tmplFVar
 	}
 	// an empty pair of brackets or quotes is an empty value
-	switch string(w) {
-	case "()", "[]", "{}", "\"\"", "''", "<>":
-		return tmplFVar
+	if len(w) == 2 {
+		switch string(w) {
+		case "()", "[]", "{}", "\"\"", "''", "<>":
+			return tmplFVar
+		}
 	}
+	return 0
+}
+
+// tmplPlain reports whether a masked word that is not a value is a word and
+// trailing punctuation, as a unit or date word is: 1 to 12 letters and
+// digits, then neither letters, digits nor a wildcard.
+func tmplPlain(w []byte) bool {
 	k := len(tmplCore(w))
 	if k == 0 || k > 12 {
-		return 0
+		return false
 	}
 	for _, c := range w[k:] {
 		if tmplIsAlnum(c) || c == '<' || c == '*' {
-			return 0
+			return false
 		}
 	}
-	return tmplFPlain
+	return true
 }
 
 // tmplCore returns the leading letters and digits of a word (and %, µ).
@@ -297,7 +454,7 @@ func tmplCore(w []byte) []byte {
 func (l *tmplLine) rawTok(k int) []byte {
 	s := int32(0)
 	if k > 0 {
-		s = l.rawEnd[k-1]
+		s = l.rawEnd[k-1] + 1
 	}
 	return l.raw[s:l.rawEnd[k]]
 }
@@ -435,12 +592,9 @@ func tmplDropFirst(b []byte, c byte) []byte {
 	return b
 }
 
-// tmplMaskWord appends the masked form of one whitespace-free word.
-func tmplMaskWord(dst []byte, w string) []byte {
-	var f uint8
-	for k := 0; k < len(w); k++ {
-		f |= tmplFeat[w[k]]
-	}
+// tmplMaskWord appends the masked form of one whitespace-free word, of
+// features f.
+func tmplMaskWord(dst []byte, w string, f uint16) []byte {
 	i := 0
 	for i < len(w) {
 		c := w[i]
@@ -478,7 +632,7 @@ func tmplMaskWord(dst []byte, w string) []byte {
 		for j < len(w) && !tmplIs(w[j], tmplCSep) {
 			j++
 		}
-		dst = tmplMaskSegment(dst, w[i:j])
+		dst = tmplMaskSegment(dst, w[i:j], f)
 		i = j
 	}
 	return dst
@@ -507,7 +661,7 @@ func tmplBoundary(w string, k int) bool {
 // tmplMatchValue returns the length of a structured value (URL, path, e-mail,
 // UUID, IP, MAC, host:port, host name, clock time, date-time) starting at
 // w[i], or 0.
-func tmplMatchValue(w string, i int, f uint8) int {
+func tmplMatchValue(w string, i int, f uint16) int {
 	c := w[i]
 	switch {
 	case c == '/' || c == '~' || c == '.':
@@ -568,42 +722,72 @@ func tmplMatchValue(w string, i int, f uint8) int {
 	return 0
 }
 
-// tmplFast marks the bytes that make a word need masking (tmplFSlow: digits
-// and the characters paths, hosts, URLs, addresses and e-mails hold) and the
-// dash (a UUID can be all letters).
-var tmplFast = func() (t [256]uint8) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = tmplFSlow
-	}
-	for _, c := range "./:~@\\" {
-		t[c] = tmplFSlow
-	}
-	t['-'] = tmplFDash
-	return t
-}()
-
-const (
-	tmplFSlow = 1 << iota
-	tmplFDash
-)
-
-// Features of a word that gate the value recognizers.
+// Features of a word, the union of tmplFeat over its bytes: they gate the
+// value recognizers (tmplMatchValue) and tell the words masking leaves as
+// they are (tmplPlainWord). tmplHasSpace is not a feature: it ends a word.
 const (
 	tmplHasAt = 1 << iota
 	tmplHasColon
 	tmplHasSlash
 	tmplHasDot
 	tmplHasDash
+	tmplHasDigit
+	tmplHasPathMark // ~ or \, as in ~/x and C:\x
+	tmplHasAngle    // <, as in a wildcard
+	tmplHasSpace
 )
 
-var tmplFeat = func() (t [256]uint8) {
+var tmplFeat = func() (t [256]uint16) {
 	t['@'] = tmplHasAt
 	t[':'] = tmplHasColon
 	t['/'] = tmplHasSlash
 	t['.'] = tmplHasDot
 	t['-'] = tmplHasDash
+	for c := '0'; c <= '9'; c++ {
+		t[c] = tmplHasDigit
+	}
+	t['~'] = tmplHasPathMark
+	t['\\'] = tmplHasPathMark
+	t['<'] = tmplHasAngle
+	for _, c := range " \t\r\n\v\f" {
+		t[c] = tmplHasSpace
+	}
 	return t
 }()
+
+// tmplPlainWord reports whether masking leaves word w, of features f, as it
+// is: it holds no digit and nothing a path, URL or e-mail address needs, not
+// the 36 bytes of hex and dashes of a UUID, not the two colons an IPv6
+// address needs ("::", or five and more), and no dot before a letter, as a
+// host name has; one colon, as in "client:", starts a value only after a
+// digit or a host name, and a dot before anything else ends a sentence.
+func tmplPlainWord(w string, f uint16) bool {
+	switch {
+	case f&(tmplHasDigit|tmplHasSlash|tmplHasAt|tmplHasPathMark) != 0:
+		return false
+	case f&tmplHasDash != 0 && len(w) >= 36:
+		return false
+	case f&tmplHasColon != 0 && strings.Count(w, ":") >= 2:
+		return false
+	case f&tmplHasDot != 0 && tmplDotLetter(w):
+		return false
+	}
+	return true
+}
+
+// tmplDotLetter reports whether a dot in w comes right before an ASCII letter.
+func tmplDotLetter(w string) bool {
+	for {
+		k := strings.IndexByte(w, '.')
+		if k < 0 || k+1 >= len(w) {
+			return false
+		}
+		if tmplIsLetter(w[k+1]) {
+			return true
+		}
+		w = w[k+1:]
+	}
+}
 
 // tmplPathEnd returns the length of the path-like run at w[i]: up to a closing
 // bracket, quote, comma or semicolon, without trailing dots or colons.
@@ -957,13 +1141,16 @@ func tmplMatchClock(w string, i int) int {
 // tmplMaskSegment appends the masked form of a separator-free segment: a
 // segment that starts with a digit (or a sign and a digit) is one value, a
 // hex id is one value, a 'v' followed by a number is a version, and otherwise
-// digit runs not preceded by a letter are values.
-func tmplMaskSegment(dst []byte, s string) []byte {
+// digit runs not preceded by a letter are values. f are the features of the
+// word the segment is part of.
+func tmplMaskSegment(dst []byte, s string, f uint16) []byte {
 	// Java's default toString, Class@hashcode ("ConnectionImpl@bb70e692"):
 	// the identity hash is a value whether it starts with a digit or not.
-	if at := strings.LastIndexByte(s, '@'); at > 0 && len(s)-at-1 >= 6 && tmplAllHex(s[at+1:]) {
-		dst = append(dst, s[:at+1]...)
-		return append(dst, tmplWild...)
+	if f&tmplHasAt != 0 {
+		if at := strings.LastIndexByte(s, '@'); at > 0 && len(s)-at-1 >= 6 && tmplAllHex(s[at+1:]) {
+			dst = append(dst, s[:at+1]...)
+			return append(dst, tmplWild...)
+		}
 	}
 	if s == "" {
 		return dst
@@ -1015,8 +1202,17 @@ func tmplMaskSegment(dst []byte, s string) []byte {
 	// "_" the rest is the id (attempt_1445_0020_m_000004_0)
 	k := 0
 	for k < len(core) {
+		// what is not a digit stays
+		d := k
+		for d < len(core) && !tmplIsDigit(core[d]) {
+			d++
+		}
+		dst = append(dst, core[k:d]...)
+		if k = d; k == len(core) {
+			break
+		}
 		b := core[k]
-		if tmplIsDigit(b) && k > 0 && tmplIsLetter(core[k-1]) {
+		if k > 0 && tmplIsLetter(core[k-1]) {
 			// a zero-padded number ends a name: node01, web003 (not
 			// amd64, e820, sha256)
 			if n := tmplDigitRun(core, k); n >= 2 && core[k] == '0' && k+n == len(core) {
@@ -1024,7 +1220,7 @@ func tmplMaskSegment(dst []byte, s string) []byte {
 				break
 			}
 		}
-		if tmplIsDigit(b) && k > 0 && !tmplIsLetter(core[k-1]) && !tmplIsDigit(core[k-1]) {
+		if k > 0 && !tmplIsLetter(core[k-1]) && !tmplIsDigit(core[k-1]) {
 			p := core[k-1]
 			// absorb a sign: blk_-123
 			if p == '-' && (k < 2 || !tmplIsAlnum(core[k-2])) {
