@@ -2,7 +2,6 @@ package parse
 
 import (
 	"bufio"
-	"bytes"
 	"math/rand/v2"
 	"os"
 	"regexp"
@@ -166,13 +165,14 @@ func TestNginxCommonTail(t *testing.T) {
 
 // checkCommonTail fails t when nginxCommonTail reads tail (after an access
 // line's head) into another event than nginxTailItems' reading, or touches
-// the event when it declines; it reports whether it read it.
-func checkCommonTail(t *testing.T, tail string, lean bool) bool {
+// the event when it declines; it reports whether it read it. The event
+// holds status, then the prior fields.
+func checkCommonTail(t *testing.T, tail string, lean bool, prior ...event.Field) bool {
 	t.Helper()
 	head := `10.0.0.7 - - [15/Aug/2023:14:22:17 +0200] "GET / HTTP/1.1" 200 1 "-" "c"`
 	line := []byte(head + tail)
 	fresh := func() *event.Event {
-		return &event.Event{Raw: string(line), Fields: []event.Field{{Key: "status", Value: "200"}}}
+		return &event.Event{Raw: string(line), Fields: append([]event.Field{{Key: "status", Value: "200"}}, prior...)}
 	}
 	got, want := fresh(), fresh()
 	ok := nginxCommonTail(line, len(head), got, lean)
@@ -180,7 +180,7 @@ func checkCommonTail(t *testing.T, tail string, lean bool) bool {
 		nginxTailItems(line, len(head), want, lean)
 	}
 	if !slices.Equal(got.Fields, want.Fields) {
-		t.Fatalf("tail %q, lean %v: nginxCommonTail (read: %v) gives %v, the item reader %v", tail, lean, ok, got.Fields, want.Fields)
+		t.Fatalf("tail %q, lean %v, prior %v: nginxCommonTail (read: %v) gives %v, the item reader %v", tail, lean, prior, ok, got.Fields, want.Fields)
 	}
 	return ok
 }
@@ -196,35 +196,22 @@ func FuzzNginxCommonTail(f *testing.F) {
 	})
 }
 
-// TestNginxCommonTailKnownUpstream: an event that has an upstream already
-// is left to the item reader, which then takes no address as the upstream.
-func TestNginxCommonTailKnownUpstream(t *testing.T) {
-	line := []byte(`10.0.0.7 - - [15/Aug/2023:14:22:17 +0200] "GET / HTTP/1.1" 200 1 "-" "c" 0.207 10.0.2.7:8080 201`)
-	head := bytes.LastIndexByte(line, '"') + 1
-	for _, lean := range []bool{true, false} {
-		ev := &event.Event{Raw: string(line), Fields: []event.Field{{Key: "upstream", Value: "u:1"}}}
-		if nginxCommonTail(line, head, ev, lean) || len(ev.Fields) != 1 {
-			t.Errorf("lean %v: read a tail over a known upstream: %v", lean, ev.Fields)
-		}
-	}
-}
-
-// TestNginxCommonTailKeepsKnownFields: latency_ms and upstream_status the
-// event has already are kept, as the item reader keeps them.
-func TestNginxCommonTailKeepsKnownFields(t *testing.T) {
-	line := []byte(`10.0.0.7 - - [15/Aug/2023:14:22:17 +0200] "GET / HTTP/1.1" 200 1 "-" "c" 0.207 10.0.2.7:8080 201`)
-	head := bytes.LastIndexByte(line, '"') + 1
-	for _, lean := range []bool{true, false} {
-		fresh := func() *event.Event {
-			return &event.Event{Raw: string(line), Fields: []event.Field{{Key: "latency_ms", Value: "1"}, {Key: "upstream_status", Value: "502"}}}
-		}
-		got, want := fresh(), fresh()
-		if !nginxCommonTail(line, head, got, lean) {
-			t.Fatalf("lean %v: declined", lean)
-		}
-		nginxTailItems(line, head, want, lean)
-		if !slices.Equal(got.Fields, want.Fields) {
-			t.Errorf("lean %v: %v, the item reader %v", lean, got.Fields, want.Fields)
+// TestNginxCommonTailKnownFields: an event that has an upstream already
+// is left to the item reader (which then takes no address as the
+// upstream); latency_ms and upstream_status it has are kept, as the item
+// reader keeps them.
+func TestNginxCommonTailKnownFields(t *testing.T) {
+	for _, c := range []struct {
+		prior []event.Field
+		read  bool
+	}{
+		{[]event.Field{{Key: "upstream", Value: "u:1"}}, false},
+		{[]event.Field{{Key: "latency_ms", Value: "1"}, {Key: "upstream_status", Value: "502"}}, true},
+	} {
+		for _, lean := range []bool{true, false} {
+			if got := checkCommonTail(t, " 0.207 10.0.2.7:8080 201", lean, c.prior...); got != c.read {
+				t.Errorf("prior %v, lean %v: read %v, want %v", c.prior, lean, got, c.read)
+			}
 		}
 	}
 }

@@ -60,7 +60,7 @@ func nginxCommonTail(line []byte, i int, ev *event.Event, lean bool) bool {
 		return false
 	}
 	secs := a-1 > i
-	if secs && !nginxLeanSeconds(line[i:a-1]) {
+	if secs && !nginxTailSeconds(line[i:a-1]) {
 		return false
 	}
 	// the fields the item reader looks up, in one look
@@ -97,9 +97,9 @@ func nginxCommonTail(line []byte, i int, ev *event.Event, lean bool) bool {
 	return true
 }
 
-// nginxLeanSeconds reports " " and digits with one point between them
+// nginxTailSeconds reports " " and digits with one point between them
 // (" 0.207"), the tail's first item.
-func nginxLeanSeconds(b []byte) bool {
+func nginxTailSeconds(b []byte) bool {
 	if len(b) < 4 || b[0] != ' ' || !isDigit(b[1]) || !isDigit(b[len(b)-1]) {
 		return false
 	}
