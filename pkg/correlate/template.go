@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Online log template mining, after Drain (He et al., "Drain: An Online Log
@@ -159,6 +160,9 @@ type Miner struct {
 	key      []byte      // the masked line, see mask (a view of line.buf)
 	cache    map[string]*Template
 	masked   map[string]string // message -> its masked line (m.key), see Add
+	// maskedText holds masked's keys and values, in chunks dropped when
+	// masked is cleared: one allocation per chunk instead of two per entry
+	maskedText []byte
 }
 
 type tmplNode struct {
@@ -243,6 +247,8 @@ const (
 	// (Miner.masked): repeats of one line are common among warnings and
 	// errors, and masking is most of what Add costs.
 	tmplMaskedMax = 256
+	// tmplMaskedChunk: the size of a chunk of Miner.maskedText
+	tmplMaskedChunk = 32 << 10
 )
 
 // cached returns the template the masked line in m.key joined before, if
@@ -799,8 +805,20 @@ func (m *Miner) rememberMask(message string) {
 	if len(message) > tmplMaskedMax {
 		return
 	}
-	if m.masked == nil || len(m.masked) >= tmplCacheSize {
+	switch {
+	case m.masked == nil:
 		m.masked = make(map[string]string)
+	case len(m.masked) >= tmplCacheSize:
+		clear(m.masked) // keeps the table: no regrowth from empty
+		m.maskedText = nil
 	}
-	m.masked[strings.Clone(message)] = string(m.key)
+	need := len(message) + len(m.key)
+	if cap(m.maskedText)-len(m.maskedText) < need {
+		m.maskedText = make([]byte, 0, max(tmplMaskedChunk, need))
+	}
+	at := len(m.maskedText)
+	m.maskedText = append(m.maskedText, message...)
+	m.maskedText = append(m.maskedText, m.key...)
+	msg, key := m.maskedText[at:at+len(message)], m.maskedText[at+len(message):]
+	m.masked[unsafe.String(unsafe.SliceData(msg), len(msg))] = unsafe.String(unsafe.SliceData(key), len(key))
 }

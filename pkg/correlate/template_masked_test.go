@@ -10,7 +10,8 @@ import (
 // repeated, to two miners, one of which forgets its remembered masked
 // lines before every Add: every Add must return the same template, and the
 // miners must end with the same templates and counts, including when the
-// caches overflow and are cleared.
+// caches overflow and are cleared; what is remembered must be each
+// message's masked line.
 func TestMinerMaskedCacheChangesNothing(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	words := []string{"connect", "failed", "to", "host", "timeout", "after", "retry", "order", "user", "refused", "queue", "full"}
@@ -60,6 +61,15 @@ func TestMinerMaskedCacheChangesNothing(t *testing.T) {
 		for i := range ta {
 			if ta[i].ID != tb[i].ID || ta[i].Count != tb[i].Count {
 				t.Errorf("cap %d: template %d %q (%d), want %q (%d)", cap, i, ta[i].Text, ta[i].Count, tb[i].Text, tb[i].Count)
+			}
+		}
+		// the remembered lines, kept in shared chunks, are still each
+		// message's own masked line
+		fresh := NewMiner(MinerConfig{})
+		for m, k := range with.masked {
+			fresh.mask(m)
+			if string(fresh.key) != k {
+				t.Errorf("cap %d: %q remembered as %q, masks to %q", cap, m, k, fresh.key)
 			}
 		}
 		if hits < len(seq)/3 {
