@@ -33,7 +33,36 @@ func refListLast(v string) string {
 	return v
 }
 
-// TestGatewayScannersAgree compares gatewayQuoteEnd, gatewayListLast and
+// checkNginxQuoteEnd fails unless nginxQuoteEnd(b, i) is want, told of
+// backslashes or not, and told there are none when there are none.
+func checkNginxQuoteEnd(t *testing.T, b []byte, i, want int) {
+	t.Helper()
+	if got := nginxQuoteEnd(b, i, false); got != want {
+		t.Fatalf("nginxQuoteEnd(%q, %d, false) = %d, want %d", b, i, got, want)
+	}
+	if strings.IndexByte(string(b[i+1:]), '\\') < 0 {
+		if got := nginxQuoteEnd(b, i, true); got != want {
+			t.Fatalf("nginxQuoteEnd(%q, %d, true) = %d, want %d", b, i, got, want)
+		}
+	}
+}
+
+// FuzzNginxQuoteEnd holds nginxQuoteEnd to the byte-at-a-time definition,
+// at every quote of the input.
+func FuzzNginxQuoteEnd(f *testing.F) {
+	f.Add(`"GET / HTTP/1.1" 200 5 "-" "curl/8.0" 0.1`)
+	f.Add(`"a"b" "c\" d" "e`)
+	f.Fuzz(func(t *testing.T, l string) {
+		b := []byte(l)
+		for i := range b {
+			if b[i] == '"' {
+				checkNginxQuoteEnd(t, b, i, refQuoteEnd(b, i))
+			}
+		}
+	})
+}
+
+// TestGatewayScannersAgree compares gatewayQuoteEnd, nginxQuoteEnd, gatewayListLast and
 // gatewayIsList with their definitions on random lines over the bytes that
 // matter to them (quotes, backslashes, spaces, commas) and on edge cases.
 func TestGatewayScannersAgree(t *testing.T) {
@@ -58,9 +87,11 @@ func TestGatewayScannersAgree(t *testing.T) {
 			if b[i] != '"' {
 				continue
 			}
-			if got, want := gatewayQuoteEnd(b, i), refQuoteEnd(b, i); got != want {
+			want := refQuoteEnd(b, i)
+			if got := gatewayQuoteEnd(b, i); got != want {
 				t.Fatalf("gatewayQuoteEnd(%q, %d) = %d, want %d", l, i, got, want)
 			}
+			checkNginxQuoteEnd(t, b, i, want)
 		}
 		if got, want := gatewayListLast(l), refListLast(l); got != want {
 			t.Fatalf("gatewayListLast(%q) = %q, want %q", l, got, want)

@@ -77,6 +77,30 @@ func (d *nginxAccessDecoder) skim(line []byte, ev *event.Event) bool {
 // skimmed sets what an access line's Decode sets in the decoder.
 func (d *nginxAccessDecoder) skimmed() { d.errOpen = false }
 
+// nginxQuoteEnd is gatewayQuoteEnd(b, i), told by plain that b holds no
+// backslash after b[i]: then only quotes are looked for. An access line's
+// quoted values are read one after another, and gatewayQuoteEnd looks for
+// a backslash up to the line's end for each; one search of the line tells
+// them all.
+func nginxQuoteEnd(b []byte, i int, plain bool) int {
+	if !plain {
+		return gatewayQuoteEnd(b, i)
+	}
+	last := -1
+	for j := i + 1; j < len(b); {
+		q := indexByteFrom(b, j, '"')
+		if q < 0 {
+			break
+		}
+		if q+1 == len(b) || b[q+1] == ' ' {
+			return q
+		}
+		last = q
+		j = q + 1
+	}
+	return last
+}
+
 // nginxErrorOr reads an nginx error-log line, or a continuation of the
 // open error-log record, or rejects the line.
 func nginxErrorOr(line []byte, ev, cur *event.Event, loc *time.Location, ts *stampCache, open *bool) Verdict {
@@ -276,7 +300,8 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location, ts *stampCache, 
 	if i+1 >= len(line) || line[i] != ' ' || line[i+1] != '"' {
 		return 0, false
 	}
-	q := gatewayQuoteEnd(line, i+1)
+	plain := bytes.IndexByte(line[i+2:], '\\') < 0 // no escapes: the quoted values end at quotes
+	q := nginxQuoteEnd(line, i+1, plain)
 	if q < 0 {
 		return 0, false
 	}
@@ -307,7 +332,7 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location, ts *stampCache, 
 		r := -1
 		switch {
 		case line[i+1] == '"':
-			if q := gatewayQuoteEnd(line, i+1); q > 0 {
+			if q := nginxQuoteEnd(line, i+1, plain); q > 0 {
 				ref, r = [2]int{i + 2, q}, q+1
 			}
 		case line[i+1] == '-' && line[i+2] == ' ': // Traefik writes a bare "-"
@@ -316,7 +341,7 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location, ts *stampCache, 
 		if r > 0 {
 			i = r
 			if r+1 < len(line) && line[r] == ' ' && line[r+1] == '"' {
-				if q := gatewayQuoteEnd(line, r+1); q > 0 {
+				if q := nginxQuoteEnd(line, r+1, plain); q > 0 {
 					ua = [2]int{r + 2, q}
 					i = q + 1
 				}
