@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"net"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/rca-dev/rca/pkg/event"
@@ -46,13 +47,21 @@ type compiledRule struct {
 	rule
 	also, not bitset
 	hasAlso   bool
+	target    bool // kind is one of targetKinds
 	re        *regexp.Regexp
 }
 
+// The facts an extractor finds, as indexes of the wants facts keeps.
+const (
+	wantTarget = iota
+	wantHost
+	wantStatus
+	wantCode
+)
+
 type compiledExtractor struct {
 	extractor
-	on                                    bitset
-	always                                bool
+	want                                  int // wantTarget, ... by key
 	re                                    *regexp.Regexp
 	prefix                                string // the literal every match of re begins with
 	gAddr, gHost, gIP, gPort, gScheme, gV int
@@ -310,9 +319,15 @@ type Classifier struct {
 	signal   gramGate   // the gate of the signal rules' literals, for info/notice events
 	ruleLits bitset     // literals that make some rule a candidate
 	litRules [][]uint16 // literal id -> indexes of the rules it triggers, ascending
-	rules    []compiledRule
-	extract  []compiledExtractor
-	target   map[string]bool
+	// extractLits are the literals some extractor is tried on; litExtract
+	// maps such a literal's id to those extractors (bit i: extract[i]),
+	// and extractAlways holds the extractors tried on every event
+	extractLits   bitset
+	litExtract    []uint64
+	extractAlways uint64
+	rules         []compiledRule
+	extract       []compiledExtractor
+	target        map[string]bool
 }
 
 // NewClassifier compiles the rule table (rules.go). It panics if the table
@@ -340,6 +355,7 @@ func NewClassifier() *Classifier {
 		lits[lit] = i
 		order = append(order, lit)
 		c.litRules = append(c.litRules, nil)
+		c.litExtract = append(c.litExtract, 0)
 		return i
 	}
 	if len(rules) > ruleWords*64 {
@@ -352,7 +368,7 @@ func NewClassifier() *Classifier {
 		if len(r.any) == 0 {
 			panic(fmt.Sprintf("correlate: rule %s has no literal", r.name))
 		}
-		cr := compiledRule{rule: r, hasAlso: len(r.also) > 0}
+		cr := compiledRule{rule: r, hasAlso: len(r.also) > 0, target: slices.Contains(targetKinds, r.kind)}
 		for _, l := range r.any {
 			i := id(l)
 			c.ruleLits.set(i)
@@ -371,10 +387,30 @@ func NewClassifier() *Classifier {
 		}
 		c.rules = append(c.rules, cr)
 	}
-	for _, x := range extractors {
-		cx := compiledExtractor{extractor: x, always: len(x.on) == 0, re: regexp.MustCompile(x.re)}
+	if len(extractors) > 64 {
+		panic("correlate: too many extractors; widen litExtract")
+	}
+	for xi, x := range extractors {
+		cx := compiledExtractor{extractor: x, re: regexp.MustCompile(x.re)}
+		switch x.key {
+		case factTarget:
+			cx.want = wantTarget
+		case factHost:
+			cx.want = wantHost
+		case factStatus:
+			cx.want = wantStatus
+		case factErrorCode:
+			cx.want = wantCode
+		default:
+			panic(fmt.Sprintf("correlate: extractor %s: unknown key %q", x.re, x.key))
+		}
+		if len(x.on) == 0 {
+			c.extractAlways |= 1 << xi
+		}
 		for _, l := range x.on {
-			cx.on.set(id(l))
+			i := id(l)
+			c.extractLits.set(i)
+			c.litExtract[i] |= 1 << xi
 		}
 		cx.prefix, _ = cx.re.LiteralPrefix()
 		cx.gAddr = cx.re.SubexpIndex("addr")
@@ -483,9 +519,9 @@ func (c *Classifier) classify(ev *event.Event) (string, int) {
 		}
 		if w.hits.intersects(&c.ruleLits) {
 			if ri := c.match(ev, &w, failure); ri >= 0 {
-				kind := c.rules[ri].kind
-				c.facts(ev, kind, &w)
-				return kind, ri
+				r := &c.rules[ri]
+				c.facts(ev, r, &w)
+				return r.kind, ri
 			}
 		}
 	}
@@ -778,36 +814,31 @@ func (c *Classifier) holds(r *compiledRule, ev *event.Event, w *window, failure 
 	return true
 }
 
-// facts extracts target, status, error_code and host for an event of kind.
-func (c *Classifier) facts(ev *event.Event, kind string, w *window) {
+// facts extracts target, status, error_code and host for an event that
+// rule r classified. The extractors are tried in table order, those whose
+// trigger literals occur in w and those tried always, each until one finds
+// its fact.
+func (c *Classifier) facts(ev *event.Event, r *compiledRule, w *window) {
+	var want [4]bool
 	_, has := ev.Get(factTarget)
-	wantTarget := c.target[kind] && !has
-	wantHost := kind == KindDNSFailure
+	want[wantTarget] = r.target && !has
+	want[wantHost] = r.kind == KindDNSFailure
 	_, has = ev.Get(factStatus)
-	wantStatus := !has
+	want[wantStatus] = !has
 	_, has = ev.Get(factErrorCode)
-	wantCode := !has
-	for i := range c.extract {
-		x := &c.extract[i]
-		switch x.key {
-		case factTarget:
-			if !wantTarget {
-				continue
-			}
-		case factHost:
-			if !wantHost {
-				continue
-			}
-		case factStatus:
-			if !wantStatus {
-				continue
-			}
-		case factErrorCode:
-			if !wantCode {
-				continue
-			}
+	want[wantCode] = !has
+	cand := c.extractAlways
+	for k := range w.hits {
+		x := w.hits[k] & c.extractLits[k]
+		for x != 0 {
+			cand |= c.litExtract[k*64+bits.TrailingZeros64(x)]
+			x &= x - 1
 		}
-		if !x.always && !w.hits.intersects(&x.on) {
+	}
+	for cand != 0 {
+		x := &c.extract[bits.TrailingZeros64(cand)]
+		cand &= cand - 1
+		if !want[x.want] {
 			continue
 		}
 		for s := 0; s < w.n; s++ {
@@ -820,28 +851,23 @@ func (c *Classifier) facts(ev *event.Event, kind string, w *window) {
 			if val == "" {
 				continue
 			}
-			switch x.key {
-			case factTarget:
+			switch x.want {
+			case wantTarget:
 				setIfAbsent(ev, factTarget, val)
 				if name != "" {
 					setIfAbsent(ev, "target_host", name)
 				}
-				wantTarget = false
-			case factHost:
+			case wantHost:
 				setIfAbsent(ev, factHost, name)
 				setIfAbsent(ev, factTarget, val)
-				wantHost = false
-			case factStatus:
-				ev.Set(factStatus, val)
-				wantStatus = false
-			case factErrorCode:
-				ev.Set(factErrorCode, val)
-				wantCode = false
+			default:
+				ev.Set(x.key, val)
 			}
+			want[x.want] = false
 			break
 		}
 	}
-	if wantTarget {
+	if want[wantTarget] {
 		c.upstreamTarget(ev)
 	}
 }

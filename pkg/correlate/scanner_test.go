@@ -3,16 +3,23 @@ package correlate
 import (
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
 )
 
-// TestLitScannerAgreesWithAhoCorasick compares litScanner with a plain
-// Aho-Corasick trie walk over the lower-cased text (how the classifier
-// found literals before) on texts stitched from the rule literals, their
-// prefixes and suffixes, upper-cased letters, other ASCII and UTF-8 bytes.
-func TestLitScannerAgreesWithAhoCorasick(t *testing.T) {
+// litScannerCase is a scanner over the rule literals and a few nested and
+// overlapping ones, with ids out of order, and want, which finds the same
+// literals with a plain Aho-Corasick trie walk over the lower-cased text
+// (how the classifier found literals before).
+type litScannerCase struct {
+	lits []string
+	sc   *litScanner
+	want func(text string) bitset
+}
+
+var litScannerRef = sync.OnceValue(func() *litScannerCase {
 	seen := map[string]bool{}
 	var lits []string
 	add := func(ls ...string) {
@@ -36,15 +43,38 @@ func TestLitScannerAgreesWithAhoCorasick(t *testing.T) {
 	for i := range ids {
 		ids[i] = (i * 7) % len(lits) // ids need not follow the order
 	}
-	sc := newLitScanner(lits, ids)
 	trie := ahocorasick.NewTrieBuilder().AddStrings(lits).Build()
-	want := func(text string) bitset {
-		var b bitset
-		for _, m := range trie.MatchString(strings.ToLower(text)) {
-			b.set(ids[m.Pattern()])
-		}
-		return b
+	return &litScannerCase{
+		lits: lits,
+		sc:   newLitScanner(lits, ids),
+		want: func(text string) bitset {
+			var b bitset
+			for _, m := range trie.MatchString(strings.ToLower(text)) {
+				b.set(ids[m.Pattern()])
+			}
+			return b
+		},
 	}
+})
+
+// checkLitScanner fails t when scan finds other literals in text than the
+// reference walk.
+func checkLitScanner(t *testing.T, text string) {
+	t.Helper()
+	ref := litScannerRef()
+	var got bitset
+	ref.sc.scan(text, &got)
+	if w := ref.want(text); got != w {
+		t.Fatalf("scan(%q) = %v, want %v", text, got, w)
+	}
+}
+
+// TestLitScannerAgreesWithAhoCorasick compares litScanner with the
+// reference walk (checkLitScanner) on texts stitched from the literals,
+// their prefixes and suffixes, upper-cased letters, other ASCII and UTF-8
+// bytes.
+func TestLitScannerAgreesWithAhoCorasick(t *testing.T) {
+	lits := litScannerRef().lits
 	rng := rand.New(rand.NewPCG(9, 10))
 	pieces := []string{" ", ":", "\n", "é", "\xff", "ERROR", "Connection", "0", "x"}
 	for range 20000 {
@@ -62,11 +92,19 @@ func TestLitScannerAgreesWithAhoCorasick(t *testing.T) {
 			}
 			sb.WriteString(pieces[rng.IntN(len(pieces))])
 		}
-		text := sb.String()
-		var got bitset
-		sc.scan(text, &got)
-		if w := want(text); got != w {
-			t.Fatalf("scan(%q) = %v, want %v", text, got, w)
-		}
+		checkLitScanner(t, sb.String())
 	}
+}
+
+// FuzzLitScanner holds scan to the reference walk on any text.
+func FuzzLitScanner(f *testing.F) {
+	for _, s := range []string{
+		"", "a", "aaaa", "xabcx", "Connection refused", "CONNECTION RESET BY PEER",
+		"upstream timed out (110: Connection timed out) while reading response header from upstream",
+		"org.apache.kafka.common.errors.TimeoutException: Failed to update metadata after 60000 ms.",
+		"Caused by: java.net.SocketTimeoutException: Read timed out\n\tat java.base/java.net.SocketInputStream.read",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(checkLitScanner)
 }
