@@ -80,7 +80,7 @@ func (d *kafkaServerDecoder) Decode(line []byte, ev *event.Event, cur *event.Eve
 	}
 	i += 2
 	var lvl event.Level
-	var class, thread string
+	var name, lineNo, thread string
 	end := len(s)
 	if s[i] == '[' { // [LEVEL] [thread] [logger] - msg
 		var groups [3]string
@@ -101,7 +101,8 @@ func (d *kafkaServerDecoder) Decode(line []byte, ev *event.Event, cur *event.Eve
 		if lvl, ok = javaUpperLevel(javaTrimSpaces(groups[0])); !ok {
 			return Reject
 		}
-		thread, class = groups[1], groups[2]
+		thread = groups[1]
+		name, lineNo = javaSplitLine(groups[2])
 		if !strings.HasPrefix(s[i:], "- ") {
 			return Reject
 		}
@@ -115,8 +116,8 @@ func (d *kafkaServerDecoder) Decode(line []byte, ev *event.Event, cur *event.Eve
 			return Reject
 		}
 		i = min(i+e+1, len(s))
-		if c, at := kafkaTrailingClass(s); at > i {
-			class, end = c, at
+		if c, l, at := kafkaTrailingClass(s); at > i {
+			name, lineNo, end = c, l, at
 		}
 	}
 	var component string
@@ -137,18 +138,16 @@ func (d *kafkaServerDecoder) Decode(line []byte, ev *event.Event, cur *event.Eve
 	ev.Message = s[i:end]
 	ev.Fields = ev.Fields[:0]
 	reserveFields(ev, 8) // one allocation at most for the usual fields
-	name, lineNo := javaSplitLine(class)
-	ev.Set("class", name)
-	ev.Set("line", lineNo)
-	ev.Set("component", component)
-	ev.Set("thread", thread)
-	kafkaComponentIDs(ev, component)
-	kafkaTopicPartition(ev, component)
-	if _, ok := ev.Get("topic"); !ok {
+	// distinct keys on a fresh event: no look-up
+	gatewayAdd(ev, "class", name)
+	gatewayAdd(ev, "line", lineNo)
+	gatewayAdd(ev, "component", component)
+	gatewayAdd(ev, "thread", thread)
+	if !kafkaComponent(ev, component) {
 		kafkaTopicPartition(ev, ev.Message)
 	}
 	kafkaGroup(ev, ev.Message)
-	if strings.Contains(ev.Message, "onnect") { // (dis)connected, Connection to node ...
+	if kafkaConnect(ev.Message) { // (dis)connected, Connection to node ...
 		if _, ok := ev.Get("node"); !ok {
 			if n := kafkaClientNode(ev.Message); n != "" {
 				ev.Set("node", n)
@@ -166,8 +165,7 @@ func (d *kafkaServerDecoder) Decode(line []byte, ev *event.Event, cur *event.Eve
 func (d *kafkaServerDecoder) cont(raw string, cur *event.Event) {
 	if len(raw) > 3 && raw[0] == ' ' && raw[1] == '(' {
 		if _, ok := cur.Get("class"); !ok {
-			if c, at := kafkaTrailingClass(raw); at == 0 {
-				name, lineNo := javaSplitLine(c)
+			if name, lineNo, at := kafkaTrailingClass(raw); at == 0 {
 				cur.Set("class", name)
 				cur.Set("line", lineNo)
 			}
@@ -178,75 +176,181 @@ func (d *kafkaServerDecoder) cont(raw string, cur *event.Event) {
 }
 
 // kafkaTrailingClass finds the " (logger.class)" that ends a line and
-// returns the logger and the index of the space before it (-1 if none).
-func kafkaTrailingClass(s string) (string, int) {
+// returns the logger, split as javaSplitLine splits it ("Foo:117" gives
+// Foo and 117), and the index of the space before it (-1 if none).
+// It reads back from the ')' once: the logger is the text after the last
+// '(' of the line's last 256 bytes (logger names are short; lines may not
+// be), so a byte that may not be in a logger ends the search early.
+func kafkaTrailingClass(s string) (name, line string, at int) {
 	if len(s) < 4 || s[len(s)-1] != ')' {
-		return "", -1
+		return "", "", -1
 	}
-	from := max(0, len(s)-256) // logger names are short; lines may not be
-	o := strings.LastIndexByte(s[from:], '(')
-	if o < 0 {
-		return "", -1
-	}
-	o += from
-	if o < 1 || s[o-1] != ' ' {
-		return "", -1
-	}
-	c := s[o+1 : len(s)-1]
-	dot := false
-	for i := 0; i < len(c); i++ {
-		ch := c[i]
-		switch {
-		case ch == '.':
-			dot = true
-		case isLetter(ch) || isDigit(ch) || ch == '_' || ch == '$' || ch == ':':
-		default:
-			return "", -1
+	from := max(0, len(s)-256)
+	var seen byte
+	for o := len(s) - 2; o >= from; o-- {
+		b := kafkaClassByte[s[o]]
+		if b == 0 {
+			if s[o] != '(' || o < 1 || s[o-1] != ' ' || seen&kafkaClassDot == 0 || !isLetter(s[o+1]) {
+				return "", "", -1
+			}
+			c := s[o+1 : len(s)-1]
+			if seen&kafkaClassColon == 0 { // no line number to split off
+				return c, "", o - 1
+			}
+			name, line = javaSplitLine(c)
+			return name, line, o - 1
 		}
+		seen |= b
 	}
-	if !dot || !isLetter(c[0]) {
-		return "", -1
-	}
-	return c, o - 1
+	return "", "", -1
 }
 
-// kafkaComponentIDs sets broker, controller, leader and node from the ids
-// of a component ("ReplicaFetcher replicaId=1, leaderId=2, fetcherId=0").
-// It visits each number once and looks at the words before it.
-func kafkaComponentIDs(ev *event.Event, c string) {
-	for i := 0; i < len(c); {
-		if !isDigit(c[i]) {
-			i++
-			continue
+// Bits of kafkaClassByte.
+const (
+	kafkaClassName  = 1 // a letter, digit, '_', '$' or ':'
+	kafkaClassDot   = 2 // '.'
+	kafkaClassColon = 4 // ':' (with kafkaClassName)
+)
+
+// kafkaClassByte marks the bytes of a trailing logger name (a table: one
+// load a byte).
+var kafkaClassByte = func() (t [256]byte) {
+	for c := range t {
+		switch b := byte(c); {
+		case b == '.':
+			t[c] = kafkaClassDot
+		case b == ':':
+			t[c] = kafkaClassName | kafkaClassColon
+		case isLetter(b) || isDigit(b) || b == '_' || b == '$' || b == ':':
+			t[c] = kafkaClassName
 		}
-		j := i
-		for j < len(c) && isDigit(c[j]) {
-			j++
+	}
+	return t
+}()
+
+// kafkaComponent reads a component ("ReplicaFetcher replicaId=1,
+// leaderId=2, fetcherId=0", "LocalLog partition=orders-3, dir=/data"):
+// it sets broker, controller, leader and node from the ids it names, then
+// topic and partition from its first "partition topic-N" or
+// "partition=topic-N" (as kafkaTopicPartition), and reports whether it
+// set a topic. ev must have none of these fields yet.
+//
+// It reads the component once, looking at the byte pairs that may start
+// either: a blank or '=' and a digit (an id, after one of kafkaIDKeys),
+// and ' ', '[', '(' or ',' (or the start) and 'p' or 'P' ("partition").
+// A byte that can be neither half of a pair skips the two pairs it is in.
+func kafkaComponent(ev *event.Event, c string) bool {
+	var set uint8 // the fields set, by kafkaIDKey.bit
+	var topic, part string
+	found := len(c) > 0 && (c[0] == 'p' || c[0] == 'P')
+	if found {
+		topic, part, found = kafkaPartitionAt(c, 1)
+	}
+	for i := 0; ; i++ {
+		for i+1 < len(c) && kafkaCompByte[c[i+1]] == 0 {
+			i += 2
 		}
-		if i == 0 || (c[i-1] != '=' && c[i-1] != ' ') { // "test-3", "kafka-logs-10"
-			i = j
-			continue
+		if i+1 >= len(c) {
+			break
 		}
-		pre := c[:i]
-		for _, k := range kafkaIDKeys {
-			if strings.HasSuffix(pre, k.key) {
-				if _, ok := ev.Get(k.field); !ok {
-					ev.Set(k.field, c[i:j])
-				}
-				break
+		t, u := kafkaCompByte[c[i+1]], kafkaCompByte[c[i]]
+		if t&kafkaCompDigit != 0 && u&kafkaCompDelim != 0 {
+			j := i + 2
+			for j < len(c) && isDigit(c[j]) {
+				j++
+			}
+			if k := kafkaIDKeyOf(c[:i+1]); k != nil && set&k.bit == 0 {
+				set |= k.bit
+				gatewayAdd(ev, k.field, c[i+1:j])
 			}
 		}
-		i = j
+		if !found && t&kafkaCompP != 0 && u&kafkaCompBefore != 0 {
+			topic, part, found = kafkaPartitionAt(c, i+2)
+		}
 	}
+	if !found {
+		return false
+	}
+	gatewayAdd(ev, "topic", topic)
+	gatewayAdd(ev, "partition", part)
+	return topic != "-" // gatewayAdd (as Set) keeps no "-"
 }
 
-var kafkaIDKeys = [...]struct{ key, field string }{
-	{"Broker id=", "broker"}, {"KafkaServer id=", "broker"}, {"brokerId=", "broker"},
-	{"broker=", "broker"}, {"replicaId=", "broker"}, {"on broker ", "broker"},
-	{"on Broker ", "broker"}, {"GroupCoordinator ", "broker"}, {"TransactionCoordinator id=", "broker"},
-	{"Controller id=", "controller"}, {"controllerId=", "controller"}, {"Controller ", "controller"},
-	{"on controller ", "controller"}, {"leaderId=", "leader"}, {"targetBrokerId=", "node"},
+// Bits of kafkaCompByte.
+const (
+	kafkaCompDelim  = 1 << iota // ' ' or '=': may end an id key
+	kafkaCompDigit              // may start an id
+	kafkaCompBefore             // ' ', '[', '(' or ',': may come before "partition"
+	kafkaCompP                  // 'p' or 'P'
+)
+
+// kafkaCompByte marks the bytes kafkaComponent looks at (a table: one
+// load a byte).
+var kafkaCompByte = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = kafkaCompDigit
+	}
+	t[' '] = kafkaCompDelim | kafkaCompBefore
+	t['='] = kafkaCompDelim
+	t['['], t['('], t[','] = kafkaCompBefore, kafkaCompBefore, kafkaCompBefore
+	t['p'], t['P'] = kafkaCompP, kafkaCompP
+	return t
+}()
+
+// kafkaIDKey is a text that names the id after it, and the field the id
+// goes to.
+type kafkaIDKey struct {
+	key, field string
+	bit        uint8 // the field, as a bit
 }
+
+// kafkaIDKeyOf returns the key that pre ends with, or nil. The keys end
+// in "d=", "r=" or "r " (TestKafkaIDKeys), and none ends another.
+func kafkaIDKeyOf(pre string) *kafkaIDKey {
+	if len(pre) < 2 {
+		return nil
+	}
+	var keys []kafkaIDKey
+	switch pre[len(pre)-2] {
+	case 'd':
+		keys = kafkaIDKeysD[:]
+	case 'r':
+		keys = kafkaIDKeysR[:]
+	default:
+		return nil
+	}
+	for i := range keys {
+		if strings.HasSuffix(pre, keys[i].key) {
+			return &keys[i]
+		}
+	}
+	return nil
+}
+
+// Fields of kafkaIDKey, as bits.
+const (
+	kafkaIDBroker = 1 << iota
+	kafkaIDController
+	kafkaIDLeader
+	kafkaIDNode
+)
+
+// kafkaIDKeysD and kafkaIDKeysR are the id keys whose next to last byte
+// is 'd' and 'r'.
+var (
+	kafkaIDKeysD = [...]kafkaIDKey{
+		{"Broker id=", "broker", kafkaIDBroker}, {"KafkaServer id=", "broker", kafkaIDBroker},
+		{"brokerId=", "broker", kafkaIDBroker}, {"replicaId=", "broker", kafkaIDBroker},
+		{"TransactionCoordinator id=", "broker", kafkaIDBroker},
+		{"Controller id=", "controller", kafkaIDController}, {"controllerId=", "controller", kafkaIDController},
+		{"leaderId=", "leader", kafkaIDLeader}, {"targetBrokerId=", "node", kafkaIDNode},
+	}
+	kafkaIDKeysR = [...]kafkaIDKey{
+		{"broker=", "broker", kafkaIDBroker}, {"on broker ", "broker", kafkaIDBroker},
+		{"on Broker ", "broker", kafkaIDBroker}, {"GroupCoordinator ", "broker", kafkaIDBroker},
+		{"Controller ", "controller", kafkaIDController}, {"on controller ", "controller", kafkaIDController},
+	}
+)
 
 // kafkaInt returns the (possibly negative) integer that starts s.
 func kafkaInt(s string) string {
@@ -265,40 +369,80 @@ func kafkaInt(s string) string {
 }
 
 // kafkaTopicPartition sets topic and partition from the first
-// "partition topic-N" or "partition=topic-N" of s.
-func kafkaTopicPartition(ev *event.Event, s string) {
+// "partition topic-N" or "partition=topic-N" of s, and reports whether it
+// set a topic.
+func kafkaTopicPartition(ev *event.Event, s string) bool {
 	for from := 0; from < len(s); {
 		j := strings.Index(s[from:], "artition")
 		if j < 0 {
-			return
+			return false
 		}
 		j += from
 		from = j + 8
 		if j == 0 || (s[j-1] != 'p' && s[j-1] != 'P') || (j > 1 && s[j-2] != ' ' && s[j-2] != '[' && s[j-2] != '(' && s[j-2] != ',') {
 			continue
 		}
-		k := j + 8
-		if k >= len(s) || (s[k] != ' ' && s[k] != '=') {
-			continue
+		if topic, p, ok := kafkaPartitionAt(s, j); ok {
+			ev.Set("topic", topic)
+			ev.Set("partition", p)
+			return topic != "-" // Set keeps no "-"
 		}
-		k++
-		e := k
-		for e < len(s) && (isLetter(s[e]) || isDigit(s[e]) || s[e] == '.' || s[e] == '_' || s[e] == '-') {
-			e++
-		}
-		tp := s[k:e]
-		d := strings.LastIndexByte(tp, '-')
-		if d <= 0 || d == len(tp)-1 {
-			continue
-		}
-		p := tp[d+1:]
-		if kafkaInt(p) != p {
-			continue
-		}
-		ev.Set("topic", tp[:d])
-		ev.Set("partition", p)
-		return
 	}
+	return false
+}
+
+// kafkaPartitionAt reads the "artition topic-N" or "artition=topic-N" at
+// s[j:] (the 'p' or 'P' before it, and what comes before that, are the
+// caller's to check).
+func kafkaPartitionAt(s string, j int) (topic, partition string, ok bool) {
+	if !strings.HasPrefix(s[j:], "artition") {
+		return "", "", false
+	}
+	k := j + 8
+	if k >= len(s) || (s[k] != ' ' && s[k] != '=') {
+		return "", "", false
+	}
+	k++
+	e := k
+	for e < len(s) && kafkaTopicByte[s[e]] {
+		e++
+	}
+	// s[k:e] is "topic-N": its last '-' has only digits after it, one at least
+	d := e - 1
+	for d > k && isDigit(s[d]) {
+		d--
+	}
+	if d == e-1 || d <= k || s[d] != '-' {
+		return "", "", false
+	}
+	return s[k:d], s[d+1 : e], true
+}
+
+// kafkaTopicByte marks the bytes of a "topic-N": letters, digits, '.',
+// '_' and '-' (a table: one load a byte).
+var kafkaTopicByte = func() (t [256]bool) {
+	for c := range t {
+		b := byte(c)
+		t[c] = isLetter(b) || isDigit(b) || b == '.' || b == '_' || b == '-'
+	}
+	return t
+}()
+
+// kafkaConnect reports whether s contains "onnect" (as strings.Contains
+// would). It looks for the 'c' of each candidate, a rarer byte in Kafka's
+// messages than the 'o' strings.Index starts from.
+func kafkaConnect(s string) bool {
+	for i := 4; i < len(s)-1; i++ {
+		j := strings.IndexByte(s[i:len(s)-1], 'c')
+		if j < 0 {
+			return false
+		}
+		i += j
+		if s[i-4:i] == "onne" && s[i+1] == 't' {
+			return true
+		}
+	}
+	return false
 }
 
 // kafkaGroup sets group from "group <id>" (a consumer group name, not one

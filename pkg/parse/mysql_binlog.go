@@ -600,17 +600,20 @@ func (d *mysqlBinlogDecoder) header(line []byte, ev *event.Event, cur *event.Eve
 				g = g[:k]
 			}
 			cur.Set("gtid", g)
+			d.kv(mysqlBinlogScan(desc), desc, cur)
 		} else {
-			d.commitStamps(desc, cur)
+			it := mysqlBinlogScan(desc)
+			d.commitStamps(&it, desc, cur)
+			d.kv(it, desc, cur)
 		}
-		d.kv(desc, cur)
 	case "Anonymous_GTID":
-		d.commitStamps(desc, cur)
+		it := mysqlBinlogScan(desc)
+		d.commitStamps(&it, desc, cur)
 	case "Query":
 		if d.state == mysqlBinTrxHead || d.state == mysqlBinNone || d.state == mysqlBinEvent || d.state == mysqlBinDone {
 			d.state = mysqlBinQuery
 		}
-		d.kv(desc, cur)
+		d.kv(mysqlBinlogScan(desc), desc, cur)
 	case "Xid":
 		if k := strings.Index(desc, "= "); k > 0 {
 			cur.Set("xid", desc[k+2:])
@@ -672,16 +675,73 @@ func (d *mysqlBinlogDecoder) startRecord(h mysqlBinlogHeader, ev *event.Event) {
 	d.message(ev, ev.Raw[h.desc:], mysqlBinMsgHeader)
 }
 
+// mysqlBinlogItems are where the values of the key=value items of a
+// header's description start (-1: not there), as the first
+// strings.Index of each key gives them.
+type mysqlBinlogItems struct {
+	kv   [4]int // after "thread_id=", "exec_time=", "error_code=", "xid="
+	imm  int    // after "immediate_commit_timestamp="
+	orig int    // after "original_committed_timestamp="
+	xid  int    // at "Xid = " (not after it)
+}
+
+// mysqlBinlogKeys are the keys of mysqlBinlogItems.kv, in its order.
+var mysqlBinlogKeys = [...]string{"thread_id=", "exec_time=", "error_code=", "xid="}
+
+// mysqlBinlogScan finds the items of a header's description. Every key
+// holds one '=' (at its end, but for "Xid = "), so the first occurrence of
+// a key is the first '=' it ends (or, for "Xid = ", holds): one search for
+// each '=' (a GTID header has six) instead of one search over the whole
+// description for each key.
+func mysqlBinlogScan(desc string) mysqlBinlogItems {
+	it := mysqlBinlogItems{kv: [4]int{-1, -1, -1, -1}, imm: -1, orig: -1, xid: -1}
+	for i := 0; ; {
+		e := strings.IndexByte(desc[i:], '=')
+		if e < 0 {
+			return it
+		}
+		p := i + e
+		i = p + 1
+		pre := desc[:i]
+		var at *int
+		switch {
+		case p < 3:
+			continue
+		case desc[p-1] == 'd' && strings.HasSuffix(pre, "thread_id="):
+			at = &it.kv[0]
+		case desc[p-1] == 'e' && strings.HasSuffix(pre, "exec_time="):
+			at = &it.kv[1]
+		case desc[p-1] == 'e' && strings.HasSuffix(pre, "error_code="):
+			at = &it.kv[2]
+		case desc[p-1] == 'd' && strings.HasSuffix(pre, "xid="):
+			at = &it.kv[3]
+		case desc[p-1] == 'p' && strings.HasSuffix(pre, "immediate_commit_timestamp="):
+			at = &it.imm
+		case desc[p-1] == 'p' && strings.HasSuffix(pre, "original_committed_timestamp="):
+			at = &it.orig
+		case p >= 4 && strings.HasPrefix(desc[p-4:], "Xid = "):
+			if it.xid < 0 {
+				it.xid = p - 4
+			}
+			continue
+		default:
+			continue
+		}
+		if *at < 0 {
+			*at = i
+		}
+	}
+}
+
 // kv reads the key=value items of a Query or MariaDB GTID header:
 // "thread_id=12\texec_time=0\terror_code=0" and an xid ("\tXid = 29" in
-// MySQL 8 DDL, "\txid=1678" in MariaDB).
-func (d *mysqlBinlogDecoder) kv(desc string, cur *event.Event) {
-	for _, key := range [...]string{"thread_id=", "exec_time=", "error_code=", "xid="} {
-		k := strings.Index(desc, key)
+// MySQL 8 DDL, "\txid=1678" in MariaDB). it is mysqlBinlogScan(desc).
+func (d *mysqlBinlogDecoder) kv(it mysqlBinlogItems, desc string, cur *event.Event) {
+	for ki, k := range it.kv {
 		if k < 0 {
 			continue
 		}
-		v := desc[k+len(key):]
+		key, v := mysqlBinlogKeys[ki], desc[k:]
 		n := 0
 		for n < len(v) && isDigit(v[n]) {
 			n++
@@ -708,16 +768,23 @@ func (d *mysqlBinlogDecoder) kv(desc string, cur *event.Event) {
 			cur.Set("xid", v)
 		}
 	}
-	if k := strings.Index(desc, "Xid = "); k > 0 {
+	if k := it.xid; k > 0 {
 		cur.Set("xid", desc[k+len("Xid = "):])
 	}
 }
 
 // commitStamps reads MySQL 8's commit timestamps from a GTID header:
-// immediate_commit_timestamp (this server) is the record time.
-func (d *mysqlBinlogDecoder) commitStamps(desc string, cur *event.Event) {
-	imm, ok1 := mysqlBinlogUsec(desc, "immediate_commit_timestamp=")
-	orig, ok2 := mysqlBinlogUsec(desc, "original_committed_timestamp=")
+// immediate_commit_timestamp (this server) is the record time. it is
+// mysqlBinlogScan(desc).
+func (d *mysqlBinlogDecoder) commitStamps(it *mysqlBinlogItems, desc string, cur *event.Event) {
+	var imm, orig int64
+	var ok1, ok2 bool
+	if it.imm >= 0 {
+		imm, ok1 = mysqlBinlogUsec(desc[it.imm:], "")
+	}
+	if it.orig >= 0 {
+		orig, ok2 = mysqlBinlogUsec(desc[it.orig:], "")
+	}
 	if ok1 {
 		d.setCommit(imm, cur)
 	}

@@ -425,3 +425,53 @@ func TestMySQLBinlogUsec(t *testing.T) {
 		}
 	}
 }
+
+// checkMySQLBinlogScan holds mysqlBinlogScan to one strings.Index for
+// each key.
+func checkMySQLBinlogScan(t *testing.T, desc string) {
+	t.Helper()
+	after := func(key string) int {
+		if k := strings.Index(desc, key); k >= 0 {
+			return k + len(key)
+		}
+		return -1
+	}
+	want := mysqlBinlogItems{imm: after("immediate_commit_timestamp="), orig: after("original_committed_timestamp="), xid: strings.Index(desc, "Xid = ")}
+	for i, key := range mysqlBinlogKeys {
+		want.kv[i] = after(key)
+	}
+	if got := mysqlBinlogScan(desc); got != want {
+		t.Errorf("mysqlBinlogScan(%q) = %+v, want %+v", desc, got, want)
+	}
+}
+
+var mysqlBinlogScanCases = []string{
+	"",
+	"=",
+	"xid=",
+	"Xid = ",
+	"GTID\tlast_committed=0\tsequence_number=1\trbr_only=yes\toriginal_committed_timestamp=1692028801898738\timmediate_commit_timestamp=1692028801898738\ttransaction_length=1102",
+	"Query\tthread_id=18402\texec_time=0\terror_code=0",
+	"Query\tthread_id=12\texec_time=3\terror_code=1062\tXid = 29",
+	"GTID 0-1-1 trans thread_id=6 xid=5 Xid = 7 xid=8 thread_id=9",
+	"thread_id=thread_id=1 exec_time==2 error_code= error_code=3",
+	"Xid = Xid = 1 Xid == 2",
+	"aXid = 1",
+	"xthread_id=1 _id=2 id= d=",
+	"original_committed_timestamp=1 immediate_commit_timestamp=2 original_committed_timestamp=3",
+	"timestamp= commit_timestamp=",
+}
+
+func TestMySQLBinlogScan(t *testing.T) {
+	for _, desc := range mysqlBinlogScanCases {
+		checkMySQLBinlogScan(t, desc)
+	}
+}
+
+// FuzzMySQLBinlogScan holds mysqlBinlogScan to strings.Index.
+func FuzzMySQLBinlogScan(f *testing.F) {
+	for _, desc := range mysqlBinlogScanCases {
+		f.Add(desc)
+	}
+	f.Fuzz(checkMySQLBinlogScan)
+}
