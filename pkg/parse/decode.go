@@ -257,10 +257,11 @@ func (d *decoder) account(c *event.Event) {
 	} else {
 		st.unzoned++
 	}
-	if st.First.IsZero() || c.Time.Before(st.First) {
+	k := keyOf(c.Time) // compared as the merge does: Before and After without a call
+	if st.First.IsZero() || k.before(keyOf(st.First)) {
 		st.First = c.Time
 	}
-	if c.Time.After(st.Last) {
+	if keyOf(st.Last).before(k) {
 		st.Last = c.Time
 	}
 	if c.Format != d.format.ID {
