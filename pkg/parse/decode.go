@@ -257,11 +257,11 @@ func (d *decoder) account(c *event.Event) {
 	} else {
 		st.unzoned++
 	}
-	k := keyOf(c.Time) // compared as the merge does: Before and After without a call
-	if st.First.IsZero() || k.before(keyOf(st.First)) {
+	k := event.KeyOf(c.Time) // keys: Before and After without a call
+	if st.First.IsZero() || k.Before(event.KeyOf(st.First)) {
 		st.First = c.Time
 	}
-	if keyOf(st.Last).before(k) {
+	if event.KeyOf(st.Last).Before(k) {
 		st.Last = c.Time
 	}
 	if c.Format != d.format.ID {

@@ -224,30 +224,12 @@ func (p *Plan) Run(ctx context.Context, opts Options, emit func(*event.Event) er
 	return stats, err
 }
 
-// item is an event with its merge key. Unparsed events carry the time of
-// their predecessor as key.
+// item is an event with its merge key (a key, not a time.Time: an item is
+// 24 bytes rather than 40, and keys compare without calls). Unparsed
+// events carry the key of their predecessor.
 type item struct {
-	key mergeKey
+	key event.TimeKey
 	ev  *event.Event
-}
-
-// mergeKey is a time as the merge orders it: its Unix seconds and
-// nanoseconds, which order as the time does (Before, Equal: event times
-// carry no monotonic reading) with two integer comparisons instead of
-// calls into package time, and make an item 24 bytes rather than 40.
-type mergeKey struct {
-	sec  int64
-	nsec int64
-}
-
-// keyOf returns t's key.
-func keyOf(t time.Time) mergeKey {
-	return mergeKey{sec: t.Unix(), nsec: int64(t.Nanosecond())}
-}
-
-// before reports whether k orders before l, as Time.Before.
-func (k mergeKey) before(l mergeKey) bool {
-	return k.sec < l.sec || k.sec == l.sec && k.nsec < l.nsec
 }
 
 type stream struct {
@@ -309,10 +291,10 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	var (
 		w    window
 		out  = make([]item, 0, batchLen)
-		last mergeKey
+		last event.TimeKey
 		stop bool
 	)
-	var sent mergeKey // key of the last item sent
+	var sent event.TimeKey // key of the last item sent
 	var backwards int64
 	var (
 		held    item // the last item out of the window, when take is set
@@ -343,7 +325,7 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	// one at the same time or later may be taken here, as removing it
 	// changes nothing in the merge's choices between the other items.
 	send := func(it item) {
-		if it.key.before(sent) { // the clock went back further than the window
+		if it.key.Before(sent) { // the clock went back further than the window
 			backwards++
 		} else {
 			sent = it.key
@@ -355,10 +337,10 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 		switch {
 		case !holding:
 		case held.ev == skimmed:
-			if it.key.before(held.key) {
+			if it.key.Before(held.key) {
 				push(item{key: held.key})
 			}
-		case it.key.before(held.key) || !take(held.ev):
+		case it.key.Before(held.key) || !take(held.ev):
 			push(held)
 		default:
 			pool.put(held.ev)
@@ -367,7 +349,7 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	}
 	// insert puts an item in the window, and sends on the oldest when
 	// the window is full.
-	insert := func(key mergeKey, ev *event.Event) {
+	insert := func(key event.TimeKey, ev *event.Event) {
 		w.insert(item{key: key, ev: ev})
 		if w.len() > reorder {
 			send(w.pop())
@@ -383,7 +365,7 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 			},
 			skimmed: func(t time.Time) {
 				if !stop {
-					last = keyOf(t)
+					last = event.KeyOf(t)
 					insert(last, skimmed)
 				}
 			},
@@ -401,7 +383,7 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 			transform(ev)
 		}
 		if !ev.Unparsed {
-			last = keyOf(ev.Time)
+			last = event.KeyOf(ev.Time)
 		}
 		insert(last, ev)
 	}, pool, sr)
@@ -490,7 +472,7 @@ func (w *window) len() int { return len(w.items) - w.head }
 func (w *window) insert(it item) {
 	w.items = append(w.items, it)
 	i := len(w.items) - 1
-	for i > w.head && it.key.before(w.items[i-1].key) {
+	for i > w.head && it.key.Before(w.items[i-1].key) {
 		w.items[i] = w.items[i-1]
 		i--
 	}
@@ -516,7 +498,7 @@ func (h mergeHeap) Len() int { return len(h) }
 func (h mergeHeap) Less(i, j int) bool {
 	a, b := h[i].head[0], h[j].head[0]
 	if a.key != b.key {
-		return a.key.before(b.key)
+		return a.key.Before(b.key)
 	}
 	return h[i].idx < h[j].idx
 }
