@@ -21,6 +21,7 @@ type localCounts struct {
 	events  int64
 	first   time.Time
 	last    time.Time
+	lo, hi  event.TimeKey   // first and last as keys
 	volume  map[int64]int64 // events per 10 s bucket, as sourceState.volume
 	bucket  int64           // the bucket being counted, not yet in volume
 	inBkt   int64
@@ -33,6 +34,7 @@ type localCounts struct {
 	upSeen  [4]string // upstreams seen lately (copies), see upstream
 	upNext  int       // the slot of upSeen to reuse next
 	sent    bool      // an observable event went to Observe: its source is numbered
+	bounded bool      // Config.Since or Until is set
 }
 
 // Local returns the functions that count an input's plain events where
@@ -49,7 +51,8 @@ func (a *Analyzer) Local() (take, plain func(*event.Event) bool) {
 		no := func(*event.Event) bool { return false }
 		return no, no
 	}
-	lc := &localCounts{volume: map[int64]int64{}, formats: map[string]int64{}, edges: map[string]int64{}}
+	lc := &localCounts{volume: map[int64]int64{}, formats: map[string]int64{}, edges: map[string]int64{},
+		hi: event.KeyOf(time.Time{}), bounded: !a.cfg.Since.IsZero() || !a.cfg.Until.IsZero()}
 	a.locals = append(a.locals, lc)
 	take = func(ev *event.Event) bool { return a.takeLocal(lc, ev) }
 	plain = func(ev *event.Event) bool { return lc.sent && a.takeLocal(lc, ev) }
@@ -64,7 +67,7 @@ func (a *Analyzer) takeLocal(lc *localCounts, ev *event.Event) bool {
 	if ev.Unparsed || ev.Time.IsZero() {
 		return true
 	}
-	if (!a.cfg.Since.IsZero() && ev.Time.Before(a.cfg.Since)) || (!a.cfg.Until.IsZero() && !ev.Time.Before(a.cfg.Until)) {
+	if lc.bounded && ((!a.cfg.Since.IsZero() && ev.Time.Before(a.cfg.Since)) || (!a.cfg.Until.IsZero() && !ev.Time.Before(a.cfg.Until))) {
 		return true
 	}
 	if ev.Kind != "" || ev.Level.Rank() >= event.LevelWarn.Rank() || !lc.sent {
@@ -72,7 +75,8 @@ func (a *Analyzer) takeLocal(lc *localCounts, ev *event.Event) bool {
 		return false
 	}
 	lc.source = ev.Source
-	if b := ev.Time.Unix() / int64(volumeBucket/time.Second); b != lc.bucket || lc.inBkt == 0 {
+	k := event.KeyOf(ev.Time)
+	if b := k.Sec / int64(volumeBucket/time.Second); b != lc.bucket || lc.inBkt == 0 {
 		if lc.inBkt > 0 {
 			lc.volume[lc.bucket] += lc.inBkt
 		}
@@ -87,7 +91,12 @@ func (a *Analyzer) takeLocal(lc *localCounts, ev *event.Event) bool {
 		lc.format, lc.inFmt = ev.Format, 0
 	}
 	lc.inFmt++
-	widen(&lc.first, &lc.last, ev.Time, ev.Time)
+	if lc.first.IsZero() || k.Before(lc.lo) { // widen, in keys (lo and hi mirror first and last)
+		lc.first, lc.lo = ev.Time, k
+	}
+	if lc.hi.Before(k) {
+		lc.last, lc.hi = ev.Time, k
+	}
 	if up, ok := ev.Get("upstream"); ok && up != "" {
 		if up != lc.upLast || lc.inUp == 0 {
 			if lc.inUp > 0 {

@@ -221,7 +221,7 @@ func BenchmarkMerge(b *testing.B) {
 				defer close(st.ch)
 				items := make([]item, 0, 256)
 				for i := range evs[s] {
-					items = append(items, item{key: evs[s][i].Time, seq: int64(i), ev: &evs[s][i]})
+					items = append(items, item{key: event.KeyOf(evs[s][i].Time), ev: &evs[s][i]})
 					if len(items) == cap(items) {
 						st.ch <- batch{items: items}
 						items = make([]item, 0, 256)

@@ -257,10 +257,11 @@ func (d *decoder) account(c *event.Event) {
 	} else {
 		st.unzoned++
 	}
-	if st.First.IsZero() || c.Time.Before(st.First) {
+	k := event.KeyOf(c.Time) // keys: Before and After without a call
+	if st.First.IsZero() || k.Before(event.KeyOf(st.First)) {
 		st.First = c.Time
 	}
-	if c.Time.After(st.Last) {
+	if event.KeyOf(st.Last).Before(k) {
 		st.Last = c.Time
 	}
 	if c.Format != d.format.ID {

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 )
@@ -15,6 +16,8 @@ const DefaultMaxLine = 1 << 20
 // "\r\n" and, in files that use them throughout, lone "\r" terminators.
 type lineReader struct {
 	r      *bufio.Reader
+	ahead  []byte // what r had buffered after the last line it read, less the lines cut from it since
+	taken  int    // bytes cut from ahead, to discard from r before reading it again
 	long   []byte // a line longer than the buffer, assembled
 	off    int64  // offset of the next line
 	max    int
@@ -31,12 +34,35 @@ func newLineReader(r *bufio.Reader, maxLine int) *lineReader {
 // next returns the next line without its terminator, the byte offset where
 // it starts, and whether it was cut at the maximum length. It returns io.EOF
 // after the last line; a final line without terminator is still returned.
+//
+// Most lines are cut from the bytes the reader has buffered, without a
+// call into it (ReadSlice's own work, around the search for the line's
+// end, was 1.5% of an analysis): its buffer does not move until it is
+// read again, which only the slow path does, after it has discarded the
+// lines cut so far. Lines come out as with a ReadSlice each
+// (FuzzLineReader).
 func (lr *lineReader) next() (line []byte, off int64, cut bool, err error) {
 	delim := byte('\n')
 	if lr.crOnly {
 		delim = '\r'
 	}
 	off = lr.off
+	if i := bytes.IndexByte(lr.ahead, delim); i >= 0 {
+		chunk := lr.ahead[:i+1]
+		lr.ahead = lr.ahead[i+1:]
+		lr.taken += i + 1
+		lr.off += int64(i + 1)
+		line = trimEOL(chunk)
+		if len(line) > lr.max {
+			line, cut = line[:lr.max], true
+		}
+		return line, off, cut, nil
+	}
+	if lr.taken > 0 {
+		lr.r.Discard(lr.taken) // buffered: no read, no error
+		lr.taken = 0
+	}
+	lr.ahead = nil
 	lr.long = lr.long[:0]
 	for {
 		chunk, rerr := lr.r.ReadSlice(delim)
@@ -50,6 +76,9 @@ func (lr *lineReader) next() (line []byte, off int64, cut bool, err error) {
 			line = trimEOL(chunk)
 			if len(line) > lr.max { // a line shorter than the buffer but over a small maximum
 				line, cut = line[:lr.max], true
+			}
+			if rerr == nil {
+				lr.ahead, _ = lr.r.Peek(lr.r.Buffered()) // no more than buffered: does not read
 			}
 			return line, off, cut, nil
 		case errors.Is(rerr, bufio.ErrBufferFull):
