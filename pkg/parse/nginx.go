@@ -86,6 +86,9 @@ func nginxQuoteEnd(b []byte, i int, plain bool) int {
 	if !plain {
 		return gatewayQuoteEnd(b, i)
 	}
+	if i+2 < len(b) && b[i+2] == '"' && (i+3 == len(b) || b[i+3] == ' ') {
+		return i + 2 // a value of one byte (a referrer's "-"): no search
+	}
 	last := -1
 	for j := i + 1; j < len(b); {
 		k := bytes.IndexByte(b[j:], '"')
