@@ -473,7 +473,7 @@ func (c *Classifier) classify(ev *event.Event) (string, int) {
 	status, hasStatus := f.status, f.hasStatus
 	// an HTTP access record is classified from its fields, never its text
 	if hasStatus && (isGateway(ev.Format) || f.hasMethod) {
-		kind := c.accessKind(ev, status)
+		kind := c.accessKind(ev, &f)
 		if kind != "" && c.target[kind] {
 			c.upstreamTarget(ev)
 		}
@@ -546,15 +546,18 @@ func isGateway(format string) bool {
 	return false
 }
 
-// accessKind classifies an access record from status and response_flags.
-func (c *Classifier) accessKind(ev *event.Event, status string) string {
-	flags, hasFlags := ev.Get("response_flags")
-	if hasFlags {
-		if k := envoyKind(flags); k != "" {
+// accessKind classifies an access record from the status and
+// response_flags readFields found.
+func (c *Classifier) accessKind(ev *event.Event, f *classifyFields) string {
+	if f.hasFlags {
+		if k := envoyKind(f.flags); k != "" {
 			return k
 		}
 	}
-	return statusKind(status3(status), isGateway(ev.Format), ev.Format == formatEnvoyAccess && !hasFlags)
+	if len(f.status) != 3 || f.status[0] != '5' { // statusKind's "" for all but 5xx
+		return ""
+	}
+	return statusKind(status3(f.status), isGateway(ev.Format), ev.Format == formatEnvoyAccess && !f.hasFlags)
 }
 
 // statusKind maps an HTTP status to a kind. At a gateway, a 502/503 means the
@@ -882,13 +885,13 @@ func setIfAbsent(ev *event.Event, key, val string) {
 var errorFieldKeys = []string{"error", "err", "exception", "error_message", "error.message", "exc_info"}
 
 // classifyFields is what classify reads of an event's fields, in one pass
-// over them: status (the first one, as Get finds), whether a method is set
-// (an access record) and whether a field named in errorFieldKeys is (most
-// events have none).
+// over them: status and response_flags (the first of each, as Get finds),
+// whether a method is set (an access record) and whether a field named in
+// errorFieldKeys is (most events have none).
 type classifyFields struct {
-	status               string
+	status, flags        string
 	hasStatus, hasMethod bool
-	hasError             bool
+	hasError, hasFlags   bool
 }
 
 func readFields(ev *event.Event) (f classifyFields) {
@@ -900,6 +903,10 @@ func readFields(ev *event.Event) (f classifyFields) {
 			}
 		case "method":
 			f.hasMethod = true
+		case "response_flags":
+			if !f.hasFlags {
+				f.flags, f.hasFlags = ev.Fields[i].Value, true
+			}
 		case "error", "err", "exception", "error_message", "error.message", "exc_info":
 			f.hasError = true
 		}

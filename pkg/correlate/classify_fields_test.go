@@ -7,7 +7,7 @@ import (
 )
 
 // TestHasErrorFieldFollowsTheList: readFields' switch names exactly
-// errorFieldKeys, and reads status and method as Get does.
+// errorFieldKeys, and reads status, response_flags and method as Get does.
 func TestHasErrorFieldFollowsTheList(t *testing.T) {
 	for _, k := range append([]string{"errors", "error_code", "msg", "Error", ""}, errorFieldKeys...) {
 		want := false
@@ -23,7 +23,11 @@ func TestHasErrorFieldFollowsTheList(t *testing.T) {
 	if f := readFields(ev); f.status != "503" || !f.hasStatus || !f.hasMethod || f.hasError {
 		t.Errorf("readFields(%v) = %+v, want the first status, a method and no error", ev.Fields, f)
 	}
-	if f := readFields(&event.Event{}); f.hasStatus || f.hasMethod || f.hasError {
+	ev = &event.Event{Fields: []event.Field{{Key: "response_flags", Value: "-"}, {Key: "status", Value: "503"}, {Key: "response_flags", Value: "UF"}}}
+	if f := readFields(ev); f.flags != "-" || !f.hasFlags || f.hasMethod {
+		t.Errorf("readFields(%v) = %+v, want the first response_flags", ev.Fields, f)
+	}
+	if f := readFields(&event.Event{}); f.hasStatus || f.hasMethod || f.hasError || f.hasFlags {
 		t.Errorf("readFields(no fields) = %+v, want nothing", f)
 	}
 }

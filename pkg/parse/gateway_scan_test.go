@@ -69,6 +69,7 @@ func TestGatewayScannersAgree(t *testing.T) {
 	lines := []string{
 		`"`, `""`, `"\"`, `"\\"`, `"a\" b" c`, `"a"b" c`, `"a"b"`, `"ab\`, `"a" `, `"\"\"" x`,
 		`"Mozilla/5.0 (X11; Linux x86_64) \"quoted\" Gecko" 0.1`, `" x "y" z`, "",
+		`"-"`, `"-" "x"`, `"-"x" y`, `""" x`, `"""`,
 		"10.0.0.1:80, 10.0.0.2:80", "a : b", ",", " ", "abc",
 	}
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -86,12 +86,16 @@ func nginxQuoteEnd(b []byte, i int, plain bool) int {
 	if !plain {
 		return gatewayQuoteEnd(b, i)
 	}
+	if i+2 < len(b) && b[i+2] == '"' && (i+3 == len(b) || b[i+3] == ' ') {
+		return i + 2 // a value of one byte (a referrer's "-"): no search
+	}
 	last := -1
 	for j := i + 1; j < len(b); {
-		q := indexByteFrom(b, j, '"')
-		if q < 0 {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
 			break
 		}
+		q := j + k
 		if q+1 == len(b) || b[q+1] == ' ' {
 			return q
 		}
@@ -384,8 +388,12 @@ func nginxCLF(line []byte, ev *event.Event, loc *time.Location, ts *stampCache, 
 }
 
 // lastColonSpace is bytes.LastIndex(b, []byte(": ")), by a loop: b is a
-// few dozen bytes, too short for the library's search to pay.
+// few dozen bytes, too short for the library's search to pay. Most b (one
+// address) hold no space at all, which one IndexByte tells.
 func lastColonSpace(b []byte) int {
+	if bytes.IndexByte(b, ' ') < 0 {
+		return -1
+	}
 	for i := len(b) - 2; i >= 0; i-- {
 		if b[i] == ':' && b[i+1] == ' ' {
 			return i

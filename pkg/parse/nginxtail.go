@@ -36,23 +36,23 @@ func nginxCommonTail(line []byte, i int, ev *event.Event, lean bool) bool {
 	default:
 		return false
 	}
-	// the address: "-", or digits and points, one colon, digits
+	// the address: "-", or digits and points, one colon, digits (read
+	// back from the end: the port's digits to the colon, then the host's
+	// digits and points to the space)
 	a := e - 1
 	dash := a > i && line[a] == '-'
 	if !dash {
-		colon := -1
-		for a = e; a > i && line[a-1] != ' '; {
+		for a = e; a > i && isDigit(line[a-1]); {
 			a--
-			switch c := line[a]; {
-			case isDigit(c):
-			case c == ':' && colon < 0:
-				colon = a
-			case c == '.' && colon >= 0:
-			default:
-				return false
-			}
 		}
-		if colon <= a || colon == e-1 || !isDigit(line[a]) {
+		if a == e || a <= i+1 || line[a-1] != ':' {
+			return false
+		}
+		colon := a - 1
+		for a = colon; a > i && (isDigit(line[a-1]) || line[a-1] == '.'); {
+			a--
+		}
+		if a == colon || !isDigit(line[a]) {
 			return false
 		}
 	}

@@ -100,7 +100,7 @@ func (c *stampCache) rest(b []byte) (stamp, bool) {
 		}
 		c.keepZone(b, end, end2)
 	}
-	return stamp{t: c.t.Add(time.Duration(ns - c.ns)), n: end2, prec: prec, zoned: zoned}, true
+	return stamp{t: c.at(ns), n: end2, prec: prec, zoned: zoned}, true
 }
 
 // sameZone reports whether the bytes zone would read at b[i:] are those
@@ -149,4 +149,13 @@ func (c *stampCache) fill(b []byte, w *wall, end int, loc *time.Location, layout
 		c.keepZone(b, e, e2)
 	}
 	return stamp{t: t, n: e2, prec: prec, zoned: zoned}, true
+}
+
+// at is the cached time moved to the fraction ns: for a stamp without a
+// fraction (CLF's), the cached time itself, without Time.Add.
+func (c *stampCache) at(ns int) time.Time {
+	if ns == c.ns {
+		return c.t
+	}
+	return c.t.Add(time.Duration(ns - c.ns))
 }
