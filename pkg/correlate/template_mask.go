@@ -333,11 +333,21 @@ const (
 	tmplRecentMaxLen = 128
 )
 
-// tmplWordHash hashes a word's length and its last 8 bytes (FNV-1a), where
-// the words that need masking differ most (10.0.0.1, 10.0.0.2).
+// tmplWordHash hashes a word's length and its last 8 bytes, where the words
+// that need masking differ most (10.0.0.1, 10.0.0.2): read as one number and
+// multiplied by an odd constant, whose top byte mixes all of them (and goes
+// to the bottom, which picks the entry), or, in a shorter word, byte by byte
+// (FNV-1a).
 func tmplWordHash(w string) uint32 {
+	if len(w) >= 8 {
+		b := w[len(w)-8:]
+		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		h := (x + uint64(len(w))) * 0x9e3779b97f4a7c15 >> 32
+		return uint32(h ^ h>>24)
+	}
 	h := uint32(2166136261) ^ uint32(len(w))
-	for i := max(len(w)-8, 0); i < len(w); i++ {
+	for i := 0; i < len(w); i++ {
 		h = (h ^ uint32(w[i])) * 16777619
 	}
 	return h
@@ -349,7 +359,7 @@ func tmplWordHash(w string) uint32 {
 //
 // It is not inlined: on its own, the loops keep their values in registers;
 // inlined into words or plainRun, they went to the stack, a third more
-// instructions. The word is read four bytes a turn (a fifth fewer
+// instructions. The word is read eight bytes a turn (a quarter fewer
 // instructions than one).
 //
 //go:noinline
@@ -361,8 +371,8 @@ func tmplNextWord(msg string, i int) (start, end int, feat uint16) {
 	}
 	var f uint16
 	j := i
-	for ; j+4 <= len(msg); j += 4 {
-		b := msg[j : j+4]
+	for ; j+8 <= len(msg); j += 8 {
+		b := msg[j : j+8]
 		c0 := tmplFeat[b[0]]
 		if c0&tmplHasSpace != 0 {
 			return i, j, f
@@ -378,6 +388,23 @@ func tmplNextWord(msg string, i int) (start, end int, feat uint16) {
 		c3 := tmplFeat[b[3]]
 		if c3&tmplHasSpace != 0 {
 			return i, j + 3, f | c0 | c1 | c2
+		}
+		f |= c0 | c1 | c2 | c3
+		c0 = tmplFeat[b[4]]
+		if c0&tmplHasSpace != 0 {
+			return i, j + 4, f
+		}
+		c1 = tmplFeat[b[5]]
+		if c1&tmplHasSpace != 0 {
+			return i, j + 5, f | c0
+		}
+		c2 = tmplFeat[b[6]]
+		if c2&tmplHasSpace != 0 {
+			return i, j + 6, f | c0 | c1
+		}
+		c3 = tmplFeat[b[7]]
+		if c3&tmplHasSpace != 0 {
+			return i, j + 7, f | c0 | c1 | c2
 		}
 		f |= c0 | c1 | c2 | c3
 	}
