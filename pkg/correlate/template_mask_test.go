@@ -162,3 +162,102 @@ func FuzzTemplateMaskFastPaths(f *testing.F) {
 		}
 	})
 }
+
+// tmplRefWords is words the plain way, the reference its fast paths are held
+// to: every word through tmplMaskWord and tmplWordFlags, every pair of
+// neighbours through tmplJoins, one append at a time.
+func tmplRefWords(l *tmplLine, msg string, maxTok int, quoted bool) (joins bool) {
+	l.raw, l.rawEnd, l.flag = l.raw[:0], l.rawEnd[:0], l.flag[:0]
+	prev, prevEnd := -1, 0
+	n, far := 0, 2*maxTok+8
+	i := 0
+	for i < len(msg) {
+		for i < len(msg) && tmplIs(msg[i], tmplCSpace) {
+			i++
+		}
+		if i >= len(msg) {
+			break
+		}
+		if n > far {
+			l.raw = append(l.raw, tmplWild...)
+			l.rawEnd = append(l.rawEnd, int32(len(l.raw)))
+			l.raw = append(l.raw, ' ')
+			l.flag = append(l.flag, tmplFVar|tmplFOpen)
+			break
+		}
+		j := i
+		start := len(l.raw)
+		if quoted && (msg[i] == '"' || msg[i] == '\'') {
+			if k := tmplQuoteEnd(msg, i); k > 0 {
+				l.raw = append(l.raw, msg[i])
+				l.raw = append(l.raw, tmplWild...)
+				l.raw = append(l.raw, msg[i])
+				for j = k; j < len(msg) && !tmplIs(msg[j], tmplCSpace); j++ {
+					l.raw = append(l.raw, msg[j])
+				}
+			}
+		}
+		if j == i {
+			for j < len(msg) && !tmplIs(msg[j], tmplCSpace) {
+				j++
+			}
+			l.raw = tmplMaskWord(l.raw, msg[i:j], tmplFeatures(msg[i:j]))
+		}
+		f := tmplWordFlags(l.raw[start:])
+		if prev >= 0 && tmplJoins(l.raw[prev:prevEnd], l.flag[len(l.flag)-1], l.raw[start:], f) {
+			joins = true
+		}
+		i = j
+		prev, prevEnd = start, len(l.raw)
+		n++
+		l.rawEnd = append(l.rawEnd, int32(len(l.raw)))
+		l.raw = append(l.raw, ' ')
+		l.flag = append(l.flag, f)
+	}
+	return joins
+}
+
+// tmplCheckWords fails when words, with the recent words of l, masks msg
+// into other words, flags or joins than tmplRefWords does.
+func tmplCheckWords(t *testing.T, l *tmplLine, msg string, maxTok int, quoted bool) {
+	t.Helper()
+	var ref tmplLine
+	want := tmplRefWords(&ref, msg, maxTok, quoted)
+	got := l.words(msg, maxTok, quoted)
+	if got != want || string(l.raw) != string(ref.raw) || fmt.Sprint(l.rawEnd) != fmt.Sprint(ref.rawEnd) || string(l.flag) != string(ref.flag) {
+		t.Fatalf("words(%q, %d, %v):\n got %q %v %v joins %v\nwant %q %v %v joins %v", msg, maxTok, quoted,
+			l.raw, l.rawEnd, l.flag, got, ref.raw, ref.rawEnd, ref.flag, want)
+	}
+}
+
+func TestTemplateMaskWords(t *testing.T) {
+	msgs, _ := tmplBenchMessages(1 << 18)
+	msgs = append(msgs, tmplFastPathWords...)
+	msgs = append(msgs, strings.Join(tmplFastPathWords, " "), strings.Join(tmplJoinWords, "  \t"),
+		"", " ", "x", " x ", "\"a b\" 'c' \"d", strings.Repeat("1 ", 200), strings.Repeat("a ", 200))
+	var l tmplLine
+	for _, msg := range msgs {
+		for _, maxTok := range []int{DefaultMaxTokens, 3} {
+			tmplCheckWords(t, &l, msg, maxTok, false)
+			tmplCheckWords(t, &l, msg, maxTok, true)
+		}
+	}
+}
+
+func FuzzTemplateMaskWords(f *testing.F) {
+	for _, w := range tmplFastPathWords {
+		f.Add(w)
+	}
+	f.Add(strings.Join(tmplJoinWords, " "))
+	f.Add("upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.15.164, server: api.invoice.example.com, request: \"POST /api/invoice HTTP/1.1\", upstream: \"http://10.0.2.7:8080/api/invoice\", host: \"api.invoice.example.com:9443\"")
+	f.Add("Shrinking ISR from 1,2,3 to 1,3. Leader: (highWatermark: 1204233, endOffset: 1204240). Out of sync replicas: (brokerId: 2, endOffset: 1204101, lastCaughtUpTimeMs: 1692067473642).")
+	f.Fuzz(func(t *testing.T, in string) {
+		var l tmplLine
+		for _, msg := range strings.Split(in+"\n"+in, "\n") {
+			for _, maxTok := range []int{DefaultMaxTokens, 3} {
+				tmplCheckWords(t, &l, msg, maxTok, false)
+				tmplCheckWords(t, &l, msg, maxTok, true)
+			}
+		}
+	})
+}
