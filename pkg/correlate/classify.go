@@ -930,6 +930,10 @@ func (x *compiledExtractor) find(seg string) []int {
 			return nil
 		}
 		from, to = i, i+n
+	case x.from != nil:
+		if from = x.from(seg); from < 0 {
+			return nil
+		}
 	case x.prefix != "":
 		k := strings.Index(seg, x.prefix)
 		if k < 0 {
@@ -967,6 +971,83 @@ func errnoAt(s string) (int, int) {
 		}
 	}
 	return -1, 0
+}
+
+// slashIPv4From returns the first '/' that a digit or '<' follows, where
+// `/(\d{1,3}(?:\.\d{1,3}){3}|<unresolved>):` can begin, or -1. Stack
+// traces hold many a '/' ("java.base/java.lang.Thread"), few of them that.
+func slashIPv4From(s string) int {
+	for i := 0; ; i++ {
+		j := strings.IndexByte(s[i:], '/')
+		if j < 0 {
+			return -1
+		}
+		if i += j; i+1 < len(s) && (s[i+1] >= '0' && s[i+1] <= '9' || s[i+1] == '<') {
+			return i
+		}
+	}
+}
+
+// slashIPv6From returns the first '/' that hex digits and a ':' follow,
+// where `/([0-9A-Fa-f]*:[0-9A-Fa-f:]*:[0-9A-Fa-f]*):` can begin, or -1.
+func slashIPv6From(s string) int {
+	for i := 0; ; i++ {
+		j := strings.IndexByte(s[i:], '/')
+		if j < 0 {
+			return -1
+		}
+		i += j
+		k := i + 1
+		for k < len(s) && hexByte(s[k]) {
+			k++
+		}
+		if k < len(s) && s[k] == ':' {
+			return i
+		}
+	}
+}
+
+// httpStatusFrom returns the first "HTTP" where
+// `HTTP(?:/\d(?:\.\d)?)?"?\s+` can begin, or -1: what such a match has
+// between "HTTP" and its white space is at most five bytes of /.0-9", so
+// the run of those bytes after "HTTP" must be that short and end in white
+// space.
+func httpStatusFrom(s string) int {
+	for i := 0; ; i++ {
+		j := strings.Index(s[i:], "HTTP")
+		if j < 0 {
+			return -1
+		}
+		i += j
+		k := i + 4
+		for k < len(s) && k-i-4 <= 5 && (s[k] >= '0' && s[k] <= '9' || s[k] == '/' || s[k] == '.' || s[k] == '"') {
+			k++
+		}
+		if k-i-4 <= 5 && k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r' || s[k] == '\f') {
+			return i
+		}
+	}
+}
+
+// digitAfter returns a from function for a regexp that begins with lit and
+// then a digit: the first occurrence of lit that a digit follows, or -1.
+func digitAfter(lit string) func(string) int {
+	return func(s string) int {
+		for i := 0; ; i++ {
+			j := strings.Index(s[i:], lit)
+			if j < 0 {
+				return -1
+			}
+			if i += j; i+len(lit) < len(s) && s[i+len(lit)] >= '0' && s[i+len(lit)] <= '9' {
+				return i
+			}
+		}
+	}
+}
+
+// hexByte reports a hexadecimal digit.
+func hexByte(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F'
 }
 
 func (x *compiledExtractor) build(seg string, m []int) (val, name string) {

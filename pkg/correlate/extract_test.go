@@ -18,6 +18,13 @@ var extractTexts = []string{
 	"ERROR 1045 (28000): Access denied; ER_ACCESS_DENIED_ERROR",
 	"(", "(1", "(12: A", "(12: Ab", "((((1: Ab",
 	strings.Repeat("at x.Y.z(Y.java:1)\n", 200) + "(113: No route to host)",
+	// the from tests: a '/', "HTTP" or "rror " that cannot start a match
+	// before one that can
+	"at java.base/java.lang.Thread.run(Thread.java:833) to kafka-1/<unresolved>:9092",
+	"GET /api/v1/orders/7717012 /default: /dead::beef:1:8080 /:: /1.2.3.4:99999 /1.2.3.4:5",
+	"/fe80::1:2181] /::1:2181: /abc:def:12", "HTTP/1.1.1 200 HTTPHTTP/1.1\" 503 HTTP\f404 HTTP/2 HTTP",
+	`"GET / HTTP/1.1", upstream HTTP 200x HTTP` + "\t\t502", "Error x, Error 12 Error 104: rror 1045 (28000)",
+	"ERROR ERROR 1205: Lock wait", "rror 9",
 }
 
 // TestExtractorFind checks that each extractor's find gives what its

@@ -410,6 +410,10 @@ type extractor struct {
 	// at, when set, finds re's first match by hand, as (start, length),
 	// or -1: re then reads only that match, not the whole segment
 	at func(s string) (int, int)
+	// from, when set, returns the first offset where re can match (a cheap
+	// test of what a match must begin with), or -1: re then reads from
+	// there, or not at all
+	from func(s string) int
 }
 
 const (
@@ -445,8 +449,8 @@ var extractors = []extractor{
 	{key: factTarget, on: []string{"connect"}, re: `onnect to (?P<host>[A-Za-z0-9][A-Za-z0-9._-]*) port (?P<port>\d{1,5})\b`},
 	// Java's InetSocketAddress: "host/10.0.3.7:3306", "/10.0.3.7:3306",
 	// "kafka-1/<unresolved>:9092", "localhost/0:0:0:0:0:0:0:1:2181".
-	{key: factTarget, hostBefore: true, re: `/(?P<ip>\d{1,3}(?:\.\d{1,3}){3}|<unresolved>):(?P<port>\d{1,5})\b`},
-	{key: factTarget, hostBefore: true, re: `/(?P<ip>[0-9A-Fa-f]*:[0-9A-Fa-f:]*:[0-9A-Fa-f]*):(?P<port>\d{1,5})(?:$|[^\]\w:])`},
+	{key: factTarget, hostBefore: true, re: `/(?P<ip>\d{1,3}(?:\.\d{1,3}){3}|<unresolved>):(?P<port>\d{1,5})\b`, from: slashIPv4From},
+	{key: factTarget, hostBefore: true, re: `/(?P<ip>[0-9A-Fa-f]*:[0-9A-Fa-f:]*:[0-9A-Fa-f]*):(?P<port>\d{1,5})(?:$|[^\]\w:])`, from: slashIPv6From},
 	// A URL right after an HTTP verb or "request for"/"url:", as Go, Spring
 	// and Python's requests print them.
 	{key: factTarget, on: []string{"request for \"http"}, re: `request for "(?P<scheme>https?)://(?P<host>[^/\s":?#]+)(?::(?P<port>\d+))?`},
@@ -471,15 +475,15 @@ var extractors = []extractor{
 
 	// status: an HTTP status written in the message.
 	{key: factStatus, on: []string{"status"}, re: `tatus(?:[ _-]?[Cc]ode)?["':=\s]+(?P<v>[1-5]\d\d)\b`},
-	{key: factStatus, on: []string{"http"}, re: `HTTP(?:/\d(?:\.\d)?)?"?\s+(?P<v>[1-5]\d\d)\b`},
+	{key: factStatus, on: []string{"http"}, re: `HTTP(?:/\d(?:\.\d)?)?"?\s+(?P<v>[1-5]\d\d)\b`, from: httpStatusFrom},
 	{key: factStatus, on: []string{"returned", "responded with"}, re: ` (?:returned|responded with) (?:HTTP |status )?(?P<v>[1-5]\d\d)\b`},
 	{key: factStatus, on: []string{"response code", "response status"}, re: `esponse (?:code|status)[:=]?\s*(?P<v>[1-5]\d\d)\b`},
 	{key: factStatus, on: []string{"internal server error", "bad gateway", "service unavailable", "gateway time", "server error"},
 		re: ` (?P<v>5\d\d) (?i:internal server error|bad gateway|service unavailable|gateway time-?out|server error)`},
 
 	// error_code: a database error number or an errno.
-	{key: factErrorCode, on: []string{"error "}, re: `RROR (?P<v>\d{4,5})(?: \([0-9A-Z]{5}\)|:)`},
-	{key: factErrorCode, on: []string{"error "}, re: `rror (?P<v>\d{4,5})(?: \([0-9A-Z]{5}\)|:)`},
+	{key: factErrorCode, on: []string{"error "}, re: `RROR (?P<v>\d{4,5})(?: \([0-9A-Z]{5}\)|:)`, from: digitAfter("RROR ")},
+	{key: factErrorCode, on: []string{"error "}, re: `rror (?P<v>\d{4,5})(?: \([0-9A-Z]{5}\)|:)`, from: digitAfter("rror ")},
 	{key: factErrorCode, on: []string{"error_code"}, re: `Error_code: (?P<v>MY-\d+|\d+)`},
 	{key: factErrorCode, on: []string{"sql error:"}, re: `SQL Error: (?P<v>\d+), SQLState`},
 	{key: factErrorCode, on: []string{"er_"}, re: `(?P<v>ER_[A-Z0-9_]+)\b`},

@@ -2,6 +2,8 @@ package parse
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"strings"
 	"time"
 
@@ -387,8 +389,10 @@ func jsonComposePrefix(b []byte) int {
 	return -1
 }
 
+// jsonWS skips JSON whitespace from b[i]. A byte above ' ' is tested first:
+// that ends the common call at once.
 func jsonWS(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
 	}
 	return i
@@ -396,11 +400,42 @@ func jsonWS(b []byte, i int) int {
 
 // jsonStrEnd finds the closing quote of a string whose body starts at b[i].
 // It returns its index, whether the body has escapes, and false when the
-// input ends first.
+// input ends first. Words of eight bytes are tested for a quote or a
+// backslash at once (a byte loop cost ~17 instructions a byte); a string
+// without escapes that ends within jsonStrWords words is done here (keys
+// and most values), the rest goes on in jsonStrEndSlow. Kept small to
+// inline.
 func jsonStrEnd(b []byte, i int) (int, bool, bool) {
 	start := i
+	for lim := i + 8*jsonStrWords; i+8 <= len(b) && i < lim; i += 8 {
+		if m := jsonStrStops(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			if i += bits.TrailingZeros64(m) >> 3; b[i] == '"' {
+				return i, false, true
+			}
+			break
+		}
+	}
+	return jsonStrEndSlow(b, start, i)
+}
+
+// jsonStrWords is how many words of eight bytes jsonStrEnd tests.
+const jsonStrWords = 8
+
+// jsonStrStops marks the quotes and backslashes among the eight bytes of a
+// little-endian word: the lowest set bit of the result is the high bit of
+// the first such byte (a byte equals c where w^c has a zero byte; bits above
+// the first zero byte may be wrong, those below it are not).
+func jsonStrStops(w uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q := w ^ (ones * '"')
+	e := w ^ (ones * '\\')
+	return ((q-ones)&^q | (e-ones)&^e) & highs
+}
+
+// jsonStrEndSlow goes on with jsonStrEnd's search at b[i] for a string
+// whose body starts at b[start]; b[start:i] holds no quote or backslash.
+func jsonStrEndSlow(b []byte, start, i int) (int, bool, bool) {
 	esc := false
-	// Keys and short values: a plain loop beats two IndexByte calls.
 	for lim := min(len(b), i+24); i < lim; i++ {
 		switch b[i] {
 		case '"':
@@ -425,7 +460,10 @@ func jsonStrEnd(b []byte, i int) (int, bool, bool) {
 		}
 		i = k + 1
 	}
-	return len(b), esc, false
+	// Input ends in a string (after an escaped quote, or in the byte loop):
+	// look for escapes in all of it, as the byte loop alone would miss one
+	// past its window.
+	return len(b), esc || bytes.IndexByte(b[start:], '\\') >= 0, false
 }
 
 // jsonSkip skips the object or array starting at b[i]. It returns the index
@@ -503,86 +541,103 @@ func (d *jsonDecoder) walk(b []byte, s string, i int, depth int, ev *event.Event
 		if !ok {
 			return len(b), jsonTrunc
 		}
-		i = jsonWS(b, ke+1)
-		if i >= len(b) {
-			return i, jsonTrunc
+		// Compact JSON has no whitespace around the colon: look first.
+		if i = ke + 1; i >= len(b) || b[i] != ':' {
+			if i = jsonWS(b, i); i >= len(b) {
+				return i, jsonTrunc
+			}
+			if b[i] != ':' {
+				return i, jsonBad
+			}
 		}
-		if b[i] != ':' {
-			return i, jsonBad
+		if i++; i >= len(b) || b[i] <= ' ' {
+			if i = jsonWS(b, i); i >= len(b) {
+				return i, jsonTrunc
+			}
 		}
-		i = jsonWS(b, i+1)
-		if i >= len(b) {
-			return i, jsonTrunc
-		}
-		pl := len(d.path)
-		if depth > 0 {
-			d.path = append(d.path, '.')
-		}
-		d.path = append(d.path, b[ks:ke]...)
+		key := b[ks:ke]
 		switch c := b[i]; {
 		case c == '"':
 			vs := i + 1
 			ve, esc, ok := jsonStrEnd(b, vs)
-			d.leaf(s, vs, ve, true, esc, ev)
+			d.leaf(key, s, vs, ve, true, esc, ev)
 			if !ok {
-				d.path = d.path[:pl]
 				return len(b), jsonTrunc
 			}
 			i = ve + 1
 		case c == '{':
 			if depth < jsonMaxDepth {
+				pl := len(d.path)
+				d.path = append(append(d.path, key...), '.')
 				end, st := d.walk(b, s, i, depth+1, ev)
+				d.path = d.path[:pl]
 				if st != jsonDone {
-					d.path = d.path[:pl]
 					return end, st
 				}
 				i = end
 			} else {
 				end, ok := jsonSkip(b, i)
 				if !ok {
-					d.path = d.path[:pl]
 					return end, jsonTrunc
 				}
 				i = end
 			}
 		case c == '[':
 			end, ok := jsonSkip(b, i)
-			id, k := d.lookup()
+			id, k := d.lookup(key)
 			if ok && k.role == jsonRoleStack && !d.rec.stack.set {
 				d.rec.stack = jsonCand{id: id, set: true, vs: i, ve: end}
 			}
 			if !ok {
-				d.path = d.path[:pl]
 				return end, jsonTrunc
 			}
 			i = end
 		default:
 			vs := i
-			for i < len(b) && b[i] != ',' && b[i] != '}' && b[i] != ']' && b[i] != ' ' && b[i] != '\t' && b[i] != '\r' && b[i] != '\n' {
+			for i < len(b) && !jsonScalarEnd[b[i]] {
 				i++
 			}
 			if !(c == '-' || isDigit(c) || c == 't' || c == 'f' || c == 'n') {
-				d.path = d.path[:pl]
 				return i, jsonBad
 			}
 			if c != 'n' { // null carries nothing
-				d.leaf(s, vs, i, false, false, ev)
+				d.leaf(key, s, vs, i, false, false, ev)
 			}
 		}
-		d.path = d.path[:pl]
 	}
 }
 
-// lookup returns the id and meaning of the key path in d.path. Records of
-// one input mostly repeat their keys in the same order, so the key at the
-// same position of the previous record is tried before the map.
-func (d *jsonDecoder) lookup() (int32, *jsonKey) {
+// jsonScalarEnd marks the bytes that end a number, true, false or null.
+var jsonScalarEnd = func() (t [256]bool) {
+	for _, c := range []byte(",}] \t\r\n") {
+		t[c] = true
+	}
+	return t
+}()
+
+// lookup returns the id and meaning of the key path d.path+key (d.path
+// holds the parent keys, each followed by a dot). Records of one input
+// mostly repeat their keys in the same order, so the key at the same
+// position of the previous record is tried before the map, compared in two
+// parts: the path is put together only when that fails.
+func (d *jsonDecoder) lookup(key []byte) (int32, *jsonKey) {
 	pos := d.ord
 	d.ord++
-	if pos < len(d.seq) && d.seq[pos].path == string(d.path) {
-		id := d.seq[pos].id
-		return id, &d.keys[id]
+	pl := len(d.path)
+	if pos < len(d.seq) {
+		if e := &d.seq[pos]; len(e.path) == pl+len(key) && e.path[pl:] == string(key) && (pl == 0 || e.path[:pl] == string(d.path)) {
+			return e.id, &d.keys[e.id]
+		}
 	}
+	d.path = append(d.path, key...)
+	id, k := d.lookupPath(pos)
+	d.path = d.path[:pl]
+	return id, k
+}
+
+// lookupPath finds or classifies the key path in d.path, and remembers it
+// for position pos.
+func (d *jsonDecoder) lookupPath(pos int) (int32, *jsonKey) {
 	id, ok := d.keyIdx[string(d.path)]
 	if !ok {
 		k := jsonClassify(string(d.path))
@@ -622,43 +677,46 @@ type jsonSeq struct {
 	id   int32
 }
 
-// leaf handles one scalar value at d.path.
-func (d *jsonDecoder) leaf(s string, vs, ve int, str, esc bool, ev *event.Event) {
-	id, k := d.lookup()
+// leaf handles one scalar value of a key under d.path. A candidate for a
+// role is made only for a key that has one: most keys are plain fields.
+func (d *jsonDecoder) leaf(key []byte, s string, vs, ve int, str, esc bool, ev *event.Event) {
+	id, k := d.lookup(key)
 	r := &d.rec
-	c := jsonCand{id: id, prio: k.prio, set: true, str: str, esc: esc, vs: vs, ve: ve}
-	switch k.role {
-	case jsonRoleSkip:
-		return
-	case jsonRoleTime:
-		if r.nt < len(r.times) {
-			r.times[r.nt] = c
-			r.nt++
+	if k.role != jsonRoleField {
+		c := jsonCand{id: id, prio: k.prio, set: true, str: str, esc: esc, vs: vs, ve: ve}
+		switch k.role {
+		case jsonRoleSkip:
+			return
+		case jsonRoleTime:
+			if r.nt < len(r.times) {
+				r.times[r.nt] = c
+				r.nt++
+			}
+			return
+		case jsonRoleSec:
+			r.sec = c
+			return
+		case jsonRoleNano:
+			r.nano = c
+			return
+		case jsonRoleLevel:
+			if !r.level.set || c.prio < r.level.prio {
+				r.level, r.levelPy, r.levelMg = c, k.python, k.mongo
+			}
+			return
+		case jsonRoleMsg:
+			if str && (!r.msg.set || c.prio < r.msg.prio) {
+				r.msg, r.msgLog = c, k.docker
+			}
+		case jsonRoleStack:
+			if str && !r.stack.set {
+				r.stack = c
+			}
+			return
 		}
-		return
-	case jsonRoleSec:
-		r.sec = c
-		return
-	case jsonRoleNano:
-		r.nano = c
-		return
-	case jsonRoleLevel:
-		if !r.level.set || c.prio < r.level.prio {
-			r.level, r.levelPy, r.levelMg = c, k.python, k.mongo
-		}
-		return
-	case jsonRoleMsg:
-		if str && (!r.msg.set || c.prio < r.msg.prio) {
-			r.msg, r.msgLog = c, k.docker
-		}
-	case jsonRoleStack:
-		if str && !r.stack.set {
-			r.stack = c
-		}
-		return
 	}
 	if k.stream && str {
-		r.stream = c
+		r.stream = jsonCand{id: id, prio: k.prio, set: true, str: str, esc: esc, vs: vs, ve: ve}
 	}
 	if k.field == "" {
 		return
