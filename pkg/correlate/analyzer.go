@@ -67,8 +67,9 @@ type Analyzer struct {
 	dropped  int64            // notable events over MaxRecords
 	runs     map[runKey]int32 // the last record's time per run key, in runLast
 	runLast  []time.Time
-	msgBytes int64 // message bytes kept in recs
-	msgCap   int64 // maxMessageBytes; tests lower it
+	msgBytes int64           // message bytes kept in recs
+	msgCap   int64           // maxMessageBytes; tests lower it
+	slab     strings.Builder // the block keepText copies messages into
 	// miners: one template miner per source name, shared by the baseline
 	// runs and the target so that their messages meet in the same templates
 	miners   map[string]*Miner
@@ -295,9 +296,33 @@ func (a *Analyzer) keepMessage(si int32, tmpl *Template, ev *event.Event) string
 	if a.msgBytes >= a.msgCap && seen && ev.Time.Sub(last) <= timelineGap {
 		return ""
 	}
-	msg := capMessage(ev.Message)
+	msg := a.keepText(ev.Message)
 	a.msgBytes += int64(len(msg))
 	return msg
+}
+
+// msgSlab is the size of the blocks keepText copies messages into.
+const msgSlab = 64 << 10
+
+// keepText is capMessage(s), copied into the analyzer's current message
+// block rather than into an allocation of its own: records keep their
+// messages to the end, so the blocks waste only their tails.
+func (a *Analyzer) keepText(s string) string {
+	s, cut := capLine(s)
+	n := len(s)
+	if cut {
+		n += len(ellipsis)
+	}
+	if a.slab.Cap()-a.slab.Len() < n {
+		a.slab = strings.Builder{}
+		a.slab.Grow(max(msgSlab, n))
+	}
+	at := a.slab.Len()
+	a.slab.WriteString(s)
+	if cut {
+		a.slab.WriteString(ellipsis)
+	}
+	return a.slab.String()[at:]
 }
 
 // message is the text a record shows: its line, or its template's text
@@ -324,15 +349,28 @@ func firstLine(s string) string {
 // capMessage keeps the first line, cut at maxMessageKept bytes on a rune
 // boundary, copied so the event's text can be freed.
 func capMessage(s string) string {
-	s = firstLine(s)
-	if len(s) > maxMessageKept {
-		cut := maxMessageKept
-		for cut > 0 && s[cut]&0xC0 == 0x80 {
-			cut--
-		}
-		s = s[:cut] + "…"
+	s, cut := capLine(s)
+	if cut {
+		return s + ellipsis
 	}
 	return strings.Clone(s)
+}
+
+// ellipsis ends a message capMessage cut.
+const ellipsis = "…"
+
+// capLine is s's first line, cut at maxMessageKept bytes on a rune
+// boundary, and whether it was cut (capMessage then adds the ellipsis).
+func capLine(s string) (string, bool) {
+	s = firstLine(s)
+	if len(s) <= maxMessageKept {
+		return s, false
+	}
+	cut := maxMessageKept
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut], true
 }
 
 // settleTemplates maps each source's templates to their final ids. The
