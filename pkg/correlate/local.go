@@ -32,8 +32,8 @@ type localCounts struct {
 	upSeen  [4]string        // upstreams seen lately (copies), see upstream
 	upN     [4]int64         // events per upSeen slot, not yet in edges
 	upNext  int              // the slot of upSeen to reuse next
-	sent    bool      // an observable event went to Observe: its source is numbered
-	bounded bool      // Config.Since or Until is set
+	sent    bool             // an observable event went to Observe: its source is numbered
+	bounded bool             // Config.Since or Until is set
 }
 
 // Local returns the functions that count an input's plain events where
@@ -121,6 +121,16 @@ func (lc *localCounts) upstream(up string) {
 	lc.upNext = (j + 1) % len(lc.upSeen)
 }
 
+// flushUpstreams moves the counts of upSeen into edges.
+func (lc *localCounts) flushUpstreams() {
+	for i, n := range lc.upN {
+		if n > 0 {
+			lc.edges[lc.upSeen[i]] += n
+			lc.upN[i] = 0
+		}
+	}
+}
+
 // addLocals adds the counts of Local's counters to the analyzer's, as
 // Observe would have (Finish calls it first).
 func (a *Analyzer) addLocals() {
@@ -134,11 +144,7 @@ func (a *Analyzer) addLocals() {
 		if lc.inFmt > 0 {
 			lc.formats[lc.format] += lc.inFmt
 		}
-		for i, n := range lc.upN {
-			if n > 0 {
-				lc.edges[lc.upSeen[i]] += n
-			}
-		}
+		lc.flushUpstreams()
 		si := a.source(lc.source)
 		s := a.sources[si]
 		for b, n := range lc.volume {
