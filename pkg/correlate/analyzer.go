@@ -50,25 +50,29 @@ const (
 // counters per 10 s; per notable event a compact record (capped by
 // Config.MaxRecords).
 type Analyzer struct {
-	cfg      Config
-	cls      *Classifier
-	sources  []*sourceState
-	bySrc    map[string]int32
-	lastSrc  int32 // the source the last source call returned, which usually comes again
-	recs     records
-	names    []string // interned file names and addresses; names[0] is ""
-	nameIdx  map[string]int32
-	edges    map[edgeKey]int64 // caller source -> address, from access logs and targets
-	first    time.Time
-	last     time.Time
-	events   int64
-	errors   int64
-	warns    int64
-	dropped  int64            // notable events over MaxRecords
-	runs     map[runKey]int32 // the last record's time per run key, in runLast
-	runLast  []time.Time
-	msgBytes int64 // message bytes kept in recs
-	msgCap   int64 // maxMessageBytes; tests lower it
+	cfg         Config
+	cls         *Classifier
+	sources     []*sourceState
+	bySrc       map[string]int32
+	lastSrc     int32  // the source the last source call returned, which usually comes again
+	lastFile    string // the file name fileRef looked up last, and its ref
+	lastFileRef int32
+	recs        records
+	names       []string // interned file names and addresses; names[0] is ""
+	nameIdx     map[string]int32
+	edges       map[edgeKey]int64 // caller source -> address, from access logs and targets
+	first       time.Time
+	last        time.Time
+	events      int64
+	errors      int64
+	warns       int64
+	dropped     int64            // notable events over MaxRecords
+	runs        map[runKey]int32 // the last record's time per run key, in runLast
+	runLast     []time.Time
+	oddLevel    map[event.Level]int32 // levelCode of the levels not in levelByRank
+	msgBytes    int64                 // message bytes kept in recs
+	msgCap      int64                 // maxMessageBytes; tests lower it
+	slab        strings.Builder       // the block keepText copies messages into
 	// miners: one template miner per source name, shared by the baseline
 	// runs and the target so that their messages meet in the same templates
 	miners   map[string]*Miner
@@ -142,11 +146,13 @@ var levelByRank = [...]event.Level{event.LevelNone, event.LevelTrace, event.Leve
 // level is the record's level.
 func (r *record) level() event.Level { return levelByRank[r.rank] }
 
-// runKey names a run of repeats: a timeline row's (source, template, level).
+// runKey names a run of repeats: a timeline row's (source, template,
+// level), the level by its levelCode, so that the key hashes as plain
+// memory.
 type runKey struct {
-	src   int32
 	tmpl  *Template
-	level event.Level
+	src   int32
+	level int32
 }
 
 type edgeKey struct {
@@ -188,6 +194,16 @@ func (a *Analyzer) ref(s string) int32 {
 	a.names = append(a.names, s)
 	a.nameIdx[s] = i
 	return i
+}
+
+// fileRef is a.ref(f) for an event's file name, remembering the last one:
+// a run of notable events often comes from one file.
+func (a *Analyzer) fileRef(f string) int32 {
+	if f != a.lastFile {
+		a.lastFileRef = a.ref(f)
+		a.lastFile = a.names[a.lastFileRef]
+	}
+	return a.lastFileRef
 }
 
 // name is the string a.ref gave i for.
@@ -265,14 +281,14 @@ func (a *Analyzer) Observe(ev *event.Event) {
 		s.countOver(ev.Time, rank)
 		return
 	}
-	target, _ := ev.Get("target")
-	if target != "" {
-		target = a.intern(target)
-		a.edges[edgeKey{si, target}]++
+	var tref int32
+	if target, _ := ev.Get("target"); target != "" {
+		tref = a.ref(target)
+		a.edges[edgeKey{si, a.names[tref]}]++
 	}
 	a.recs.add(record{
-		t: ev.Time, src: si, kind: kind, tmpl: tmpl, rank: int8(ev.Level.Rank()),
-		file: a.ref(ev.File), line: ev.Line, target: a.ref(target), msg: a.keepMessage(si, tmpl, ev),
+		t: ev.Time, src: si, kind: kind, tmpl: tmpl, rank: int8(rank),
+		file: a.fileRef(ev.File), line: ev.Line, target: tref, msg: a.keepMessage(si, tmpl, ev, rank),
 		dbLink: dbLinkKind(kind) && dbLinkFailure(firstLine(ev.Message)),
 	})
 }
@@ -282,8 +298,8 @@ func (a *Analyzer) Observe(ev *event.Event) {
 // than timelineGap after the last of its source, template and level), so
 // that memory stays bounded on any bundle while every timeline row keeps
 // its line.
-func (a *Analyzer) keepMessage(si int32, tmpl *Template, ev *event.Event) string {
-	k := runKey{si, tmpl, ev.Level}
+func (a *Analyzer) keepMessage(si int32, tmpl *Template, ev *event.Event, rank int) string {
+	k := runKey{tmpl, si, a.levelCode(ev.Level, rank)}
 	ri, seen := a.runs[k]
 	if !seen {
 		ri = int32(len(a.runLast))
@@ -295,9 +311,51 @@ func (a *Analyzer) keepMessage(si int32, tmpl *Template, ev *event.Event) string
 	if a.msgBytes >= a.msgCap && seen && ev.Time.Sub(last) <= timelineGap {
 		return ""
 	}
-	msg := capMessage(ev.Message)
+	msg := a.keepText(ev.Message)
 	a.msgBytes += int64(len(msg))
 	return msg
+}
+
+// levelCode numbers level (of the given rank) for runKey: its rank when it
+// is one of the normalized levels, else a number past them, one per
+// distinct level.
+func (a *Analyzer) levelCode(level event.Level, rank int) int32 {
+	if levelByRank[rank] == level {
+		return int32(rank)
+	}
+	c, ok := a.oddLevel[level]
+	if !ok {
+		if a.oddLevel == nil {
+			a.oddLevel = map[event.Level]int32{}
+		}
+		c = int32(len(levelByRank) + len(a.oddLevel))
+		a.oddLevel[level] = c
+	}
+	return c
+}
+
+// msgSlab is the size of the blocks keepText copies messages into.
+const msgSlab = 64 << 10
+
+// keepText is capMessage(s), copied into the analyzer's current message
+// block rather than into an allocation of its own: records keep their
+// messages to the end, so the blocks waste only their tails.
+func (a *Analyzer) keepText(s string) string {
+	s, cut := capLine(s)
+	n := len(s)
+	if cut {
+		n += len(ellipsis)
+	}
+	if a.slab.Cap()-a.slab.Len() < n {
+		a.slab = strings.Builder{}
+		a.slab.Grow(max(msgSlab, n))
+	}
+	at := a.slab.Len()
+	a.slab.WriteString(s)
+	if cut {
+		a.slab.WriteString(ellipsis)
+	}
+	return a.slab.String()[at:]
 }
 
 // message is the text a record shows: its line, or its template's text
@@ -324,15 +382,28 @@ func firstLine(s string) string {
 // capMessage keeps the first line, cut at maxMessageKept bytes on a rune
 // boundary, copied so the event's text can be freed.
 func capMessage(s string) string {
-	s = firstLine(s)
-	if len(s) > maxMessageKept {
-		cut := maxMessageKept
-		for cut > 0 && s[cut]&0xC0 == 0x80 {
-			cut--
-		}
-		s = s[:cut] + "…"
+	s, cut := capLine(s)
+	if cut {
+		return s + ellipsis
 	}
 	return strings.Clone(s)
+}
+
+// ellipsis ends a message capMessage cut.
+const ellipsis = "…"
+
+// capLine is s's first line, cut at maxMessageKept bytes on a rune
+// boundary, and whether it was cut (capMessage then adds the ellipsis).
+func capLine(s string) (string, bool) {
+	s = firstLine(s)
+	if len(s) <= maxMessageKept {
+		return s, false
+	}
+	cut := maxMessageKept
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut], true
 }
 
 // settleTemplates maps each source's templates to their final ids. The

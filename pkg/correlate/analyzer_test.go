@@ -52,3 +52,39 @@ func TestMessageBudget(t *testing.T) {
 		t.Errorf("timeline rows = %+v, want two rows with the runs' first lines", rows)
 	}
 }
+
+// TestLevelCode checks that runKey's level codes tell levels apart as the
+// levels themselves did: the normalized ones by rank, any other one by a
+// code of its own past them.
+func TestLevelCode(t *testing.T) {
+	a := NewAnalyzer(Config{})
+	for rank, l := range levelByRank {
+		if c := a.levelCode(l, l.Rank()); c != int32(rank) {
+			t.Errorf("levelCode(%q) = %d, want %d", l, c, rank)
+		}
+	}
+	seen := map[int32]event.Level{}
+	for _, l := range []event.Level{"WARN", "err", "warn ", "WARN", "custom", "err"} {
+		c := a.levelCode(l, l.Rank())
+		if c < int32(len(levelByRank)) {
+			t.Errorf("levelCode(%q) = %d, a normalized level's code", l, c)
+		}
+		if o, ok := seen[c]; ok && o != l {
+			t.Errorf("levelCode(%q) = levelCode(%q) = %d", l, o, c)
+		}
+		seen[c] = l
+	}
+	if len(seen) != 4 {
+		t.Errorf("%d codes for 4 distinct levels", len(seen))
+	}
+}
+
+// TestFileRef checks that fileRef is ref, whatever the order of names.
+func TestFileRef(t *testing.T) {
+	a, b := NewAnalyzer(Config{}), NewAnalyzer(Config{})
+	for _, f := range []string{"a.log", "a.log", "", "b.log", "a.log", "", "", "c.log", "b.log"} {
+		if got, want := a.fileRef(f), b.ref(f); got != want || a.name(got) != f {
+			t.Errorf("fileRef(%q) = %d, ref = %d", f, got, want)
+		}
+	}
+}

@@ -29,12 +29,11 @@ type localCounts struct {
 	format  string // the last format seen, counted in inFmt
 	inFmt   int64
 	edges   map[string]int64 // upstream address -> events
-	upLast  string           // the last upstream seen, counted in inUp
-	inUp    int64
-	upSeen  [4]string // upstreams seen lately (copies), see upstream
-	upNext  int       // the slot of upSeen to reuse next
-	sent    bool      // an observable event went to Observe: its source is numbered
-	bounded bool      // Config.Since or Until is set
+	upSeen  [4]string        // upstreams seen lately (copies), see upstream
+	upN     [4]int64         // events per upSeen slot, not yet in edges
+	upNext  int              // the slot of upSeen to reuse next
+	sent    bool             // an observable event went to Observe: its source is numbered
+	bounded bool             // Config.Since or Until is set
 }
 
 // Local returns the functions that count an input's plain events where
@@ -98,30 +97,38 @@ func (a *Analyzer) takeLocal(lc *localCounts, ev *event.Event) bool {
 		lc.last, lc.hi = ev.Time, k
 	}
 	if up, ok := ev.Get("upstream"); ok && up != "" {
-		if up != lc.upLast || lc.inUp == 0 {
-			if lc.inUp > 0 {
-				lc.edges[lc.upLast] += lc.inUp
-			}
-			lc.upLast, lc.inUp = lc.upstream(up), 0
-		}
-		lc.inUp++
+		lc.upstream(up)
 	}
 	return true
 }
 
-// upstream returns a copy of up (which may alias a reader's buffer): one
-// of the few it copied lately when up is among them, as a gateway's
-// requests take turns among a handful of upstreams, else a new one.
-func (lc *localCounts) upstream(up string) string {
-	for _, s := range lc.upSeen {
-		if s == up {
-			return s
+// upstream counts an event to upstream up (which may alias a reader's
+// buffer). A gateway's requests take turns among a handful of upstreams,
+// so the few seen lately are counted in upSeen and upN; one that is not
+// among them takes the oldest slot, whose count goes to edges.
+func (lc *localCounts) upstream(up string) {
+	for i := range lc.upSeen {
+		if lc.upSeen[i] == up {
+			lc.upN[i]++
+			return
 		}
 	}
-	c := strings.Clone(up)
-	lc.upSeen[lc.upNext] = c
-	lc.upNext = (lc.upNext + 1) % len(lc.upSeen)
-	return c
+	j := lc.upNext
+	if lc.upN[j] > 0 {
+		lc.edges[lc.upSeen[j]] += lc.upN[j]
+	}
+	lc.upSeen[j], lc.upN[j] = strings.Clone(up), 1
+	lc.upNext = (j + 1) % len(lc.upSeen)
+}
+
+// flushUpstreams moves the counts of upSeen into edges.
+func (lc *localCounts) flushUpstreams() {
+	for i, n := range lc.upN {
+		if n > 0 {
+			lc.edges[lc.upSeen[i]] += n
+			lc.upN[i] = 0
+		}
+	}
 }
 
 // addLocals adds the counts of Local's counters to the analyzer's, as
@@ -137,9 +144,7 @@ func (a *Analyzer) addLocals() {
 		if lc.inFmt > 0 {
 			lc.formats[lc.format] += lc.inFmt
 		}
-		if lc.inUp > 0 {
-			lc.edges[lc.upLast] += lc.inUp
-		}
+		lc.flushUpstreams()
 		si := a.source(lc.source)
 		s := a.sources[si]
 		for b, n := range lc.volume {
