@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unsafe"
 )
 
 // Online log template mining, after Drain (He et al., "Drain: An Online Log
@@ -159,10 +158,8 @@ type Miner struct {
 	leaves   []*tmplNode // search results, reused
 	key      []byte      // the masked line, see mask (a view of line.buf)
 	cache    map[string]*Template
-	masked   map[string]string // message -> its masked line (m.key), see Add
-	// maskedText holds masked's keys and values, in chunks dropped when
-	// masked is cleared: one allocation per chunk instead of two per entry
-	maskedText []byte
+	cacheGen uint64   // counts the clears of cache
+	seen     tmplSeen // message -> the template cache gave it, see Add
 }
 
 type tmplNode struct {
@@ -215,8 +212,15 @@ func (m *Miner) Add(message string) *Template {
 	// a message seen before has the masked line it had then (masking is
 	// a function of the message): when that line is still cached, its
 	// template is the answer masking would lead to, without the masking
-	if k, ok := m.masked[message]; ok {
-		if t := m.cachedKey(k); t != nil {
+	var h uint64
+	remember := len(message) <= tmplMaskedMax
+	if remember {
+		h = m.seen.hash(message)
+		if e := m.seen.find(h, message); e.t != nil && e.gen == m.cacheGen {
+			t := e.t
+			for t.into != nil {
+				t = t.into
+			}
 			t.Count++
 			return t
 		}
@@ -224,16 +228,21 @@ func (m *Miner) Add(message string) *Template {
 	l := m.mask(message)
 	if t := m.cached(); t != nil {
 		t.Count++
-		m.rememberMask(message)
+		if remember {
+			m.seen.put(h, message, t, m.cacheGen)
+		}
 		return t
 	}
 	t := m.add(l)
 	if t != m.overflow && len(m.key) <= tmplCacheKeyMax {
 		if len(m.cache) >= tmplCacheSize {
 			clear(m.cache)
+			m.cacheGen++
 		}
 		m.cache[string(m.key)] = t
-		m.rememberMask(message)
+		if remember {
+			m.seen.put(h, message, t, m.cacheGen)
+		}
 	}
 	return t
 }
@@ -244,10 +253,10 @@ const (
 	tmplCacheSize   = 4096
 	tmplCacheKeyMax = 512
 	// tmplMaskedMax: the longest message whose masked line is remembered
-	// (Miner.masked): repeats of one line are common among warnings and
+	// (Miner.seen): repeats of one line are common among warnings and
 	// errors, and masking is most of what Add costs.
 	tmplMaskedMax = 256
-	// tmplMaskedChunk: the size of a chunk of Miner.maskedText
+	// tmplMaskedChunk: the size of a chunk of tmplSeen.text
 	tmplMaskedChunk = 32 << 10
 )
 
@@ -797,28 +806,4 @@ func (m *Miner) sync(t *Template) {
 	for _, f := range t.folded {
 		f.Text, f.ID = t.Text, t.ID
 	}
-}
-
-// rememberMask notes message's masked line (m.key) for Add, for messages
-// of at most tmplMaskedMax bytes; at most tmplCacheSize of them.
-func (m *Miner) rememberMask(message string) {
-	if len(message) > tmplMaskedMax {
-		return
-	}
-	switch {
-	case m.masked == nil:
-		m.masked = make(map[string]string)
-	case len(m.masked) >= tmplCacheSize:
-		clear(m.masked) // keeps the table: no regrowth from empty
-		m.maskedText = nil
-	}
-	need := len(message) + len(m.key)
-	if cap(m.maskedText)-len(m.maskedText) < need {
-		m.maskedText = make([]byte, 0, max(tmplMaskedChunk, need))
-	}
-	at := len(m.maskedText)
-	m.maskedText = append(m.maskedText, message...)
-	m.maskedText = append(m.maskedText, m.key...)
-	msg, key := m.maskedText[at:at+len(message)], m.maskedText[at+len(message):]
-	m.masked[unsafe.String(unsafe.SliceData(msg), len(msg))] = unsafe.String(unsafe.SliceData(key), len(key))
 }

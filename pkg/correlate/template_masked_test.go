@@ -7,11 +7,11 @@ import (
 )
 
 // TestMinerMaskedCacheChangesNothing feeds the same messages, many of them
-// repeated, to two miners, one of which forgets its remembered masked
-// lines before every Add: every Add must return the same template, and the
-// miners must end with the same templates and counts, including when the
-// caches overflow and are cleared; what is remembered must be each
-// message's masked line.
+// repeated, to two miners, one of which forgets its remembered messages
+// (Miner.seen) before every Add: every Add must return the same template,
+// and the miners must end with the same templates and counts, including
+// when the caches overflow and are cleared; what is remembered as current
+// must be the template the line cache holds for each message's masked line.
 func TestMinerMaskedCacheChangesNothing(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	words := []string{"connect", "failed", "to", "host", "timeout", "after", "retry", "order", "user", "refused", "queue", "full"}
@@ -43,9 +43,13 @@ func TestMinerMaskedCacheChangesNothing(t *testing.T) {
 		with, without := NewMiner(MinerConfig{MaxTemplates: cap}), NewMiner(MinerConfig{MaxTemplates: cap})
 		hits := 0
 		for i, m := range seq {
-			_, seen := with.masked[m]
+			seen := false
+			if with.seen.slots != nil {
+				e := with.seen.find(with.seen.hash(m), m)
+				seen = e.t != nil && e.gen == with.cacheGen
+			}
 			a := with.Add(m)
-			without.masked = nil
+			without.seen = tmplSeen{}
 			b := without.Add(m)
 			if seen {
 				hits++
@@ -63,14 +67,31 @@ func TestMinerMaskedCacheChangesNothing(t *testing.T) {
 				t.Errorf("cap %d: template %d %q (%d), want %q (%d)", cap, i, ta[i].Text, ta[i].Count, tb[i].Text, tb[i].Count)
 			}
 		}
-		// the remembered lines, kept in shared chunks, are still each
-		// message's own masked line
-		fresh := NewMiner(MinerConfig{})
-		for m, k := range with.masked {
-			fresh.mask(m)
-			if string(fresh.key) != k {
-				t.Errorf("cap %d: %q remembered as %q, masks to %q", cap, m, k, fresh.key)
+		// the remembered messages, kept in shared chunks, are each still
+		// found, and when current have their masked line's template
+		n := 0
+		for _, e := range with.seen.slots {
+			if e.t == nil {
+				continue
 			}
+			n++
+			if f := with.seen.find(with.seen.hash(e.msg), e.msg); f.t != e.t {
+				t.Errorf("cap %d: %q not found again", cap, e.msg)
+			}
+			if e.gen != with.cacheGen {
+				continue
+			}
+			live := e.t
+			for live.into != nil {
+				live = live.into
+			}
+			with.mask(e.msg)
+			if c := with.cachedKey(string(with.key)); c != live {
+				t.Errorf("cap %d: %q remembered with template %q, its line has %v", cap, e.msg, e.t.Text, c)
+			}
+		}
+		if n != with.seen.n || n == 0 || n > tmplCacheSize {
+			t.Errorf("cap %d: %d remembered messages, count %d", cap, n, with.seen.n)
 		}
 		if hits < len(seq)/3 {
 			t.Errorf("cap %d: %d of %d messages found their masked line; want most repeats", cap, hits, len(seq))
