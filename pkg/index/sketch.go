@@ -238,6 +238,7 @@ func fieldKey(field, v string) uint64 {
 	return valueKey(fieldTag(field), v)
 }
 
+// add adds key h to a sketch being built (newSketch).
 func (s *sketch) add(h uint64) {
 	if n := uint64(len(s.recent)); n > 0 && h != 0 {
 		slot := &s.recent[h&(n-1)]
@@ -246,25 +247,29 @@ func (s *sketch) add(h uint64) {
 		}
 		*slot = h
 	}
-	// the sketchProbes probes h1 + i*h2, written out (add assumes 4)
+	// the sketchProbes probes h1 + i*h2, written out (add assumes 4), on
+	// the filter at its full size (2^sketchMaxLog bits) as an array: the
+	// probes are taken modulo a constant and need no bounds checks
 	h1, h2 := uint32(h), uint32(h>>32)|1
-	mask := uint32(1)<<s.log - 1
-	s.setBit(h1 & mask)
-	s.setBit((h1 + h2) & mask)
-	s.setBit((h1 + 2*h2) & mask)
-	s.setBit((h1 + 3*h2) & mask)
+	b := (*[fullWords]uint64)(s.bits)
+	const mask = 1<<sketchMaxLog - 1
+	s.ones += setBit(b, h1&mask) + setBit(b, (h1+h2)&mask) + setBit(b, (h1+2*h2)&mask) + setBit(b, (h1+3*h2)&mask)
+}
+
+// fullWords is the size in words of a sketch's filter while it is built.
+const fullWords = 1 << (sketchMaxLog - 6)
+
+// setBit sets bit p of a filter being built and returns 1 when it was
+// clear.
+func setBit(b *[fullWords]uint64, p uint32) int {
+	old := b[p>>6]
+	b[p>>6] = old | 1<<(p&63)
+	return int(^(old >> (p & 63)) & 1)
 }
 
 // add writes out sketchProbes' probes: this fails to compile unless
 // there are 4.
 var _ = [1]struct{}{}[sketchProbes-4]
-
-// setBit sets bit p of the filter, counting it when it was clear.
-func (s *sketch) setBit(p uint32) {
-	old := s.bits[p>>6]
-	s.bits[p>>6] = old | 1<<(p&63)
-	s.ones += int(^(old >> (p & 63)) & 1)
-}
 
 func (s *sketch) has(h uint64) bool {
 	h1, h2 := uint32(h), uint32(h>>32)|1

@@ -188,6 +188,10 @@ func sketchTerms(s string, sk *sketch) {
 		tokens(s, func(t []byte, _ int) { sk.add(termKey(t)) })
 		return
 	}
+	var words *[1 << wordsLog]uint64 // nil: the sketch has no table
+	if len(sk.words) == 1<<wordsLog {
+		words = (*[1 << wordsLog]uint64)(sk.words)
+	}
 	i, n := 0, len(s)
 	for i < n {
 		for uint(i) < uint(n) && !wordByte[s[i]] {
@@ -201,15 +205,16 @@ func sketchTerms(s string, sk *sketch) {
 			for uint(i) < uint(n) && wordByte[s[i]] {
 				i++
 			}
-			if i+1 >= n {
-				break
-			}
-			if j := s[i-1 : i+2]; !asciiJoins(j[0], j[1], j[2]) {
+			// most words end at a byte that joins nothing: its class
+			// is looked at before the bytes around it
+			if i+1 >= n || asciiClass[s[i]] < cMidL || !asciiJoins(s[i-1], s[i], s[i+1]) {
 				break
 			}
 			i += 2
 		}
-		if l := uint(i - start); l <= 8 && len(sk.words) == 1<<wordsLog {
+		end := i
+		i++ // s[end], if there is one, is no word byte
+		if l := uint(end - start); l <= 8 && words != nil {
 			// a short word already added to this sketch is skipped
 			var w uint64
 			if start+8 <= n {
@@ -218,17 +223,17 @@ func sketchTerms(s string, sk *sketch) {
 					uint64(c[4])<<32 | uint64(c[5])<<40 | uint64(c[6])<<48 | uint64(c[7])<<56
 				w &= lowBytes[l]
 			} else {
-				for k := i - 1; k >= start; k-- {
+				for k := end - 1; k >= start; k-- {
 					w = w<<8 | uint64(s[k])
 				}
 			}
-			slot := &sk.words[(w*0x9E3779B97F4A7C15)>>(64-wordsLog)]
+			slot := &words[(w*0x9E3779B97F4A7C15)>>(64-wordsLog)]
 			if *slot == w {
 				continue
 			}
 			*slot = w
 		}
-		sk.add(wordKey(s[start:i]))
+		sk.add(wordKey(s[start:end]))
 	}
 }
 

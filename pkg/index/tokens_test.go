@@ -127,3 +127,24 @@ func TestSketchTermsAreASCIIWords(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSketchTerms compares sketchTerms with the words asciiWords (or
+// tokens) finds, each text alone and after the text before it (the short
+// words of the first are then skipped in the second).
+func FuzzSketchTerms(f *testing.F) {
+	for _, s := range []string{"a.b", "1,2", "x_1 a:", "can't won't", "GET /a/b?c=1 HTTP/1.1", "a.b.c.d.e.f.g.h.i", "über"} {
+		f.Add(s, "a b")
+	}
+	got, want := newSketch(), newSketch()
+	f.Fuzz(func(t *testing.T, s, prev string) {
+		got.reset()
+		want.reset()
+		sketchTerms(prev, got)
+		addWordKeys(prev, want)
+		sketchTerms(s, got)
+		addWordKeys(s, want)
+		if got.ones != want.ones || !slices.Equal(got.bits, want.bits) {
+			t.Fatalf("sketchTerms(%q) after %q set %d bits, its words %d (or others)", s, prev, got.ones, want.ones)
+		}
+	})
+}
