@@ -372,7 +372,7 @@ func (u *Update) Observe(ev *event.Event) {
 	// the digest is needed first to check a grown tail; otherwise add
 	// makes it along with the keys, from the values it reads anyway
 	var d uint64
-	known := w.check != nil
+	known := w.check != nil && !w.check.done // the check ends once past the dropped blocks
 	if known {
 		d = digest(ev)
 		w.check.observe(ev, notable, d)
