@@ -52,6 +52,7 @@ const (
 type Analyzer struct {
 	cfg         Config
 	cls         *Classifier
+	bounded     bool // Config.Since or Until is set, see outside
 	sources     []*sourceState
 	bySrc       map[string]int32
 	lastSrc     int32  // the source the last source call returned, which usually comes again
@@ -106,6 +107,12 @@ func widen(first, last *time.Time, lo, hi time.Time) {
 	if hi.After(*last) {
 		*last = hi
 	}
+}
+
+// outside reports whether t is outside Config.Since and Until; callers
+// test a.bounded first, inline.
+func (a *Analyzer) outside(t time.Time) bool {
+	return (!a.cfg.Since.IsZero() && t.Before(a.cfg.Since)) || (!a.cfg.Until.IsZero() && !t.Before(a.cfg.Until))
 }
 
 // countOver counts a warning or error that is not kept as a record.
@@ -168,7 +175,7 @@ func NewAnalyzer(cfg Config) *Analyzer {
 	if cfg.MaxRecords <= 0 {
 		cfg.MaxRecords = defaultMaxRecords
 	}
-	return &Analyzer{cfg: cfg, cls: NewClassifier(), bySrc: map[string]int32{}, edges: map[edgeKey]int64{},
+	return &Analyzer{cfg: cfg, cls: NewClassifier(), bounded: !cfg.Since.IsZero() || !cfg.Until.IsZero(), bySrc: map[string]int32{}, edges: map[edgeKey]int64{},
 		runs: map[runKey]int32{}, msgCap: maxMessageBytes, names: []string{""}, nameIdx: map[string]int32{"": 0}, miners: map[string]*Miner{}}
 }
 
@@ -239,7 +246,7 @@ func (a *Analyzer) Observe(ev *event.Event) {
 	if ev.Unparsed || ev.Time.IsZero() {
 		return
 	}
-	if (!a.cfg.Since.IsZero() && ev.Time.Before(a.cfg.Since)) || (!a.cfg.Until.IsZero() && !ev.Time.Before(a.cfg.Until)) {
+	if a.bounded && a.outside(ev.Time) {
 		return
 	}
 	kind := ev.Kind

@@ -914,13 +914,11 @@ func readFields(ev *event.Event) (f classifyFields) {
 	return f
 }
 
-// build assembles an extractor's value from its named groups. For target
-// it returns the host:port and, when the address was the resolved IP, the
-// host name beside it; for host it returns name[:port] and the name.
 // find is x.re.FindStringSubmatchIndex(seg), reading less of seg: from
 // the first occurrence of the literal every match begins with (the regexp
 // package clears a bitmap as long as the text it is given, match or not),
-// or only the match x.at finds.
+// or from where x.from says a match can begin, or only the match x.at
+// finds.
 func (x *compiledExtractor) find(seg string) []int {
 	from, to := 0, len(seg)
 	switch {
@@ -998,7 +996,7 @@ func slashIPv6From(s string) int {
 		}
 		i += j
 		k := i + 1
-		for k < len(s) && hexByte(s[k]) {
+		for k < len(s) && tmplIs(s[k], tmplCHex) {
 			k++
 		}
 		if k < len(s) && s[k] == ':' {
@@ -1045,11 +1043,9 @@ func digitAfter(lit string) func(string) int {
 	}
 }
 
-// hexByte reports a hexadecimal digit.
-func hexByte(b byte) bool {
-	return b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F'
-}
-
+// build assembles an extractor's value from its named groups. For target
+// it returns the host:port and, when the address was the resolved IP, the
+// host name beside it; for host it returns name[:port] and the name.
 func (x *compiledExtractor) build(seg string, m []int) (val, name string) {
 	get := func(g int) string {
 		if g < 0 || m[2*g] < 0 {

@@ -217,10 +217,7 @@ func (m *Miner) Add(message string) *Template {
 	if remember {
 		h = m.seen.hash(message)
 		if e := m.seen.find(h, message); e.t != nil && e.gen == m.cacheGen {
-			t := e.t
-			for t.into != nil {
-				t = t.into
-			}
+			t := e.t.live()
 			t.Count++
 			return t
 		}
@@ -252,13 +249,21 @@ func (m *Miner) Add(message string) *Template {
 const (
 	tmplCacheSize   = 4096
 	tmplCacheKeyMax = 512
-	// tmplMaskedMax: the longest message whose masked line is remembered
+	// tmplMaskedMax: the longest message whose template is remembered
 	// (Miner.seen): repeats of one line are common among warnings and
 	// errors, and masking is most of what Add costs.
 	tmplMaskedMax = 256
 	// tmplMaskedChunk: the size of a chunk of tmplSeen.text
 	tmplMaskedChunk = 32 << 10
 )
+
+// live is the live template t was folded into, or t.
+func (t *Template) live() *Template {
+	for t.into != nil {
+		t = t.into
+	}
+	return t
+}
 
 // cached returns the template the masked line in m.key joined before, if
 // remembered: the same line joins the same template again (it still fits:
@@ -271,10 +276,7 @@ func (m *Miner) cachedKey(k string) *Template {
 	if t == nil {
 		return nil
 	}
-	for t.into != nil {
-		t = t.into
-	}
-	return t
+	return t.live()
 }
 
 func (m *Miner) add(l *tmplLine) *Template {
