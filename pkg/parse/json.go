@@ -403,8 +403,8 @@ func jsonWS(b []byte, i int) int {
 // input ends first. Words of eight bytes are tested for a quote or a
 // backslash at once (a byte loop cost ~17 instructions a byte); a string
 // without escapes that ends within jsonStrWords words is done here (keys
-// and most values), the rest goes on in jsonStrEndSlow. Kept small to
-// inline.
+// and most values), the rest goes on in jsonStrEndSlow. Kept small so
+// that PGO inlines it (cost 163: over the plain budget).
 func jsonStrEnd(b []byte, i int) (int, bool, bool) {
 	start := i
 	for lim := i + 8*jsonStrWords; i+8 <= len(b) && i < lim; i += 8 {

@@ -104,8 +104,7 @@ func kafkaClientEnrich(ev *event.Event) {
 		kafkaSetIfAbsent(ev, "target", t)
 	}
 	if _, ok := ev.Get("topic"); !ok {
-		kafkaTopicPartition(ev, rest)
-		if _, ok := ev.Get("topic"); !ok {
+		if !kafkaTopicPartition(ev, rest) {
 			if i := strings.Index(rest, " : {"); i >= 0 { // metadata errors: {topic=ERROR_CODE}
 				t := rest[i+4:]
 				if e := strings.IndexByte(t, '='); e > 0 && strings.IndexAny(t[:e], " ,{}") < 0 {

@@ -221,7 +221,7 @@ var kafkaClassByte = func() (t [256]byte) {
 			t[c] = kafkaClassDot
 		case b == ':':
 			t[c] = kafkaClassName | kafkaClassColon
-		case isLetter(b) || isDigit(b) || b == '_' || b == '$' || b == ':':
+		case isLetter(b) || isDigit(b) || b == '_' || b == '$':
 			t[c] = kafkaClassName
 		}
 	}
@@ -236,7 +236,7 @@ var kafkaClassByte = func() (t [256]byte) {
 // set a topic. ev must have none of these fields yet.
 //
 // It reads the component once, looking at the byte pairs that may start
-// either: a blank or '=' and a digit (an id, after one of kafkaIDKeys),
+// either: a blank or '=' and a digit (an id, after a key kafkaIDKeyOf knows),
 // and ' ', '[', '(' or ',' (or the start) and 'p' or 'P' ("partition").
 // A byte that can be neither half of a pair skips the two pairs it is in.
 func kafkaComponent(ev *event.Event, c string) bool {

@@ -89,8 +89,7 @@ func nginxCommonTail(line []byte, i int, ev *event.Event, lean bool) bool {
 	if dash {
 		return true
 	}
-	up := raw[a:e]
-	nginxUpstreamList(ev, up, up, false, lean, true)
+	gatewayAdd(ev, "upstream", raw[a:e]) // nginxUpstreamList of one address, absent
 	if !lean && !hasStatus && status < len(line) && line[status] >= '1' && line[status] <= '5' {
 		nginxUpstreamStatus(ev, raw[status:], true)
 	}
