@@ -780,10 +780,10 @@ func (d *mysqlBinlogDecoder) commitStamps(it *mysqlBinlogItems, desc string, cur
 	var imm, orig int64
 	var ok1, ok2 bool
 	if it.imm >= 0 {
-		imm, ok1 = mysqlBinlogUsec(desc[it.imm:], "")
+		imm, ok1 = mysqlBinlogUsec(desc[it.imm:])
 	}
 	if it.orig >= 0 {
-		orig, ok2 = mysqlBinlogUsec(desc[it.orig:], "")
+		orig, ok2 = mysqlBinlogUsec(desc[it.orig:])
 	}
 	if ok1 {
 		d.setCommit(imm, cur)
@@ -800,13 +800,9 @@ func (d *mysqlBinlogDecoder) setCommit(usec int64, cur *event.Event) {
 	}
 }
 
-// mysqlBinlogUsec reads "key=1692080537123456".
-func mysqlBinlogUsec(s, key string) (int64, bool) {
-	k := strings.Index(s, key)
-	if k < 0 {
-		return 0, false
-	}
-	v := s[k+len(key):]
+// mysqlBinlogUsec reads the 15 to 17 digits of microseconds that start v
+// ("1692080537123456", a key's value: mysqlBinlogScan found the key).
+func mysqlBinlogUsec(v string) (int64, bool) {
 	n := 0
 	for n < len(v) && isDigit(v[n]) {
 		n++
@@ -830,7 +826,7 @@ func (d *mysqlBinlogDecoder) commitComment(line []byte, s string, cur *event.Eve
 	if e < 0 || p < e {
 		return
 	}
-	usec, ok := mysqlBinlogUsec(s[e+1:], "")
+	usec, ok := mysqlBinlogUsec(s[e+1:])
 	if !ok {
 		return
 	}

@@ -419,7 +419,11 @@ func TestMySQLBinlogUsec(t *testing.T) {
 		{"b=1692080537123456", "a=", 0, false},
 	}
 	for _, tt := range tests {
-		got, ok := mysqlBinlogUsec(tt.s, tt.key)
+		var got int64
+		var ok bool
+		if k := strings.Index(tt.s, tt.key); k >= 0 { // the value after the key, as the callers cut it
+			got, ok = mysqlBinlogUsec(tt.s[k+len(tt.key):])
+		}
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("mysqlBinlogUsec(%q, %q) = %d, %v; want %d, %v", tt.s, tt.key, got, ok, tt.want, tt.ok)
 		}
