@@ -426,10 +426,7 @@ const jsonStrWords = 8
 // the first such byte (a byte equals c where w^c has a zero byte; bits above
 // the first zero byte may be wrong, those below it are not).
 func jsonStrStops(w uint64) uint64 {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	q := w ^ (ones * '"')
-	e := w ^ (ones * '\\')
-	return ((q-ones)&^q | (e-ones)&^e) & highs
+	return swarZeros(w^(swarOnes*'"')) | swarZeros(w^(swarOnes*'\\'))
 }
 
 // jsonStrEndSlow goes on with jsonStrEnd's search at b[i] for a string

@@ -406,13 +406,12 @@ func (d *mysqlSlowDecoder) query(line []byte, raw string, cur *event.Event) {
 // where x^c has a zero byte): a loop testing every byte three ways cost
 // more than the rest of the entry.
 func mysqlSlowNeedsCollapse(b []byte) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	zero := func(v uint64) bool { return (v-ones)&^v&highs != 0 }
+	zero := func(v uint64) bool { return swarZeros(v) != 0 }
 	i := 0
 	for ; i+9 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
 		y := binary.LittleEndian.Uint64(b[i+1:]) // the next byte of each
-		if zero(x^(ones*'\t')) || zero(x^(ones*'\r')) || zero(x^(ones*' ')|y^(ones*' ')) {
+		if zero(x^(swarOnes*'\t')) || zero(x^(swarOnes*'\r')) || zero(x^(swarOnes*' ')|y^(swarOnes*' ')) {
 			return true
 		}
 	}
