@@ -156,9 +156,7 @@ type Miner struct {
 	overflow *Template
 	line     tmplLine
 	leaves   []*tmplNode // search results, reused
-	key      []byte      // the masked line, see mask (a view of line.buf)
 	cache    map[string]*Template
-	cacheGen uint64   // counts the clears of cache
 	seen     tmplSeen // message -> the template cache gave it, see Add
 }
 
@@ -194,12 +192,11 @@ func NewMiner(cfg MinerConfig) *Miner {
 	return &Miner{cfg: cfg, roots: make(map[int]*tmplNode), cache: make(map[string]*Template)}
 }
 
-// mask masks message into m.line, and sets m.key to its tokens, each followed
+// mask masks message into m.line: m.line.buf is then its tokens, each followed
 // by a space.
 func (m *Miner) mask(message string) *tmplLine {
 	l := &m.line
 	tmplMask(l, tmplFirstLine(message, m.cfg.MaxLineBytes), m.cfg.MaxTokens, m.cfg.MaskQuoted)
-	m.key = l.buf
 	return l
 }
 
@@ -216,7 +213,7 @@ func (m *Miner) Add(message string) *Template {
 	remember := len(message) <= tmplMaskedMax
 	if remember {
 		h = m.seen.hash(message)
-		if e := m.seen.find(h, message); e.t != nil && e.gen == m.cacheGen {
+		if e := m.seen.find(h, message); e.t != nil {
 			t := e.t.live()
 			t.Count++
 			return t
@@ -226,19 +223,19 @@ func (m *Miner) Add(message string) *Template {
 	if t := m.cached(); t != nil {
 		t.Count++
 		if remember {
-			m.seen.put(h, message, t, m.cacheGen)
+			m.seen.put(h, message, t)
 		}
 		return t
 	}
 	t := m.add(l)
-	if t != m.overflow && len(m.key) <= tmplCacheKeyMax {
+	if t != m.overflow && len(m.line.buf) <= tmplCacheKeyMax {
 		if len(m.cache) >= tmplCacheSize {
 			clear(m.cache)
-			m.cacheGen++
+			m.seen.reset() // its templates came from the cache
 		}
-		m.cache[string(m.key)] = t
+		m.cache[string(m.line.buf)] = t
 		if remember {
-			m.seen.put(h, message, t, m.cacheGen)
+			m.seen.put(h, message, t)
 		}
 	}
 	return t
@@ -265,10 +262,10 @@ func (t *Template) live() *Template {
 	return t
 }
 
-// cached returns the template the masked line in m.key joined before, if
+// cached returns the template the masked line in m.line.buf joined before, if
 // remembered: the same line joins the same template again (it still fits:
 // templates only generalize, and a folded one leads to the one it joined).
-func (m *Miner) cached() *Template { return m.cachedKey(string(m.key)) }
+func (m *Miner) cached() *Template { return m.cachedKey(string(m.line.buf)) }
 
 // cachedKey is the live template of the cached masked line k, or nil.
 func (m *Miner) cachedKey(k string) *Template {

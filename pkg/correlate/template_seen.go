@@ -7,10 +7,10 @@ import (
 
 // tmplSeen is a Miner's exact-message cache: for a message of at most
 // tmplMaskedMax bytes seen before, the template its masked line got from the
-// miner's line cache (Miner.cache), valid while that cache has not been
-// cleared since (gen). Masking is a function of the message and a cached
-// line keeps its template until the cache is cleared, so a valid entry's
-// template is what masking and the line cache would give, without either.
+// miner's line cache (Miner.cache); it is reset when that cache is cleared.
+// Masking is a function of the message and a cached line keeps its
+// template until the cache is cleared, so an entry's template is what
+// masking and the line cache would give, without either.
 //
 // It is an open-addressed table (linear probing) keyed by a hash of the
 // message, with the full message compared on a hash match: one probe into
@@ -29,7 +29,6 @@ type tmplSeenSlot struct {
 	hash uint64
 	msg  string    // a view of a chunk of tmplSeen.text
 	t    *Template // the template cached for the message's masked line
-	gen  uint64    // Miner.cacheGen when t was cached
 }
 
 // tmplSeenSlots: the size of a tmplSeen's table, a power of two at least
@@ -56,14 +55,12 @@ func (s *tmplSeen) hash(message string) uint64 {
 	return maphash.String(s.seed, message)
 }
 
-// put notes that message (hash h) has template t from the line cache of
-// generation gen.
-func (s *tmplSeen) put(h uint64, message string, t *Template, gen uint64) {
+// put notes that message (hash h) has template t from the line cache.
+func (s *tmplSeen) put(h uint64, message string, t *Template) {
 	e := s.find(h, message)
 	if e.t == nil {
 		if s.n >= tmplCacheSize {
-			clear(s.slots)
-			s.n, s.text = 0, nil
+			s.reset()
 			e = s.find(h, message)
 		}
 		if cap(s.text)-len(s.text) < len(message) {
@@ -74,5 +71,11 @@ func (s *tmplSeen) put(h uint64, message string, t *Template, gen uint64) {
 		e.hash, e.msg = h, unsafe.String(unsafe.SliceData(s.text[at:]), len(message))
 		s.n++
 	}
-	e.t, e.gen = t, gen
+	e.t = t
+}
+
+// reset empties s, as when full or when the line cache is cleared.
+func (s *tmplSeen) reset() {
+	clear(s.slots)
+	s.n, s.text = 0, nil
 }
