@@ -181,6 +181,9 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	// Transform, which runs first)
 	po.Local = func() (take, plain func(*event.Event) bool) {
 		t, p := an.Local()
+		if prog == nil { // nothing to count: the readers call Local's own
+			return t, p
+		}
 		counted := func(f func(*event.Event) bool) func(*event.Event) bool {
 			return func(ev *event.Event) bool {
 				if f(ev) {

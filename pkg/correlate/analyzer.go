@@ -87,10 +87,12 @@ type sourceState struct {
 	name      string
 	miner     *Miner
 	volume    map[int64]int64 // events per 10 s bucket (unix time / 10 s)
+	bucket    tally[int64]    // Observe's run of volume, not yet in it (Finish adds it)
 	events    int64
 	first     time.Time
 	last      time.Time
 	formats   map[string]int64
+	format    tally[string] // Observe's run of formats, not yet in it
 	tmplFirst map[*Template]time.Time
 	firstByID map[string]time.Time // by final template id, set by settleTemplates
 	// overWarn and overErr count, per 10 s bucket as volume, the warnings
@@ -255,9 +257,9 @@ func (a *Analyzer) Observe(ev *event.Event) {
 	}
 	si := a.source(ev.Source)
 	s := a.sources[si]
-	s.volume[ev.Time.Unix()/int64(volumeBucket/time.Second)]++
+	s.bucket.add(s.volume, ev.Time.Unix()/int64(volumeBucket/time.Second))
 	s.events++
-	s.formats[ev.Format]++
+	s.format.add(s.formats, ev.Format)
 	widen(&s.first, &s.last, ev.Time, ev.Time)
 	widen(&a.first, &a.last, ev.Time, ev.Time)
 	a.events++

@@ -895,17 +895,18 @@ type classifyFields struct {
 }
 
 func readFields(ev *event.Event) (f classifyFields) {
-	for i := range ev.Fields {
-		switch ev.Fields[i].Key {
+	fs := ev.Fields // a local slice: the loop keeps it in registers
+	for i := range fs {
+		switch fs[i].Key {
 		case factStatus:
 			if !f.hasStatus {
-				f.status, f.hasStatus = ev.Fields[i].Value, true
+				f.status, f.hasStatus = fs[i].Value, true
 			}
 		case "method":
 			f.hasMethod = true
 		case "response_flags":
 			if !f.hasFlags {
-				f.flags, f.hasFlags = ev.Fields[i].Value, true
+				f.flags, f.hasFlags = fs[i].Value, true
 			}
 		case "error", "err", "exception", "error_message", "error.message", "exc_info":
 			f.hasError = true

@@ -22,11 +22,9 @@ type localCounts struct {
 	first   time.Time
 	last    time.Time
 	volume  map[int64]int64 // events per 10 s bucket, as sourceState.volume
-	bucket  int64           // the bucket being counted, not yet in volume
-	inBkt   int64
+	bucket  tally[int64]    // the bucket being counted, not yet in volume
 	formats map[string]int64
-	format  string // the last format seen, counted in inFmt
-	inFmt   int64
+	format  tally[string]    // the format being counted, not yet in formats
 	edges   map[string]int64 // upstream address -> events
 	upSeen  [4]string        // upstreams seen lately (copies), see upstream
 	upN     [4]int64         // events per upSeen slot, not yet in edges
@@ -74,21 +72,9 @@ func (a *Analyzer) takeLocal(lc *localCounts, ev *event.Event) bool {
 	}
 	lc.source = ev.Source
 	k := event.KeyOf(ev.Time)
-	if b := k.Sec / int64(volumeBucket/time.Second); b != lc.bucket || lc.inBkt == 0 {
-		if lc.inBkt > 0 {
-			lc.volume[lc.bucket] += lc.inBkt
-		}
-		lc.bucket, lc.inBkt = b, 0
-	}
-	lc.inBkt++
+	lc.bucket.add(lc.volume, k.Sec/int64(volumeBucket/time.Second))
 	lc.events++
-	if ev.Format != lc.format || lc.inFmt == 0 {
-		if lc.inFmt > 0 {
-			lc.formats[lc.format] += lc.inFmt
-		}
-		lc.format, lc.inFmt = ev.Format, 0
-	}
-	lc.inFmt++
+	lc.format.add(lc.formats, ev.Format)
 	if lc.first.IsZero() || k.Before(lc.lo) { // widen, in keys (lo and hi mirror first and last)
 		lc.first, lc.lo = ev.Time, k
 	}
@@ -120,6 +106,33 @@ func (lc *localCounts) upstream(up string) {
 	lc.upNext = (j + 1) % len(lc.upSeen)
 }
 
+// tally counts a run of events with the same key (a source's events
+// mostly share their 10 s bucket and their format with the one before)
+// before the run's count goes to a map: one map write per run, not per
+// event.
+type tally[K comparable] struct {
+	key K
+	n   int64 // events of the run so far, not yet in the map
+}
+
+// add counts one event with key k, moving the count of the run before
+// into m when k starts a new one.
+func (t *tally[K]) add(m map[K]int64, k K) {
+	if k != t.key {
+		t.flush(m)
+		t.key = k
+	}
+	t.n++
+}
+
+// flush moves the run's count into m.
+func (t *tally[K]) flush(m map[K]int64) {
+	if t.n > 0 {
+		m[t.key] += t.n
+		t.n = 0
+	}
+}
+
 // flushUpstreams moves the counts of upSeen into edges.
 func (lc *localCounts) flushUpstreams() {
 	for i, n := range lc.upN {
@@ -131,18 +144,19 @@ func (lc *localCounts) flushUpstreams() {
 }
 
 // addLocals adds the counts of Local's counters to the analyzer's, as
-// Observe would have (Finish calls it first).
+// Observe would have, after the runs Observe's own tallies hold (Finish
+// calls it first).
 func (a *Analyzer) addLocals() {
+	for _, s := range a.sources {
+		s.bucket.flush(s.volume)
+		s.format.flush(s.formats)
+	}
 	for _, lc := range a.locals {
 		if lc.events == 0 {
 			continue
 		}
-		if lc.inBkt > 0 {
-			lc.volume[lc.bucket] += lc.inBkt
-		}
-		if lc.inFmt > 0 {
-			lc.formats[lc.format] += lc.inFmt
-		}
+		lc.bucket.flush(lc.volume)
+		lc.format.flush(lc.formats)
 		lc.flushUpstreams()
 		si := a.source(lc.source)
 		s := a.sources[si]

@@ -221,3 +221,28 @@ func TestLocalUpstreamCopies(t *testing.T) {
 		}
 	}
 }
+
+// TestTally checks that counting in runs leaves the map as counting each
+// key in it would.
+func TestTally(t *testing.T) {
+	for _, keys := range [][]string{
+		nil,
+		{"a"},
+		{"", "", "a"},
+		{"a", "a", "a"},
+		{"a", "b", "a", "b"},
+		{"a", "a", "b", "b", "b", "", "a"},
+	} {
+		want, got := map[string]int64{}, map[string]int64{}
+		var tl tally[string]
+		for _, k := range keys {
+			want[k]++
+			tl.add(got, k)
+		}
+		tl.flush(got)
+		tl.flush(got) // a second flush adds nothing
+		if !maps.Equal(got, want) {
+			t.Errorf("%q: got %v, want %v", keys, got, want)
+		}
+	}
+}

@@ -79,9 +79,10 @@ type Event struct {
 
 // Get returns the value of the first field named key, and whether it exists.
 func (e *Event) Get(key string) (string, bool) {
-	for i := range e.Fields {
-		if e.Fields[i].Key == key {
-			return e.Fields[i].Value, true
+	fs := e.Fields // a local slice: the loop keeps it in registers
+	for i := range fs {
+		if fs[i].Key == key {
+			return fs[i].Value, true
 		}
 	}
 	return "", false
@@ -93,11 +94,12 @@ func (e *Event) Set(key, value string) {
 	if value == "" || value == "-" {
 		return
 	}
-	for i := range e.Fields {
-		if e.Fields[i].Key == key {
-			e.Fields[i].Value = value
+	fs := e.Fields // a local slice: the loop keeps it in registers
+	for i := range fs {
+		if fs[i].Key == key {
+			fs[i].Value = value
 			return
 		}
 	}
-	e.Fields = append(e.Fields, Field{Key: key, Value: value})
+	e.Fields = append(fs, Field{Key: key, Value: value})
 }

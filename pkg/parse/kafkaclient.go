@@ -74,13 +74,13 @@ func kafkaClientEnrich(ev *event.Event) {
 	}
 	switch typ {
 	case "Consumer":
-		kafkaSetIfAbsent(ev, "client_type", "consumer")
+		gatewaySetNew(ev, "client_type", "consumer")
 	case "Producer":
-		kafkaSetIfAbsent(ev, "client_type", "producer")
+		gatewaySetNew(ev, "client_type", "producer")
 	case "AdminClient":
-		kafkaSetIfAbsent(ev, "client_type", "admin")
+		gatewaySetNew(ev, "client_type", "admin")
 	default:
-		kafkaSetIfAbsent(ev, "client_type", strings.ToLower(typ))
+		gatewaySetNew(ev, "client_type", strings.ToLower(typ))
 	}
 	for kv := inner[sp+1:]; kv != ""; {
 		var pair string
@@ -91,17 +91,17 @@ func kafkaClientEnrich(ev *event.Event) {
 		}
 		switch k {
 		case "clientId":
-			kafkaSetIfAbsent(ev, "client_id", v)
+			gatewaySetNew(ev, "client_id", v)
 		case "groupId":
-			kafkaSetIfAbsent(ev, "group", v)
+			gatewaySetNew(ev, "group", v)
 		}
 	}
 	rest := m[b+c+1:]
 	if n := kafkaClientNode(rest); n != "" {
-		kafkaSetIfAbsent(ev, "node", n)
+		gatewaySetNew(ev, "node", n)
 	}
 	if t := kafkaClientTarget(rest); t != "" {
-		kafkaSetIfAbsent(ev, "target", t)
+		gatewaySetNew(ev, "target", t)
 	}
 	if _, ok := ev.Get("topic"); !ok {
 		if !kafkaTopicPartition(ev, rest) {
@@ -112,12 +112,6 @@ func kafkaClientEnrich(ev *event.Event) {
 				}
 			}
 		}
-	}
-}
-
-func kafkaSetIfAbsent(ev *event.Event, k, v string) {
-	if _, ok := ev.Get(k); !ok {
-		ev.Set(k, v)
 	}
 }
 

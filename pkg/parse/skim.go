@@ -43,9 +43,10 @@ type skimHooks struct {
 // the record, accounts for it: it reports whether the line is done.
 func (d *decoder) skimLine(b []byte, off, lineNo int64) bool {
 	ev := &d.scratch
-	f := ev.Fields[:0]
-	clear(f[:cap(f)])
-	*ev = event.Event{Fields: f}
+	// The slots past the fields set are left as they are: fields are only
+	// appended, so none is read before it is set again, and what a stale
+	// one keeps alive is the one scratch event's earlier lines.
+	*ev = event.Event{Fields: ev.Fields[:0]}
 	ev.Source, ev.File, ev.Line, ev.Offset, ev.Format = d.source, d.file, lineNo, off, d.format.ID
 	ev.Raw = unsafe.String(unsafe.SliceData(b), len(b))
 	if !d.skimmer.skim(b, ev) || ev.Time.IsZero() {

@@ -161,10 +161,13 @@ func (d *springDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) V
 	ev.Level = lvl
 	ev.Message = s[i:]
 	reserveFields(ev, 6) // room for the usual fields: the slab's, or one allocation
-	ev.Set("pid", pid)
-	ev.Set("thread", javaTrimSpaces(thread))
-	ev.Set("logger", logger)
-	ev.Set("app", javaTrimSpaces(app))
+	// A fresh event (every line's, unless a decoder tried before this one
+	// left fields) takes these distinct keys without a look for them.
+	absent := len(ev.Fields) == 0
+	nginxSet(ev, "pid", pid, absent)
+	nginxSet(ev, "thread", javaTrimSpaces(thread), absent)
+	nginxSet(ev, "logger", logger, absent)
+	nginxSet(ev, "app", javaTrimSpaces(app), absent)
 	if sleuth != "" {
 		a, rest, _ := strings.Cut(sleuth, ",")
 		tr, rest, _ := strings.Cut(rest, ",")
@@ -172,8 +175,8 @@ func (d *springDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) V
 		if _, ok := ev.Get("app"); !ok {
 			ev.Set("app", a)
 		}
-		ev.Set("trace_id", tr)
-		ev.Set("span_id", sp)
+		nginxSet(ev, "trace_id", tr, absent)
+		nginxSet(ev, "span_id", sp, absent)
 	}
 	if corr != "" {
 		c := javaTrimSpaces(corr)
