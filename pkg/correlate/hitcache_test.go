@@ -160,7 +160,8 @@ var uncachedClassifier = sync.OnceValue(func() *Classifier {
 
 // checkCachedClassify fails t when the cached classifier c differs from
 // the uncached one in kind, rule or facts for an event of msg, classified
-// three times (a repeated rest is cached on its second sighting).
+// three times (a repeated rest is cached on its second sighting). It
+// reports with Errorf, and may run on goroutines of its own.
 func checkCachedClassify(t *testing.T, c *Classifier, format string, level event.Level, msg string) {
 	t.Helper()
 	ref := uncachedClassifier()
@@ -170,14 +171,17 @@ func checkCachedClassify(t *testing.T, c *Classifier, format string, level event
 		got := &event.Event{Format: format, Level: level, Message: msg}
 		gk, gr := c.classify(got)
 		if gk != wk || gr != wr {
-			t.Fatalf("%.80q (%s, round %d): kind %q rule %d, uncached %q rule %d", msg, level, round, gk, gr, wk, wr)
+			t.Errorf("%.80q (%s, round %d): kind %q rule %d, uncached %q rule %d", msg, level, round, gk, gr, wk, wr)
+			return
 		}
 		if len(got.Fields) != len(want.Fields) {
-			t.Fatalf("%.80q (%s, round %d): facts %v, uncached %v", msg, level, round, got.Fields, want.Fields)
+			t.Errorf("%.80q (%s, round %d): facts %v, uncached %v", msg, level, round, got.Fields, want.Fields)
+			return
 		}
 		for i := range got.Fields {
 			if got.Fields[i] != want.Fields[i] {
-				t.Fatalf("%.80q (%s, round %d): facts %v, uncached %v", msg, level, round, got.Fields, want.Fields)
+				t.Errorf("%.80q (%s, round %d): facts %v, uncached %v", msg, level, round, got.Fields, want.Fields)
+				return
 			}
 		}
 	}
@@ -255,4 +259,24 @@ func FuzzCachedClassify(f *testing.F) {
 		msg := first + "\n" + rest + "\n" + strings.Repeat("\tat x.Y.z(Y.java:1)\n", int(pad)) + rest
 		checkCachedClassify(t, c, format, event.Level(level), msg)
 	})
+}
+
+// TestCachedClassifyConcurrent: goroutines sharing a classifier, and so its
+// cache, while rests go in and out of it, get what the uncached one gives
+// (run with -race, it also checks the cache's publication).
+func TestCachedClassifyConcurrent(t *testing.T) {
+	c := NewClassifier()
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 10; i++ {
+				for j, text := range splitTexts {
+					checkCachedClassify(t, c, "", cacheLevels[(g+i+j)%len(cacheLevels)], text)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
