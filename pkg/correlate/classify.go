@@ -34,6 +34,13 @@ type bitset [hitWords]uint64
 
 func (b *bitset) set(i int) { b[i>>6] |= 1 << (uint(i) & 63) }
 
+// or adds o's members to b.
+func (b *bitset) or(o *bitset) {
+	for i := range b {
+		b[i] |= o[i]
+	}
+}
+
 func (b *bitset) intersects(o *bitset) bool {
 	for i := range b {
 		if b[i]&o[i] != 0 {
@@ -312,13 +319,15 @@ func gramCommon(b byte) int {
 }
 
 // Classifier maps events to kinds of the report vocabulary. It is built
-// once by NewClassifier, never changes afterwards, and is safe for
-// concurrent use by any number of goroutines.
+// once by NewClassifier and is safe for concurrent use by any number of
+// goroutines; nothing in it that decides a result changes afterwards (its
+// hitCache only saves scans).
 type Classifier struct {
-	all      automaton  // every literal
-	signal   gramGate   // the gate of the signal rules' literals, for info/notice events
-	ruleLits bitset     // literals that make some rule a candidate
-	litRules [][]uint16 // literal id -> indexes of the rules it triggers, ascending
+	all        automaton  // every literal
+	signal     gramGate   // the gate of the signal rules' literals, for info/notice events
+	ruleLits   bitset     // literals that make some rule a candidate: those of the gate all.gate
+	signalLits bitset     // literals that make some signal rule a candidate: those of the gate signal
+	litRules   [][]uint16 // literal id -> indexes of the rules it triggers, ascending
 	// extractLits are the literals some extractor is tried on; litExtract
 	// maps such a literal's id to those extractors (bit i: extract[i]),
 	// and extractAlways holds the extractors tried on every event
@@ -328,6 +337,9 @@ type Classifier struct {
 	rules         []compiledRule
 	extract       []compiledExtractor
 	target        map[string]bool
+	// cache holds the hits of stack traces that came back verbatim (see
+	// split); nil when some literal holds a '\n', which split relies on
+	cache *hitCache
 }
 
 // NewClassifier compiles the rule table (rules.go). It panics if the table
@@ -372,6 +384,9 @@ func NewClassifier() *Classifier {
 		for _, l := range r.any {
 			i := id(l)
 			c.ruleLits.set(i)
+			if r.signal {
+				c.signalLits.set(i)
+			}
 			if n := len(c.litRules[i]); n == 0 || c.litRules[i][n-1] != uint16(ri) {
 				c.litRules[i] = append(c.litRules[i], uint16(ri))
 			}
@@ -440,6 +455,9 @@ func NewClassifier() *Classifier {
 	}
 	c.all.gate.build(all)
 	c.signal.build(signal)
+	if c.all.lits.class['\n'] == 0 { // no literal holds a '\n' (no rule has one)
+		c.cache = newHitCache()
+	}
 	return c
 }
 
@@ -506,15 +524,17 @@ func (c *Classifier) classify(ev *event.Event) (string, int) {
 		var w window
 		w.cut(text)
 		failure := ev.Level == event.LevelNone || ev.Level.Rank() >= event.LevelWarn.Rank()
-		gate := &c.all.gate
+		gate, gateLits := &c.all.gate, &c.ruleLits
 		if !failure {
-			gate = &c.signal // only signal rules can match
+			gate, gateLits = &c.signal, &c.signalLits // only signal rules can match
 		}
 		// every literal is looked for, those of the facts too: match
 		// passes over the rules that cannot apply (non-signal ones below
 		// warning), and a signal rule's also and not literals are found
-		// either way
-		if w.pass(gate) {
+		// either way (see split, which a long head goes through)
+		if len(w.segs[0]) > splitMin && c.cache != nil {
+			c.split(&w, gate, gateLits)
+		} else if w.pass(gate) {
 			c.scan(&w, &c.all)
 		}
 		if w.hits.intersects(&c.ruleLits) {
@@ -734,6 +754,62 @@ func (w *window) cut(text string) {
 		}
 	}
 }
+
+// split sets w.hits as the gram gate and scan would (see classify), for a
+// window whose head is longer than splitMin, using c.cache: the head is
+// split at its first '\n' when more than hitCacheMin bytes follow. No
+// literal holds a '\n' (NewClassifier keeps no cache otherwise), so the
+// literals of the head are those of its first line and those of the rest,
+// and the rest, a stack trace more often than not, is looked up in the
+// cache before anything else; its hits, when known, tell exactly whether it
+// holds one of gateLits, the literals behind gate. The other segments go
+// through the gate.
+//
+// The scan is skipped on a window the gate stops, and w.hits left empty;
+// the gate stops only windows without a gate literal, but not every such
+// window, so classify's w.hits is either every literal of the window or,
+// when it holds no gate literal, possibly none. split may decide
+// otherwise than the gate of the whole head would (it tests different
+// pieces), which only ever changes w.hits for a window without a gate
+// literal, and either answer leads to the same result there: for a failure
+// (gate: every rule literal) no rule is a candidate either way; otherwise
+// (gate: the signal rules' literals) the only candidates are rules none of
+// whose literals is a signal rule's, which holds rejects below warning.
+func (c *Classifier) split(w *window, gate *gramGate, gateLits *bitset) {
+	head := w.segs[0]
+	i := strings.IndexByte(head, '\n')
+	if i < 0 || len(head)-i-1 <= hitCacheMin {
+		if w.pass(gate) {
+			c.scan(w, &c.all)
+		}
+		return
+	}
+	first, rest := head[:i], head[i+1:]
+	h := c.cache
+	rh := h.hash(rest)
+	known := h.get(rest, rh)
+	pass := known != nil && known.hits.intersects(gateLits) || gate.pass(first) || known == nil && gate.pass(rest)
+	for i := 1; !pass && i < w.n; i++ {
+		pass = gate.pass(w.segs[i])
+	}
+	if !pass {
+		return
+	}
+	lits := c.all.lits
+	lits.scan(first, &w.hits)
+	if known != nil {
+		w.hits.or(&known.hits)
+	} else {
+		h.scan(lits, rest, rh, &w.hits)
+	}
+	for i := 1; i < w.n; i++ {
+		lits.scan(w.segs[i], &w.hits)
+	}
+}
+
+// splitMin is the shortest head split takes: most single-line messages are
+// shorter.
+const splitMin = 256
 
 // pass reports whether one of w's segments passes g.
 func (w *window) pass(g *gramGate) bool {

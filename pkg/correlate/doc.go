@@ -22,15 +22,17 @@
 //
 // The classifier promises:
 //   - a kind is one of Kinds() or "" (none), never anything else;
-//   - the same event always gets the same kind and facts (no state is kept
-//     between calls), and a Classifier is safe for concurrent use;
+//   - the same event always gets the same kind and facts (the one state kept
+//     between calls, a bounded cache of the literals in stack traces seen
+//     before, decides nothing), and a Classifier is safe for concurrent use;
 //   - facts a parser already set are never overwritten;
 //   - the rules are data (rules.go), with a documented precedence and level
 //     gating;
 //   - the cost per event is bounded: only a window of the message is read
 //     (its first 4 KiB, a few "Caused by:" lines and the last line), and an
 //     event that matches no rule literal costs one linear scan of that
-//     window and no allocation.
+//     window and no allocation (but that of a cache entry, for a stack
+//     trace seen twice).
 //
 // How an event is classified: access records by their status and Envoy
 // response flags; other events by their text. A case-folded 8-gram filter
@@ -38,7 +40,10 @@
 // an Aho-Corasick automaton of the rules' literals, compiled to a table of
 // byte classes that folds ASCII case (scanner.go); regexps run only for rules whose literal occurred (to confirm
 // them) and, once the kind is known, for the fact extractors whose trigger
-// literal occurred.
+// literal occurred. The part of a long head after its first line, a stack
+// trace more often than not, is looked up in a small cache of the texts
+// scanned before (hitcache.go): a service logs the same few traces over and
+// over.
 //
 // Imports run one way: correlate depends on event, never on parse.
 package correlate
