@@ -173,6 +173,9 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 // msg[pend:cur] follows), and plainRun takes runs of them in a loop of its
 // own, which keeps its few values in registers (in Go's calling convention a
 // call costs a loop like this one a reload of all it holds).
+//
+// The words msg begins and ends with as a line kept in l.prev does are not
+// masked again but taken from it; see tmplPrevLines.
 func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 	raw := l.raw[:0]
 	l.rawEnd, l.flag, l.msgEnd = l.rawEnd[:0], l.flag[:0], l.msgEnd[:0]
@@ -185,6 +188,7 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 	var prev *tmplPrevLine                               // the line msg's first bytes pick, see tmplPrevLines
 	full := msg                                          // msg, when cut before the words it shares with prev
 	sfx := 0                                             // the first of those words in prev, or 0
+	taken := 0                                           // the bytes of msg whose words prev gave
 	if !quoted && len(msg) >= 8 {
 		if l.prev == nil {
 			l.prev = new(tmplPrevLines)
@@ -212,6 +216,7 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 		if k, cut := prev.suffix(mb, pend); k > 0 {
 			sfx, msg, mb = k, msg[:cut], mb[:cut]
 		}
+		taken = pend
 	}
 again:
 	for {
@@ -317,9 +322,12 @@ again:
 			}
 		}
 		raw = prev.appendWords(l, raw, sfx, len(full)-len(prev.msg))
+		taken += len(full) - len(msg)
 	}
 	l.raw = append(raw, msg[pend:cur]...)
-	if prev != nil {
+	if prev != nil && 2*taken < len(full) {
+		// a line that took less than half its words from the
+		// kept one is kept instead (one that took more is no better)
 		prev.keep(l, full, far, joinAt)
 	}
 	return joins
@@ -551,38 +559,30 @@ func (p *tmplPrevLine) keep(l *tmplLine, msg string, far, joinAt int) {
 // bytes a turn.
 func tmplCommonPrefix(a, b []byte) int {
 	n := min(len(a), len(b))
-	a, b = a[:n], b[:n]
-	for len(a) >= 8 && len(b) >= 8 {
-		if x := binary.LittleEndian.Uint64(a) ^ binary.LittleEndian.Uint64(b); x != 0 {
-			return n - len(a) + bits.TrailingZeros64(x)/8
-		}
-		a, b = a[8:], b[8:]
-	}
-	for i := range a {
-		if i >= len(b) || a[i] != b[i] {
-			return n - len(a) + i
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		if x := binary.LittleEndian.Uint64(a[i:i+8]) ^ binary.LittleEndian.Uint64(b[i:i+8]); x != 0 {
+			return i + bits.TrailingZeros64(x)/8
 		}
 	}
-	return n
+	for ; i < n && a[i] == b[i]; i++ {
+	}
+	return i
 }
 
 // tmplCommonSuffix returns the length of the common suffix of a and b, eight
 // bytes a turn.
 func tmplCommonSuffix(a, b []byte) int {
 	n := min(len(a), len(b))
-	a, b = a[len(a)-n:], b[len(b)-n:]
-	for len(a) >= 8 && len(b) >= 8 {
-		if x := binary.LittleEndian.Uint64(a[len(a)-8:]) ^ binary.LittleEndian.Uint64(b[len(b)-8:]); x != 0 {
-			return n - len(a) + bits.LeadingZeros64(x)/8
-		}
-		a, b = a[:len(a)-8], b[:len(b)-8]
-	}
-	for i := len(a) - 1; i >= 0; i-- {
-		if i >= len(b) || a[i] != b[i] {
-			return n - 1 - i
+	i, j := len(a), len(b) // a[i:] == b[j:]
+	for ; i >= 8 && j >= 8 && len(a)-i+8 <= n; i, j = i-8, j-8 {
+		if x := binary.LittleEndian.Uint64(a[i-8:i]) ^ binary.LittleEndian.Uint64(b[j-8:j]); x != 0 {
+			return len(a) - i + bits.LeadingZeros64(x)/8
 		}
 	}
-	return n
+	for ; i > 0 && j > 0 && a[i-1] == b[j-1]; i, j = i-1, j-1 {
+	}
+	return len(a) - i
 }
 
 // tmplNextWord returns where the first word at or after msg[i] starts and
