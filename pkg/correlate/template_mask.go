@@ -2,6 +2,8 @@ package correlate
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"strings"
 	"unsafe"
 )
@@ -102,8 +104,10 @@ type tmplLine struct {
 	rawEnd []int32
 	flag   []uint8
 	strip  []byte
+	msgEnd []int32 // where each word ends in the message (the word's raw ends at rawEnd)
 
 	recent *tmplRecentWords
+	prev   *tmplPrevLines
 }
 
 func (l *tmplLine) reset() {
@@ -169,14 +173,52 @@ func tmplMask(l *tmplLine, msg string, maxTok int, quoted bool) {
 // msg[pend:cur] follows), and plainRun takes runs of them in a loop of its
 // own, which keeps its few values in registers (in Go's calling convention a
 // call costs a loop like this one a reload of all it holds).
+//
+// The words msg begins and ends with as a line kept in l.prev does are not
+// masked again but taken from it; see tmplPrevLines.
 func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 	raw := l.raw[:0]
-	l.rawEnd, l.flag = l.rawEnd[:0], l.flag[:0]
+	l.rawEnd, l.flag, l.msgEnd = l.rawEnd[:0], l.flag[:0], l.msgEnd[:0]
 	mb := unsafe.Slice(unsafe.StringData(msg), len(msg)) // msg's bytes, read only
 	var prevW []byte                                     // the last word as masked (in mb or raw)
 	var pf uint8                                         // and its flags
 	far := 2*maxTok + 8                                  // far beyond the cap
 	pend, cur := 0, 0                                    // the run of msg not yet copied to raw
+	joinAt := -1                                         // the word that first joins the one before it
+	var prev *tmplPrevLine                               // the line msg's first bytes pick, see tmplPrevLines
+	full := msg                                          // msg, when cut before the words it shares with prev
+	sfx := 0                                             // the first of those words in prev, or 0
+	taken := 0                                           // the bytes of msg whose words prev gave
+	if !quoted && len(msg) >= 8 {
+		if l.prev == nil {
+			l.prev = new(tmplPrevLines)
+		}
+		prev = &l.prev[tmplPrevSlot(msg)]
+		if t := prev.shared(mb, far); t >= 0 {
+			// the words up to t read as in the line before: take
+			// them as masked then
+			raw = append(raw, prev.raw[:prev.rawEnd[t]+1]...)
+			l.rawEnd = append(l.rawEnd, prev.rawEnd[:t+1]...)
+			l.flag = append(l.flag, prev.flag[:t+1]...)
+			l.msgEnd = append(l.msgEnd, prev.msgEnd[:t+1]...)
+			s := int32(0)
+			if t > 0 {
+				s = prev.rawEnd[t-1] + 1
+			}
+			prevW, pf = raw[s:prev.rawEnd[t]], prev.flag[t]
+			if prev.joinAt >= 0 && prev.joinAt <= t {
+				joinAt, joins = prev.joinAt, true
+			}
+			pend, cur = int(prev.msgEnd[t])+1, int(prev.msgEnd[t])+1
+		}
+		// and the words from sfx on as the line ends: words masks
+		// msg up to them (cut), then takes them as masked then
+		if k, cut := prev.suffix(mb, pend); k > 0 {
+			sfx, msg, mb = k, msg[:cut], mb[:cut]
+		}
+		taken = pend
+	}
+again:
 	for {
 		var i, j int
 		var feat uint16
@@ -203,7 +245,8 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 			l.rawEnd = append(l.rawEnd, int32(len(raw)))
 			raw = append(raw, ' ')
 			l.flag = append(l.flag, tmplFVar|tmplFOpen)
-			pend, cur = 0, 0
+			l.msgEnd = append(l.msgEnd, int32(len(msg)))
+			pend, cur, sfx = 0, 0, 0
 			break
 		}
 		var f uint8
@@ -245,12 +288,15 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 			// only values, words after open values, and ids as long
 			// as the last word can join it
 			if f|pf&tmplFOpen != 0 || wild && len(prevW) == len(w) {
-				joins = tmplJoins(prevW, pf, w, f)
+				if joins = tmplJoins(prevW, pf, w, f); joins {
+					joinAt = len(l.rawEnd)
+				}
 			}
 		}
 		prevW, pf = w, f
 		l.rawEnd = append(l.rawEnd, int32(len(raw)+cur-pend))
 		l.flag = append(l.flag, f)
+		l.msgEnd = append(l.msgEnd, int32(j))
 		if j < len(msg) && msg[j] == ' ' {
 			cur = j + 1 // the space after the word is the one in raw
 		} else {
@@ -259,7 +305,31 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 			pend, cur = j, j
 		}
 	}
+	if sfx > 0 {
+		if !prev.suffixFits(sfx, len(l.rawEnd), far, joins) {
+			// the words of full after msg go one by one after all
+			msg, sfx = full, 0
+			mb = unsafe.Slice(unsafe.StringData(msg), len(msg))
+			goto again
+		}
+		raw = append(raw, msg[pend:cur]...)
+		pend, cur = 0, 0
+		if !joins {
+			if w := prev.word(sfx); prevW != nil && tmplJoins(prevW, pf, w, prev.flag[sfx]) {
+				joins, joinAt = true, len(l.rawEnd)
+			} else if prev.joinAt > sfx {
+				joins, joinAt = true, len(l.rawEnd)+prev.joinAt-sfx
+			}
+		}
+		raw = prev.appendWords(l, raw, sfx, len(full)-len(prev.msg))
+		taken += len(full) - len(msg)
+	}
 	l.raw = append(raw, msg[pend:cur]...)
+	if prev != nil && 2*taken < len(full) {
+		// a line that took less than half its words from the
+		// kept one is kept instead (one that took more is no better)
+		prev.keep(l, full, far, joinAt)
+	}
 	return joins
 }
 
@@ -272,7 +342,7 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 //
 //go:noinline
 func (l *tmplLine) plainRun(msg string, i, off, far int, quoted bool) (start, end int, feat uint16, last, next int) {
-	ends, flags := l.rawEnd, l.flag
+	ends, flags, mends := l.rawEnd, l.flag, l.msgEnd
 	last = -1
 	for {
 		start, end, feat = tmplNextWord(msg, i)
@@ -284,9 +354,10 @@ func (l *tmplLine) plainRun(msg string, i, off, far int, quoted bool) (start, en
 		}
 		ends = append(ends, int32(end+off))
 		flags = append(flags, 0)
+		mends = append(mends, int32(end))
 		last, i = start, end+1
 	}
-	l.rawEnd, l.flag = ends, flags
+	l.rawEnd, l.flag, l.msgEnd = ends, flags, mends
 	return start, end, feat, last, i
 }
 
@@ -351,6 +422,167 @@ func tmplWordHash(w string) uint32 {
 		h = (h ^ uint32(w[i])) * 16777619
 	}
 	return h
+}
+
+// tmplPrevLines remembers lately masked lines, so that masking a line that
+// begins with the same words as one of them starts after those words: log
+// lines of one kind share their first words ("an upstream response is
+// buffered to a temporary file", "open() \"/usr/share/nginx/html/favicon.ico\"
+// failed (2: No such file or directory), client:") and differ later. A line
+// is kept in the entry its first eight bytes pick (tmplPrevSlot), replacing
+// the one there.
+//
+// Masking a word depends only on the word, and whether a word joins the one
+// before it only on the two: the words of a line up to a whitespace byte
+// that the two lines share are masked alike, with the same flags, and the
+// state of words (the last word and its flags, and whether a word joined its
+// neighbour so far) after them is the same. Quoted masking looks ahead for
+// the closing quote and does not take part.
+type tmplPrevLines [tmplPrevSize]tmplPrevLine
+
+// tmplPrevLine is one masked line kept by tmplPrevLines: its text (a copy),
+// and words' results for it (raw, rawEnd, flag, msgEnd).
+type tmplPrevLine struct {
+	msg    []byte
+	raw    []byte
+	rawEnd []int32
+	flag   []uint8
+	msgEnd []int32
+	words  int // words masked one by one, not the rest as one value
+	joinAt int // the first word that joins the one before it, or -1
+}
+
+// tmplPrevSize is the number of lines tmplPrevLines keeps.
+const tmplPrevSize = 16
+
+// tmplPrevSlot picks msg's entry in tmplPrevLines from its first eight bytes
+// (msg has eight at least).
+func tmplPrevSlot(msg string) int {
+	x := uint64(msg[0]) | uint64(msg[1])<<8 | uint64(msg[2])<<16 | uint64(msg[3])<<24 |
+		uint64(msg[4])<<32 | uint64(msg[5])<<40 | uint64(msg[6])<<48 | uint64(msg[7])<<56
+	return int(x * 0x9e3779b97f4a7c15 >> (64 - 4))
+}
+
+// shared returns the last word of the kept line that msg repeats, followed by
+// the same whitespace byte, or -1: the words words may take as they are, at
+// most far+1 (the words masked one by one when far is the cap).
+func (p *tmplPrevLine) shared(msg []byte, far int) int {
+	n := tmplCommonPrefix(msg, p.msg)
+	// the last word whose end (a whitespace byte) is before n
+	lo, hi := 0, min(p.words, far+1)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if int(p.msgEnd[m]) < n {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo - 1
+}
+
+// suffix returns the first word k of the kept line of the words that msg
+// ends with too, following the same whitespace byte, and where that byte is
+// in msg (cut); k is 0 when there is none. The words shared with the line's
+// beginning (up to from) do not count again. A kept line whose rest was one
+// value has none.
+func (p *tmplPrevLine) suffix(msg []byte, from int) (k, cut int) {
+	if p.words < len(p.rawEnd) {
+		return 0, 0
+	}
+	s := min(tmplCommonSuffix(msg, p.msg), min(len(msg), len(p.msg))-from)
+	// the first word whose end is in the common suffix
+	at := int32(len(p.msg) - s)
+	lo, hi := 0, len(p.msgEnd)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if p.msgEnd[m] < at {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo+1 >= len(p.msgEnd) {
+		return 0, 0
+	}
+	return lo + 1, int(p.msgEnd[lo]) + len(msg) - len(p.msg)
+}
+
+// suffixFits reports whether words, having masked n words of a line (joins:
+// one joined its neighbour), may take the kept line's words from k on as
+// they are: they stay within the cap far, and whether one of them joins the
+// one before it is known (the kept line's first join, if any, is among
+// them, or the line joins already).
+func (p *tmplPrevLine) suffixFits(k, n, far int, joins bool) bool {
+	return n+len(p.rawEnd)-k-1 <= far && (joins || p.joinAt < 0 || p.joinAt > k)
+}
+
+// word returns the kept line's word k as masked.
+func (p *tmplPrevLine) word(k int) []byte {
+	s := int32(0)
+	if k > 0 {
+		s = p.rawEnd[k-1] + 1
+	}
+	return p.raw[s:p.rawEnd[k]]
+}
+
+// appendWords appends the kept line's words from k (k > 0) on, as masked, to
+// raw and their ends and flags to l's, for a line that is shift bytes longer
+// than the kept one.
+func (p *tmplPrevLine) appendWords(l *tmplLine, raw []byte, k, shift int) []byte {
+	from := p.rawEnd[k-1] + 1
+	d := int32(len(raw)) - from
+	raw = append(raw, p.raw[from:]...)
+	for _, e := range p.rawEnd[k:] {
+		l.rawEnd = append(l.rawEnd, e+d)
+	}
+	l.flag = append(l.flag, p.flag[k:]...)
+	for _, e := range p.msgEnd[k:] {
+		l.msgEnd = append(l.msgEnd, e+int32(shift))
+	}
+	return raw
+}
+
+// keep makes msg, which l.words just masked (with cap far; joinAt as in
+// words), the kept line.
+func (p *tmplPrevLine) keep(l *tmplLine, msg string, far, joinAt int) {
+	p.msg = append(p.msg[:0], msg...)
+	p.raw = append(p.raw[:0], l.raw...)
+	p.rawEnd = append(p.rawEnd[:0], l.rawEnd...)
+	p.flag = append(p.flag[:0], l.flag...)
+	p.msgEnd = append(p.msgEnd[:0], l.msgEnd...)
+	p.words = min(len(l.rawEnd), far+1)
+	p.joinAt = joinAt
+}
+
+// tmplCommonPrefix returns the length of the common prefix of a and b, eight
+// bytes a turn.
+func tmplCommonPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		if x := binary.LittleEndian.Uint64(a[i:i+8]) ^ binary.LittleEndian.Uint64(b[i:i+8]); x != 0 {
+			return i + bits.TrailingZeros64(x)/8
+		}
+	}
+	for ; i < n && a[i] == b[i]; i++ {
+	}
+	return i
+}
+
+// tmplCommonSuffix returns the length of the common suffix of a and b, eight
+// bytes a turn.
+func tmplCommonSuffix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i, j := len(a), len(b) // a[i:] == b[j:]
+	for ; i >= 8 && j >= 8 && len(a)-i+8 <= n; i, j = i-8, j-8 {
+		if x := binary.LittleEndian.Uint64(a[i-8:i]) ^ binary.LittleEndian.Uint64(b[j-8:j]); x != 0 {
+			return len(a) - i + bits.LeadingZeros64(x)/8
+		}
+	}
+	for ; i > 0 && j > 0 && a[i-1] == b[j-1]; i, j = i-1, j-1 {
+	}
+	return len(a) - i
 }
 
 // tmplNextWord returns where the first word at or after msg[i] starts and

@@ -251,13 +251,73 @@ func FuzzTemplateMaskWords(f *testing.F) {
 	f.Add(strings.Join(tmplJoinWords, " "))
 	f.Add("upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.15.164, server: api.invoice.example.com, request: \"POST /api/invoice HTTP/1.1\", upstream: \"http://10.0.2.7:8080/api/invoice\", host: \"api.invoice.example.com:9443\"")
 	f.Add("Shrinking ISR from 1,2,3 to 1,3. Leader: (highWatermark: 1204233, endOffset: 1204240). Out of sync replicas: (brokerId: 2, endOffset: 1204101, lastCaughtUpTimeMs: 1692067473642).")
+	f.Add("open() \"/x\" failed (2: No such file), client: 10.0.0.1, server: a.example.com\n10.0.0.2,\n64 KB\nblk_1 blk_2")
 	f.Fuzz(func(t *testing.T, in string) {
 		var l tmplLine
-		for _, msg := range strings.Split(in+"\n"+in, "\n") {
+		lines := strings.Split(in, "\n")
+		msgs := append(lines, lines...)
+		// lines that share their first and last words with the one
+		// before, as tmplPrevLines takes them
+		for _, x := range lines {
+			msgs = append(msgs, lines[0]+" "+x+" "+lines[len(lines)-1], lines[0]+x+lines[len(lines)-1])
+		}
+		for _, msg := range msgs {
 			for _, maxTok := range []int{DefaultMaxTokens, 3} {
 				tmplCheckWords(t, &l, msg, maxTok, false)
 				tmplCheckWords(t, &l, msg, maxTok, true)
 			}
 		}
 	})
+}
+
+// TestTemplateMaskSharedWords masks lines that begin or end with the words
+// of the line before (which tmplPrevLines takes as masked then) one after
+// another with one line, and holds each to tmplRefWords.
+func TestTemplateMaskSharedWords(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		lines []string
+	}{
+		{"nginx", []string{
+			`open() "/usr/share/nginx/html/favicon.ico" failed (2: No such file or directory), client: 172.16.26.7, server: api.example.com, request: "GET /favicon.ico HTTP/1.1", host: "api.example.com:9443"`,
+			`open() "/usr/share/nginx/html/favicon.ico" failed (2: No such file or directory), client: 10.0.7.42, server: api.example.com, request: "GET /favicon.ico HTTP/1.1", host: "api.example.com:9443"`,
+			`open() "/usr/share/nginx/html/favicon.ico" failed (2: No such file or directory), client: 10.0.7.42, server: api.example.com, request: "GET /favicon.ico HTTP/1.1", host: "api.example.com:9443"`,
+			`open() "/usr/share/nginx/html/favicon.ico" failed (2: No such file or directory), client: x, server: api.example.com, request: "GET /favicon.ico HTTP/1.1", host: "api.example.com:9443"`,
+		}},
+		{"whitespace", []string{
+			"aaaaaaaa b c d e", "aaaaaaaa b  c d e", "aaaaaaaa b\tc d e", "aaaaaaaa b c d e ", "aaaaaaaa b c d e  ", "aaaaaaaa  b c d e",
+			"aaaaaaaa b c", "aaaaaaaa b", "aaaaaaaa", "aaaaaaaa b c d e f g",
+		}},
+		{"joins", []string{
+			// a value or unit next to the shared words, before or after
+			"transfer done: 64 KB in 3 s, ok", "transfer done: 12 KB in 3 s, ok", "transfer done: x KB in 3 s, ok",
+			"transfer done: 64 y in 3 s, ok", "transfer done: 64 KB in x s, ok", "transfer done: 64 KB 10 s, ok",
+			"blocks blk_1 blk_2 blk_3 gone", "blocks blk_1 blk_4 blk_3 gone", "blocks x blk_4 blk_3 gone",
+			"blocks blk_1 x blk_3 gone", "on Fri Jun 17 07:07:00 2005 up", "on Sat Jun 17 07:07:00 2005 up", "on Sat x 17 07:07:00 2005 up",
+		}},
+		{"overlap", []string{
+			"a b a b a b a b", "a b a b a b", "a b a b a b a b a b", "a b a b x a b a b", "a b a b a b a b",
+			"12345678 9 10", "12345678 9 11 10", "12345678 10",
+		}},
+		{"cap", []string{
+			strings.Repeat("word ", 30) + "end", strings.Repeat("word ", 10) + "x " + strings.Repeat("word ", 20) + "end",
+			strings.Repeat("word ", 12) + "end", strings.Repeat("word ", 13) + "end", strings.Repeat("word ", 14) + "end",
+			strings.Repeat("word ", 12) + "end", strings.Repeat("word ", 6) + "x 1 2 " + strings.Repeat("word ", 6) + "end",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, maxTok := range []int{DefaultMaxTokens, 3} {
+				var l tmplLine
+				for _, msg := range append(tc.lines, tc.lines...) {
+					tmplCheckWords(t, &l, msg, maxTok, false)
+				}
+			}
+			// quoted masking keeps no lines, and lines kept before
+			// it still serve
+			var l tmplLine
+			for i, msg := range tc.lines {
+				tmplCheckWords(t, &l, msg, DefaultMaxTokens, i%2 == 0)
+			}
+		})
+	}
 }
