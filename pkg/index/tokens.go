@@ -183,8 +183,11 @@ func tokens(s string, f func(term []byte, pos int)) {
 // hashed (wordKey) without a callback per word, in place, folded to lower case as they are hashed; a
 // word of at most 8 bytes that the sketch has had since its reset (its
 // table of short words) is not hashed again.
-func sketchTerms(s string, sk *sketch) {
-	if !isASCII(s) {
+func sketchTerms(s string, sk *sketch) { sketchText(s, isASCII(s), sk) }
+
+// sketchText is sketchTerms for s, given whether s is ASCII (isASCII).
+func sketchText(s string, ascii bool, sk *sketch) {
+	if !ascii {
 		tokens(s, func(t []byte, _ int) { sk.add(termKey(t)) })
 		return
 	}

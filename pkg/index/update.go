@@ -447,8 +447,9 @@ type fieldMemo struct {
 // It returns the digest.
 func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) uint64 {
 	var h uint64 // the digest so far, when it is not known
+	ascii := false
 	if !known {
-		h = digestHead(ev)
+		h, ascii = digestHead(ev)
 	}
 	if bb.sk == nil {
 		bb.sk = newSketch()
@@ -474,7 +475,13 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) 
 			b.MaxTime = ev.Time
 		}
 	}
-	sketchTerms(indexedText(ev.Message), sk)
+	// digestHead saw whether the message is ASCII; its indexed part may
+	// be when the whole is not
+	msg := indexedText(ev.Message)
+	if known || !ascii && len(msg) < len(ev.Message) {
+		ascii = isASCII(msg)
+	}
+	sketchText(msg, ascii, sk)
 	for i, v := range [...]string{ev.Source, string(ev.Level), ev.Kind, ev.Format} {
 		if !sameString(v, bb.last[i]) {
 			bb.last[i] = v
