@@ -60,13 +60,22 @@ type sketch struct {
 	// hash: a word found here is skipped before it is even hashed. Only
 	// sketches being built have it.
 	words []uint64
+	// prev holds the first prevMax bytes of the ASCII text sketchText
+	// added last since the reset, of prevLen bytes: a block's lines often
+	// start alike, and the words they share are not scanned again. Only
+	// sketches being built have it (not nil).
+	prev    []byte
+	prevLen int
 }
+
+// prevMax is how much of a sketch's last text it keeps (sketch.prev).
+const prevMax = 256
 
 // wordsLog is the size of a sketch's table of short words: 2^wordsLog.
 const wordsLog = 10
 
 func newSketch() *sketch {
-	return &sketch{log: sketchMaxLog, bits: make([]uint64, (1<<sketchMaxLog)/64), recent: make([]uint64, 1024), words: make([]uint64, 1<<wordsLog)}
+	return &sketch{log: sketchMaxLog, bits: make([]uint64, (1<<sketchMaxLog)/64), recent: make([]uint64, 1024), words: make([]uint64, 1<<wordsLog), prev: make([]byte, 0, prevMax)}
 }
 
 func (s *sketch) reset() {
@@ -75,6 +84,7 @@ func (s *sketch) reset() {
 	s.ranges = [8]numRange{}
 	clear(s.recent)
 	clear(s.words)
+	s.prev, s.prevLen = s.prev[:0], 0
 }
 
 // full reports whether more keys would push the filter past maxFill.
