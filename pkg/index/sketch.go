@@ -60,13 +60,22 @@ type sketch struct {
 	// hash: a word found here is skipped before it is even hashed. Only
 	// sketches being built have it.
 	words []uint64
+	// prev holds the first prevMax bytes of the ASCII text sketchText
+	// added last since the reset, of prevLen bytes: a block's lines often
+	// start alike, and the words they share are not scanned again. Only
+	// sketches being built have it (not nil).
+	prev    []byte
+	prevLen int
 }
+
+// prevMax is how much of a sketch's last text it keeps (sketch.prev).
+const prevMax = 256
 
 // wordsLog is the size of a sketch's table of short words: 2^wordsLog.
 const wordsLog = 10
 
 func newSketch() *sketch {
-	return &sketch{log: sketchMaxLog, bits: make([]uint64, (1<<sketchMaxLog)/64), recent: make([]uint64, 1024), words: make([]uint64, 1<<wordsLog)}
+	return &sketch{log: sketchMaxLog, bits: make([]uint64, (1<<sketchMaxLog)/64), recent: make([]uint64, 1024), words: make([]uint64, 1<<wordsLog), prev: make([]byte, 0, prevMax)}
 }
 
 func (s *sketch) reset() {
@@ -75,6 +84,7 @@ func (s *sketch) reset() {
 	s.ranges = [8]numRange{}
 	clear(s.recent)
 	clear(s.words)
+	s.prev, s.prevLen = s.prev[:0], 0
 }
 
 // full reports whether more keys would push the filter past maxFill.
@@ -114,6 +124,15 @@ func hashOf[T string | []byte](seed uint64, s T, lower bool) uint64 {
 		h ^= h >> 31
 	}
 	return mix(h)
+}
+
+// le64 is the first 8 bytes of s, little-endian (one load). valueHashASCII
+// steps through a message by an index, s[i:i+8], and cuts it once after:
+// cutting it at each step costs about as much as the load and the mixing
+// (and more than it saves on the short strings the other hashes get).
+func le64(s string) uint64 {
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // lowerWord folds the bytes A-Z of w to a-z (SWAR; no byte carries into
@@ -192,6 +211,40 @@ func valueHash(seed uint64, s string) uint64 {
 		h ^= h >> 31
 	}
 	return mix(h)
+}
+
+// valueHashASCII is valueHash(seed, s) and isASCII(s) in one pass over s:
+// the bytes it hashes are all of s. TestValueHashASCII and
+// FuzzValueHashASCII check it against both.
+func valueHashASCII(seed uint64, s string) (uint64, bool) {
+	h := seed ^ uint64(len(s))*0x9E3779B97F4A7C15
+	var high uint64 // the words hashed, or-ed
+	if len(s) >= 8 {
+		i := 0
+		for ; i <= len(s)-8; i += 8 {
+			w := le64(s[i : i+8])
+			high |= w
+			h = (h ^ w) * 0xbf58476d1ce4e5b9
+			h ^= h >> 31
+		}
+		s = s[i:]
+	}
+	if n := len(s); n > 0 {
+		// the last word covers the bytes left: 4-7 of them by two loads
+		// that overlap, 1-3 by their first, middle and last byte
+		var w uint64
+		if n >= 4 {
+			lo := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
+			hi := uint64(s[n-4]) | uint64(s[n-3])<<8 | uint64(s[n-2])<<16 | uint64(s[n-1])<<24
+			w = lo | hi<<32
+		} else {
+			w = uint64(s[0]) | uint64(s[n>>1])<<8 | uint64(s[n-1])<<16
+		}
+		high |= w
+		h = (h ^ w) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+	}
+	return mix(h), high&0x8080808080808080 == 0
 }
 
 // valueHash2 is valueHash(a, s) and valueHash(b, s) in one pass over s:

@@ -152,6 +152,61 @@ func TestValueHash2(t *testing.T) {
 	}
 }
 
+// TestValueHashASCII checks valueHashASCII against valueHash and isASCII:
+// a table of ASCII and non-ASCII texts, a byte of 0x80 or more at each
+// position of texts of every length up to 40 (the 8-byte words and the
+// overlapping loads of the last bytes), and random bytes.
+func TestValueHashASCII(t *testing.T) {
+	tests := []struct {
+		s     string
+		ascii bool
+	}{
+		{"", true}, {"a", true}, {"ab", true}, {"abc", true}, {"abcd", true},
+		{"GET /api HTTP/1.1", true}, {"\x7f\x00\x01~", true},
+		{"\x80", false}, {"a\xff", false}, {"ab\x80", false}, {"über", false},
+		{"café", false}, {"abcdefgh\x80", false}, {"abcdefg\x80", false},
+		{"Lock wait timeout exceeded; try restarting transaction", true},
+	}
+	for _, tt := range tests {
+		h, ascii := valueHashASCII(42, tt.s)
+		if h != valueHash(42, tt.s) || ascii != tt.ascii || ascii != isASCII(tt.s) {
+			t.Errorf("valueHashASCII(%q) = %x, %v, want %x, %v", tt.s, h, ascii, valueHash(42, tt.s), tt.ascii)
+		}
+	}
+	for n := 1; n <= 40; n++ {
+		for at := 0; at < n; at++ {
+			b := []byte(strings.Repeat("x", n))
+			b[at] = 0x80 | byte(at)
+			if h, ascii := valueHashASCII(7, string(b)); ascii || h != valueHash(7, string(b)) {
+				t.Fatalf("valueHashASCII(%q) = %x, %v: byte %d missed", b, h, ascii, at)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(19, 20))
+	for i := 0; i < 20000; i++ {
+		s := randomBytes(r, i%41)
+		if i%2 == 0 {
+			s = strings.Map(func(c rune) rune { return c & 0x7f }, strings.ToValidUTF8(s, ""))
+		}
+		seed := r.Uint64()
+		if h, ascii := valueHashASCII(seed, s); h != valueHash(seed, s) || ascii != isASCII(s) {
+			t.Fatalf("valueHashASCII(%x, %q) = %x, %v, want %x, %v", seed, s, h, ascii, valueHash(seed, s), isASCII(s))
+		}
+	}
+}
+
+// FuzzValueHashASCII compares valueHashASCII with valueHash and isASCII.
+func FuzzValueHashASCII(f *testing.F) {
+	for _, s := range []string{"", "a", "abcd", "abcdefgh", "abcdefghi", "über", "abcdefg\x80", "\x80bcdefgh"} {
+		f.Add(uint64(1), s)
+	}
+	f.Fuzz(func(t *testing.T, seed uint64, s string) {
+		if h, ascii := valueHashASCII(seed, s); h != valueHash(seed, s) || ascii != isASCII(s) {
+			t.Fatalf("valueHashASCII(%x, %q) = %x, %v, want %x, %v", seed, s, h, ascii, valueHash(seed, s), isASCII(s))
+		}
+	})
+}
+
 // TestSketchAddProbes checks add's written-out probes against the probe
 // sequence h1 + i*h2 (i < sketchProbes) that has also reads: the same bits
 // set and counted, for random keys and repeated ones.

@@ -201,7 +201,7 @@ func decodeChunk(data []byte, file string) ([]*event.Event, error) {
 // what was made of them; the raw text is not hashed again). Blocks sum their events'
 // digests.
 func digest(ev *event.Event) uint64 {
-	h := digestHead(ev)
+	h, _ := digestHead(ev)
 	for _, f := range ev.Fields { // values only: a decoder names its fields the same way
 		h = valueHash(h, f.Value)
 	}
@@ -211,14 +211,15 @@ func digest(ev *event.Event) uint64 {
 // digestHead is digest before the fields' values (its line, time and
 // physical lines, level, kind, source, format and message): each value
 // then goes in as h = valueHash(h, value), in field order, and digestEnd
-// finishes.
-func digestHead(ev *event.Event) uint64 {
-	h := mix(uint64(ev.Line)*0x9E3779B97F4A7C15 ^ uint64(ev.Time.UnixNano()))
+// finishes. ascii reports whether the message has no byte of 0x80 or
+// more (isASCII), seen as it is hashed.
+func digestHead(ev *event.Event) (h uint64, ascii bool) {
+	h = mix(uint64(ev.Line)*0x9E3779B97F4A7C15 ^ uint64(ev.Time.UnixNano()))
 	h = mix(h ^ uint64(ev.Lines))
-	for _, s := range [...]string{string(ev.Level), ev.Kind, ev.Source, ev.Format, ev.Message} {
+	for _, s := range [...]string{string(ev.Level), ev.Kind, ev.Source, ev.Format} {
 		h = valueHash(h, s)
 	}
-	return h
+	return valueHashASCII(h, ev.Message)
 }
 
 // digestEnd is digest given h, digestHead with the fields' values added.

@@ -1,6 +1,8 @@
 package index
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -183,8 +185,14 @@ func tokens(s string, f func(term []byte, pos int)) {
 // hashed (wordKey) without a callback per word, in place, folded to lower case as they are hashed; a
 // word of at most 8 bytes that the sketch has had since its reset (its
 // table of short words) is not hashed again.
-func sketchTerms(s string, sk *sketch) {
-	if !isASCII(s) {
+func sketchTerms(s string, sk *sketch) { sketchText(s, isASCII(s), sk) }
+
+// sketchText is sketchTerms for s, given whether s is ASCII (isASCII).
+// The words of ASCII text that it shares with the ASCII text the sketch
+// had last (its prev) are not looked at again (sharedStart).
+func sketchText(s string, ascii bool, sk *sketch) {
+	if !ascii {
+		sk.prev, sk.prevLen = sk.prev[:0], 0
 		tokens(s, func(t []byte, _ int) { sk.add(termKey(t)) })
 		return
 	}
@@ -193,6 +201,10 @@ func sketchTerms(s string, sk *sketch) {
 		words = (*[1 << wordsLog]uint64)(sk.words)
 	}
 	i, n := 0, len(s)
+	if sk.prev != nil {
+		i = sharedStart(sk.prev, sk.prevLen, s)
+		sk.prev, sk.prevLen = append(sk.prev[:0], s[:min(n, prevMax)]...), n
+	}
 	for i < n {
 		for uint(i) < uint(n) && !wordByte[s[i]] {
 			i++
@@ -235,6 +247,35 @@ func sketchTerms(s string, sk *sketch) {
 		}
 		sk.add(wordKey(s[start:end]))
 	}
+}
+
+// sharedStart is where the word scan of ASCII text s may start in a
+// sketch that has had the words of ASCII text p (the first bytes of a text
+// of plen bytes): n, when s is that text; else the last byte before the
+// bytes where they differ that joins no word (class cOther: space, '/',
+// '=' and the like), as the words before it are the same in both; else 0.
+func sharedStart(p []byte, plen int, s string) int {
+	n := min(len(p), len(s))
+	k := 0
+	for ; k+8 <= n; k += 8 {
+		if x := binary.LittleEndian.Uint64(p[k:k+8]) ^ le64(s[k:k+8]); x != 0 {
+			k += bits.TrailingZeros64(x) / 8
+			n = k // the first byte that differs
+			break
+		}
+	}
+	for k < n && p[k] == s[k] {
+		k++
+	}
+	if k == len(s) && plen == len(s) {
+		return k
+	}
+	for k--; k >= 0; k-- {
+		if asciiClass[s[k]] == cOther {
+			return k
+		}
+	}
+	return 0
 }
 
 // lowBytes[l] keeps the l low bytes of a word.

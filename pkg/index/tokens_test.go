@@ -90,6 +90,22 @@ func TestSketchTermsAreASCIIWords(t *testing.T) {
 		"GET /api/v2/invoices?id=42 HTTP/1.1 503", "10.0.0.1:3306 db-1.prod:3306",
 		strings.Repeat("abcdefgh", 9), strings.Repeat("a", 64) + " " + strings.Repeat("b", 65),
 		strings.Repeat("1.2.", 40) + "x", "über café", "mixed ascii and ünïcödé words",
+		// texts that start like the one before (sketchText skips the
+		// words they share)
+		"Accepted invoice request for order 7708363 from client erp-sap-01",
+		"Accepted invoice request for order 7708364 from client erp-sap-02",
+		"Accepted invoice request for order 7708364 from client erp-sap-02",
+		"Accepted invoice request for order 77083641 from client",
+		"Accepted invoice request for order 7708",
+		"Accepted invoice request for order 7708.5",
+		"Accepted invoice request for order", "Accepted invoice request for order",
+		"Accepted invoice request for orders", "Accepted über", "Accepted invoice",
+		"GET /api/invoice?taxNum=1&page=4 HTTP/1.1 200", "GET /api/invoice?taxNum=1&page=4.5 HTTP/1.1 200",
+		"GET /api/invoice?taxNum=1&page=4:x", "GET /api/invoice?taxNum=1&page=4",
+		"a.b c", "a.bc", "a.b", "a:b", "a:", "a", "", "a", "x y", "x y_z", "x y",
+		strings.Repeat("word ", 60) + "end", strings.Repeat("word ", 60) + "end",
+		strings.Repeat("word ", 60) + "ends", strings.Repeat("word ", 52) + "wordy",
+		strings.Repeat("w", 300), strings.Repeat("w", 300) + " v", strings.Repeat("w", 256),
 	}
 	const alpha = "aZb09_:.,;'\" -/@=\t\n\rxY1"
 	r := rand.New(rand.NewPCG(11, 12))
@@ -128,6 +144,94 @@ func TestSketchTermsAreASCIIWords(t *testing.T) {
 	}
 }
 
+// sharedStartSimple is sharedStart the simple way, for texts: the whole
+// text when s is prev (and the sketch kept all of prev), else the last
+// byte of class cOther before the first byte where s and the part of prev
+// that is kept differ, else 0.
+func sharedStartSimple(prev, s string) int {
+	if s == prev && len(s) <= prevMax {
+		return len(s)
+	}
+	p := prev[:min(len(prev), prevMax)]
+	k := 0
+	for k < len(p) && k < len(s) && p[k] == s[k] {
+		k++
+	}
+	for j := k - 1; j >= 0; j-- {
+		if asciiClass[s[j]] == cOther {
+			return j
+		}
+	}
+	return 0
+}
+
+// TestSharedStart checks sharedStart against sharedStartSimple: a table,
+// then texts that differ from each other at every position up to 40
+// (sharedStart compares 8 bytes at a time) and texts longer than what a
+// sketch keeps of its last.
+func TestSharedStart(t *testing.T) {
+	tests := []struct {
+		prev, s string
+		want    int
+	}{
+		{"", "", 0},
+		{"", "abc", 0},
+		{"abc", "", 0},
+		{"abc def", "abc def", 7},
+		{"abc def", "abc deg", 3},
+		{"abc def", "abc", 0},
+		{"abc def", "abc ", 3},
+		{"abc def", "abc def ghi", 3},
+		{"a.b c", "a.b d", 3},
+		{"a.b c", "a.c", 0},
+		{"x=1&y=2", "x=1&y=3", 5},
+		{"GET /api/invoice/INV-1 HTTP/1.1 200", "GET /api/invoice/INV-2 HTTP/1.1 200", 20},
+		{strings.Repeat("w ", 200), strings.Repeat("w ", 200), prevMax - 1},
+		{strings.Repeat("w ", 128), strings.Repeat("w ", 128), prevMax},
+	}
+	for _, tt := range tests {
+		p := []byte(tt.prev[:min(len(tt.prev), prevMax)])
+		got := sharedStart(p, len(tt.prev), tt.s)
+		if got != tt.want || got != sharedStartSimple(tt.prev, tt.s) {
+			t.Errorf("sharedStart(%q, %q) = %d, want %d (simple: %d)", tt.prev, tt.s, got, tt.want, sharedStartSimple(tt.prev, tt.s))
+		}
+	}
+	const alpha = "ab .:=/_1"
+	r := rand.New(rand.NewPCG(21, 22))
+	for i := 0; i < 20000; i++ {
+		b := make([]byte, r.IntN(300))
+		for j := range b {
+			b[j] = alpha[r.IntN(len(alpha))]
+		}
+		prev := string(b)
+		if len(b) > 0 && i%4 != 0 {
+			b[r.IntN(len(b))] = alpha[r.IntN(len(alpha))]
+		}
+		s := string(b[:r.IntN(len(b)+1)])
+		if i%3 == 0 {
+			s = string(b)
+		}
+		p := []byte(prev[:min(len(prev), prevMax)])
+		if got, want := sharedStart(p, len(prev), s), sharedStartSimple(prev, s); got != want {
+			t.Fatalf("sharedStart(%q, %q) = %d, want %d", prev, s, got, want)
+		}
+	}
+}
+
+// FuzzSharedStart compares sharedStart with sharedStartSimple.
+func FuzzSharedStart(f *testing.F) {
+	f.Add("abc def", "abc deg")
+	f.Add("GET /a/b?c=1 HTTP/1.1", "GET /a/b?c=2 HTTP/1.1")
+	f.Add("a.b c", "a.b c")
+	f.Add(strings.Repeat("w ", 200), strings.Repeat("w ", 200))
+	f.Fuzz(func(t *testing.T, prev, s string) {
+		p := []byte(prev[:min(len(prev), prevMax)])
+		if got, want := sharedStart(p, len(prev), s), sharedStartSimple(prev, s); got != want {
+			t.Fatalf("sharedStart(%q, %q) = %d, want %d", prev, s, got, want)
+		}
+	})
+}
+
 // FuzzSketchTerms compares sketchTerms with the words asciiWords (or
 // tokens) finds, each text alone and after the text before it (the short
 // words of the first are then skipped in the second).
@@ -135,6 +239,11 @@ func FuzzSketchTerms(f *testing.F) {
 	for _, s := range []string{"a.b", "1,2", "x_1 a:", "can't won't", "GET /a/b?c=1 HTTP/1.1", "a.b.c.d.e.f.g.h.i", "über"} {
 		f.Add(s, "a b")
 	}
+	// texts that start like the one before
+	f.Add("GET /a/b?c=1 HTTP/1.1", "GET /a/b?c=2 HTTP/1.1")
+	f.Add("order 7708 from a", "order 7708.5 from a")
+	f.Add("a.b c", "a.b c")
+	f.Add("a b", "a bc")
 	got, want := newSketch(), newSketch()
 	f.Fuzz(func(t *testing.T, s, prev string) {
 		got.reset()

@@ -423,8 +423,8 @@ type blockBuilder struct {
 	last [4]string // the source, level, kind and format last added
 	// fields remembers the field last seen at each position of ev.Fields
 	// (a decoder names its fields in the same order line after line): its
-	// key's tag and range, and the value last added in this block. A value
-	// added again changes neither the filter nor the range: it is skipped.
+	// key's tag and range, and the key last added in this block. A key
+	// added again changes no bit of the filter: it is not added again.
 	fields []fieldMemo
 }
 
@@ -434,8 +434,11 @@ type fieldMemo struct {
 	named bool // key, tag and rng are set
 	tag   uint64
 	rng   int    // rangeField(key)
-	value string // the value last added in this block, if set
+	last  uint64 // the key last added in this block, if set
 	set   bool
+	// value is the value of last, kept for a range field: its value, not
+	// only its key, must be the same for the range to stay as it is
+	value string
 }
 
 // add adds ev to the block bb builds. known says that d is ev's digest;
@@ -444,8 +447,9 @@ type fieldMemo struct {
 // It returns the digest.
 func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) uint64 {
 	var h uint64 // the digest so far, when it is not known
+	ascii := false
 	if !known {
-		h = digestHead(ev)
+		h, ascii = digestHead(ev)
 	}
 	if bb.sk == nil {
 		bb.sk = newSketch()
@@ -471,7 +475,13 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) 
 			b.MaxTime = ev.Time
 		}
 	}
-	sketchTerms(indexedText(ev.Message), sk)
+	// digestHead saw whether the message is ASCII; its indexed part may
+	// be when the whole is not
+	msg := indexedText(ev.Message)
+	if known || !ascii && len(msg) < len(ev.Message) {
+		ascii = isASCII(msg)
+	}
+	sketchText(msg, ascii, sk)
 	for i, v := range [...]string{ev.Source, string(ev.Level), ev.Kind, ev.Format} {
 		if !sameString(v, bb.last[i]) {
 			bb.last[i] = v
@@ -488,24 +498,22 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) 
 	memos := bb.fields[:len(fs)]
 	for i := range memos {
 		f, m := &fs[i], &memos[i]
-		switch {
-		case !m.named || !sameString(m.key, f.Key):
+		if !m.named || !sameString(m.key, f.Key) {
 			*m = fieldMemo{key: f.Key, named: true, tag: fieldTag(f.Key), rng: rangeField(f.Key)}
-		case m.set && m.value == f.Value:
-			if !known {
-				h = valueHash(h, f.Value)
-			}
-			continue
 		}
-		m.value, m.set = f.Value, true
 		var key uint64
 		if known {
 			key = valueKey(m.tag, f.Value)
 		} else {
 			h, key = valueHash2(h, m.tag, f.Value)
 		}
+		if m.set && key == m.last && (m.rng < 0 || m.value == f.Value) {
+			continue
+		}
+		m.last, m.set = key, true
 		sk.add(key)
 		if m.rng >= 0 {
+			m.value = f.Value
 			if v, ok := rangeValue(f.Value); ok {
 				sk.addRange(m.rng, v)
 			}
