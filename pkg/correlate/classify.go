@@ -85,7 +85,7 @@ type automaton struct {
 // gramGate dismisses a window that cannot contain any literal that makes a
 // rule a candidate, at about 1 ns/byte, before it is walked through the
 // automaton. It holds pieces of each such literal, hashed
-// case-insensitively into a 65,536-bit Bloom filter (two bits per piece):
+// case-insensitively into a Bloom filter (gramFilter):
 // if a literal occurs in the text, so does each of its pieces.
 //
 // The text is not tested at every offset but at every stride-th one (0,
@@ -103,38 +103,67 @@ type automaton struct {
 // common words of the rule literals but not their combinations. The stride
 // is chosen per gate (gramStride) from its literals' lengths.
 type gramGate struct {
-	b4, b8 [1 << 10]uint64
+	b4, b8 gramFilter
 	stride int
 	n      int    // bytes of a long piece (b8): 8, or fewer for a longer stride
-	mask   uint64 // the low n bytes of a word
+	mul    uint64 // gramMul<<(64-8*n): gramHash's factor for a long piece
 	has4   bool
 	open   bool // a literal is too short for any piece: always pass
 }
 
 // Hashes fold ASCII case by setting bit 5 of every byte (the same on both
-// sides, so folding other bytes together only adds false positives). A
-// 4-byte piece is hashed as the 8 bytes of its folded value with the high
-// half all 0x20. The hash is one multiplication: the top bits of a product
-// depend on every bit of the piece, and set and test use the top 16 bits
-// and the 16 below them.
-const gramFold = 0x2020202020202020
+// sides, so folding other bytes together only adds false positives). The
+// hash of the low n bytes of a word x is one multiplication,
+// (x|gramFold) * (gramMul<<(64-8*n)), which is ((x|gramFold)<<(64-8*n)) *
+// gramMul: the bytes above the piece drop out without a mask, and the top
+// bits of the product depend on every bit of the piece.
+const (
+	gramFold = 0x2020202020202020
+	gramMul  = 0x9e3779b97f4a7c15
+	gramMul4 = gramMul << 32 & (1<<64 - 1) // the factor of a 4-byte piece
+)
 
-func gramHash(x uint64) uint64 { return x * 0x9e3779b97f4a7c15 }
+// gramHash is the hash of the low bytes of x that mul keeps (see gramFold).
+func gramHash(x, mul uint64) uint64 { return (x | gramFold) * mul }
 
-// set and test use two 16-bit indexes of a hash.
-func gramSet(b *[1 << 10]uint64, h uint64) {
-	h1, h2 := uint32(h>>48), uint32(h>>32)&0xffff
-	b[h1>>6] |= 1 << (h1 & 63)
-	b[h2>>6] |= 1 << (h2 & 63)
+// gramFilter is a Bloom filter of piece hashes. Its first test is a byte
+// per value of a hash's top 13 bits (a shift and a load, where a bit would
+// take two shifts), which stops all but a few percent of the pieces of
+// ordinary text; then gramBits-1 bits of a 65,536-bit set, picked by the
+// top 16 bits of the hash times gramMul, and of that times gramMul.
+type gramFilter struct {
+	first [1 << 13]uint8
+	bits  [1 << 10]uint64
 }
 
-func gramTest(b *[1 << 10]uint64, h uint64) bool {
-	h1 := uint32(h >> 48)
-	if b[h1>>6]&(1<<(h1&63)) == 0 {
-		return false
+// gramBits is the number of tests a piece passes: the first byte and two
+// bits (with one bit, chance hits let a few percent more Kafka lines
+// through).
+const gramBits = 3
+
+// set adds a hash.
+func (f *gramFilter) set(h uint64) {
+	f.first[h>>51] = 1
+	for range gramBits - 1 {
+		h *= gramMul
+		f.bits[h>>54] |= 1 << (h >> 48 & 63)
 	}
-	h2 := uint32(h>>32) & 0xffff
-	return b[h2>>6]&(1<<(h2&63)) != 0
+}
+
+// has reports whether h may have been set.
+func (f *gramFilter) has(h uint64) bool {
+	return f.first[h>>51] != 0 && f.more(h)
+}
+
+// more tests the bits of h, once its first byte is set.
+func (f *gramFilter) more(h uint64) bool {
+	for range gramBits - 1 {
+		h *= gramMul
+		if f.bits[h>>54]&(1<<(h>>48&63)) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // gramStride picks the stride and the length of the long pieces (8 bytes,
@@ -179,7 +208,7 @@ func (g *gramGate) build(lits []string) {
 		g.open = true
 		return
 	}
-	g.mask = ^uint64(0) >> (64 - 8*g.n)
+	g.mul = gramMul << (64 - 8*g.n)
 	for _, l := range lits {
 		g.add(l)
 	}
@@ -209,63 +238,72 @@ func (g *gramGate) add(lit string) {
 			x = x<<8 | uint64(lit[b+j])
 		}
 		if n == 4 {
-			gramSet(&g.b4, gramHash(x|gramFold))
+			g.b4.set(gramHash(x, gramMul4))
 			g.has4 = true
 		} else {
-			gramSet(&g.b8, gramHash(x|gramFold))
+			g.b8.set(gramHash(x, g.mul))
 		}
 	}
 }
 
 // pass reports whether s may contain one of the gate's literals. A long
-// piece is the low n bytes of the word loaded at an offset; near the end
-// of s, where fewer than 8 bytes are left, the word is read byte by byte.
+// piece is the low n bytes of the word loaded at an offset. Where fewer
+// than 8 bytes are left, r of them, the word is cut from end, s's last 8
+// bytes: its top r bytes, shifted down.
 func (g *gramGate) pass(s string) bool {
 	if g.open {
 		return true
 	}
-	st, n, mask := g.stride, g.n, g.mask
+	st, mul := g.stride, g.mul
 	i := 0
 	if !g.has4 {
-		for ; i+8 <= len(s); i += st {
-			if gramTest(&g.b8, gramHash(gramLoad8(s, i)&mask|gramFold)) {
+		for ; i <= len(s)-8; i += st {
+			if g.b8.has(gramHash(gramLoad8(s[i:]), mul)) {
 				return true
 			}
 		}
-		for ; i+n <= len(s); i += st {
-			if gramTest(&g.b8, gramHash(gramLoadTail(s, i)&mask|gramFold)) {
-				return true
+		if r := len(s) - i; r >= g.n {
+			end := gramEnd(s)
+			for ; r >= g.n; r -= st {
+				if g.b8.has(gramHash(end>>(64-8*uint(r)), mul)) {
+					return true
+				}
 			}
 		}
 		return false
 	}
-	for ; i+8 <= len(s); i += st {
-		x := gramLoad8(s, i)
-		if gramTest(&g.b8, gramHash(x&mask|gramFold)) || gramTest(&g.b4, gramHash(uint64(uint32(x))|gramFold)) {
+	for ; i <= len(s)-8; i += st {
+		x := gramLoad8(s[i:])
+		if g.b8.has(gramHash(x, mul)) || g.b4.has(gramHash(x, gramMul4)) {
 			return true
 		}
 	}
-	for ; i+4 <= len(s); i += st {
-		x := gramLoadTail(s, i)
-		if i+n <= len(s) && gramTest(&g.b8, gramHash(x&mask|gramFold)) || gramTest(&g.b4, gramHash(uint64(uint32(x))|gramFold)) {
+	end := gramEnd(s)
+	for r := len(s) - i; r >= 4; r -= st {
+		x := end >> (64 - 8*uint(r))
+		if r >= g.n && g.b8.has(gramHash(x, mul)) || g.b4.has(gramHash(x, gramMul4)) {
 			return true
 		}
 	}
 	return false
 }
 
-// gramLoadTail reads s[i:], fewer than 8 bytes, as a little-endian word.
-func gramLoadTail(s string, i int) uint64 {
-	var x uint64
-	for j := len(s) - 1; j >= i; j-- {
-		x = x<<8 | uint64(s[j])
+// gramEnd returns the last 8 bytes of s as a little-endian word; when s is
+// shorter, its bytes are the word's top ones.
+func gramEnd(s string) uint64 {
+	if len(s) >= 8 {
+		return gramLoad8(s[len(s)-8:])
 	}
-	return x
+	var end uint64
+	for j := 0; j < len(s); j++ {
+		end = end>>8 | uint64(s[j])<<56
+	}
+	return end
 }
 
-// gramLoad8 reads s[i:i+8] as a little-endian word (one load).
-func gramLoad8(s string, i int) uint64 {
-	s = s[i : i+8]
+// gramLoad8 reads s[:8] as a little-endian word (one load).
+func gramLoad8(s string) uint64 {
+	s = s[:8]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
