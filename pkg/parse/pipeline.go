@@ -288,21 +288,10 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 		}
 		r = pr
 	}
-	var (
-		w    window
-		out  = make([]item, 0, batchLen)
-		last event.TimeKey
-		stop bool
-	)
-	var sent event.TimeKey // key of the last item sent
-	var backwards int64
-	var (
-		held    item // the last item out of the window, when take is set
-		holding bool
-		pool    *eventPool // where taken events go back to the decoder
-	)
+	rl := &relay{w: newWindow(reorder + 1), reorder: reorder, take: take, s: s, ctx: ctx,
+		out: make([]item, 0, batchLen), batchLen: batchLen}
 	if take != nil {
-		pool = &eventPool{}
+		rl.pool = &eventPool{}
 	}
 	// A record a decoder skimmed and plain took (see skimmer) leaves a
 	// placeholder in the window, so that the window holds, releases and
@@ -312,51 +301,9 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	// (the next item is earlier), an item without an event keeps its
 	// place in the merge, so that the merge orders the other events as it
 	// would have, and emits nothing for it: plain has counted the record.
-	skimmed := &event.Event{}
-	push := func(it item) {
-		out = append(out, it)
-		if len(out) == batchLen {
-			stop = !s.deliver(ctx, out)
-			out = make([]item, 0, batchLen)
-		}
-	}
-	// send passes an item out of the window on to the merge. With take,
-	// each item is held until the next one is known: an item followed by
-	// one at the same time or later may be taken here, as removing it
-	// changes nothing in the merge's choices between the other items.
-	send := func(it item) {
-		if it.key.Before(sent) { // the clock went back further than the window
-			backwards++
-		} else {
-			sent = it.key
-		}
-		if take == nil {
-			push(it)
-			return
-		}
-		switch {
-		case !holding:
-		case held.ev == skimmed:
-			if it.key.Before(held.key) {
-				push(item{key: held.key})
-			}
-		case it.key.Before(held.key) || !take(held.ev):
-			push(held)
-		default:
-			pool.put(held.ev)
-		}
-		held, holding = it, true
-	}
-	// insert puts an item in the window, and sends on the oldest when
-	// the window is full.
-	insert := func(key event.TimeKey, ev *event.Event) {
-		w.insert(item{key: key, ev: ev})
-		if w.len() > reorder {
-			send(w.pop())
-		}
-	}
+	rl.skimmed = &event.Event{}
 	if take != nil && plain != nil && opts.Lean {
-		pool.skim = &skimHooks{
+		rl.pool.skim = &skimHooks{
 			plain: func(ev *event.Event) bool {
 				if transform != nil {
 					transform(ev)
@@ -364,9 +311,9 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 				return plain(ev)
 			},
 			skimmed: func(t time.Time) {
-				if !stop {
-					last = event.KeyOf(t)
-					insert(last, skimmed)
+				if !rl.stop {
+					rl.last = event.KeyOf(t)
+					rl.add(rl.last, rl.skimmed)
 				}
 			},
 		}
@@ -376,33 +323,24 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 		sr = &segRead{format: seg.format, start: seg.start, base: func() (int64, error) { return seg.lines.base(ctx, seg.k) }}
 	}
 	st2, rerr := readInput(r, spec, func(ev *event.Event) {
-		if stop {
+		if rl.stop {
 			return
 		}
 		if transform != nil {
 			transform(ev)
 		}
 		if !ev.Unparsed {
-			last = event.KeyOf(ev.Time)
+			rl.last = event.KeyOf(ev.Time)
 		}
-		insert(last, ev)
-	}, pool, sr)
-	for w.len() > 0 && !stop {
-		send(w.pop())
-	}
-	if holding && !stop && held.ev != skimmed && !take(held.ev) { // the last item: nothing follows it
-		push(held)
-	}
-	held = item{}
-	if len(out) > 0 && !stop {
-		s.deliver(ctx, out)
-	}
+		rl.add(rl.last, ev)
+	}, rl.pool, sr)
+	rl.drain()
 	*st = st2
-	st.OutOfOrder = backwards
+	st.OutOfOrder = rl.backwards
 	if rerr != nil && st.Skipped == "" {
 		st.Skipped = rerr.Error()
 	}
-	if st.Skipped == "" && !stop && seg == nil { // a split file's: Run, once its segments are read
+	if st.Skipped == "" && !rl.stop && seg == nil { // a split file's: Run, once its segments are read
 		st.Skipped = sizeChange(in, st.Bytes)
 	}
 }
@@ -457,38 +395,6 @@ func (p *progressReader) Read(b []byte) (int, error) {
 		p.f(int64(n))
 	}
 	return n, err
-}
-
-// window is a producer's reorder buffer: items sorted by key then file
-// order. Logs are nearly sorted, so an insert walks back only as far as an
-// out-of-order line is displaced; in-order lines cost O(1).
-type window struct {
-	items []item
-	head  int
-}
-
-func (w *window) len() int { return len(w.items) - w.head }
-
-func (w *window) insert(it item) {
-	w.items = append(w.items, it)
-	i := len(w.items) - 1
-	for i > w.head && it.key.Before(w.items[i-1].key) {
-		w.items[i] = w.items[i-1]
-		i--
-	}
-	w.items[i] = it
-}
-
-func (w *window) pop() item {
-	it := w.items[w.head]
-	w.items[w.head] = item{}
-	w.head++
-	if w.head > 1024 && w.head*2 > len(w.items) {
-		n := copy(w.items, w.items[w.head:])
-		w.items = w.items[:n]
-		w.head = 0
-	}
-	return it
 }
 
 // mergeHeap orders streams by their head item; ties go to the earlier input.
