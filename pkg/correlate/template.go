@@ -289,8 +289,8 @@ func (m *Miner) add(l *tmplLine) *Template {
 			m.insert(t, l)
 			return t
 		case fits:
+			// l is an instance of c: merge would change nothing
 			c.Count++
-			m.merge(c, l)
 			return c
 		}
 		enum, flipped := m.observe(c, l)

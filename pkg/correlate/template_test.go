@@ -3,6 +3,7 @@ package correlate
 import (
 	"fmt"
 	"math/rand"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -443,6 +444,16 @@ func FuzzMiner(f *testing.F) {
 		msgs := strings.Split(in, "\x00")
 		msgs = append(msgs, msgs...)
 		for _, s := range msgs {
+			// Add skips merge when the message fits its template:
+			// merge would change nothing then
+			l := m.mask(s)
+			if c, fits := m.best(m.search(l), l, false); fits {
+				toks, text := slices.Clone(c.toks), c.Text
+				m.merge(c, l)
+				if c.Text != text || !slices.Equal(c.toks, toks) {
+					t.Fatalf("merging %q, which fits, changed %q to %q", s, text, c.Text)
+				}
+			}
 			tp := m.Add(s)
 			if tp == nil {
 				t.Fatalf("Add(%q) = nil", s)
