@@ -107,9 +107,10 @@ type Template struct {
 	Count int64  // messages that joined the template (and those folded into it)
 
 	toks   []tmplTok
-	nConst int // constant tokens
-	need   int // constant tokens a message must repeat: Similarity of nConst
-	seq    int // creation order: ties go to the older template
+	runs   []tmplRun // runs of two or more tokens that must be equal
+	nConst int       // constant tokens
+	need   int       // constant tokens a message must repeat: Similarity of nConst
+	seq    int       // creation order: ties go to the older template
 	leaf   *tmplNode
 	fam    *tmplFamily
 	into   *Template   // the live template this one was folded into
@@ -124,6 +125,15 @@ type tmplTok struct {
 	kind uint8
 	// block marks a constant that may not become a variable, see tmplBlocks
 	block bool
+}
+
+// tmplRun is a run of a template's tokens from..to-1, two or more, none of
+// them a parameter: text is their text as in Template.Text (joined by single
+// spaces). A message whose tokens from..to-1 read text has each of them as
+// the template does (tokens hold no spaces), so score compares them at once.
+type tmplRun struct {
+	from, to int
+	text     string
 }
 
 // Kinds of template tokens.
@@ -289,8 +299,8 @@ func (m *Miner) add(l *tmplLine) *Template {
 			m.insert(t, l)
 			return t
 		case fits:
+			// l is an instance of c: merge would change nothing
 			c.Count++
-			m.merge(c, l)
 			return c
 		}
 		enum, flipped := m.observe(c, l)
@@ -470,7 +480,16 @@ func (m *Miner) score(t *Template, l *tmplLine, match bool) (sim float64, fits, 
 		maxMiss = 0
 	}
 	fits = true
-	for i := range t.toks {
+	ri := 0 // the next run
+	for i := 0; i < len(t.toks); i++ {
+		if ri < len(t.runs) && t.runs[ri].from == i {
+			r := &t.runs[ri]
+			ri++
+			if string(l.buf[l.start(i):l.end[r.to-1]]) == r.text {
+				i = r.to - 1
+				continue
+			}
+		}
 		tt := &t.toks[i]
 		w := l.tok(i)
 		switch tt.kind {
@@ -685,7 +704,7 @@ func (m *Miner) fold(t, into *Template) {
 		into.folded = append(into.folded, f)
 	}
 	t.folded = nil
-	t.toks, t.fam, t.leaf = nil, nil, nil
+	t.toks, t.runs, t.fam, t.leaf = nil, nil, nil, nil
 	m.live--
 	m.sync(into)
 }
@@ -781,22 +800,37 @@ func tmplShrink(pre, suf string, w []byte) (string, string) {
 	return pre[:p], suf[len(suf)-s:]
 }
 
-// retext recomputes t's Text, ID and constant count after its tokens changed.
+// retext recomputes t's Text, ID, runs and constant count after its tokens
+// changed.
 func (m *Miner) retext(t *Template) {
 	var sb strings.Builder
 	t.nConst = 0
+	at := make([]int, len(t.toks)+1) // where each token starts in Text, and the end
 	for i := range t.toks {
 		if i > 0 {
 			sb.WriteByte(' ')
 		}
+		at[i] = sb.Len()
 		sb.WriteString(t.toks[i].text)
 		if t.toks[i].kind == tmplConst {
 			t.nConst++
 		}
 	}
+	at[len(t.toks)] = sb.Len() + 1
 	t.need = int(math.Ceil(m.cfg.Similarity*float64(t.nConst) - 1e-9))
 	t.Text = sb.String()
 	t.ID = tmplID(t.Text)
+	t.runs = t.runs[:0]
+	for i := 0; i < len(t.toks); {
+		j := i
+		for j < len(t.toks) && t.toks[j].kind != tmplParam {
+			j++
+		}
+		if j-i >= 2 {
+			t.runs = append(t.runs, tmplRun{from: i, to: j, text: t.Text[at[i] : at[j]-1]})
+		}
+		i = j + 1
+	}
 	m.sync(t)
 }
 

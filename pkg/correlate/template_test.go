@@ -3,6 +3,7 @@ package correlate
 import (
 	"fmt"
 	"math/rand"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -443,6 +444,27 @@ func FuzzMiner(f *testing.F) {
 		msgs := strings.Split(in, "\x00")
 		msgs = append(msgs, msgs...)
 		for _, s := range msgs {
+			// Add skips merge when the message fits its template:
+			// merge would change nothing then
+			l := m.mask(s)
+			if c, fits := m.best(m.search(l), l, false); fits {
+				toks, text := slices.Clone(c.toks), c.Text
+				m.merge(c, l)
+				if c.Text != text || !slices.Equal(c.toks, toks) {
+					t.Fatalf("merging %q, which fits, changed %q to %q", s, text, c.Text)
+				}
+			}
+			for _, leaf := range m.search(l) {
+				for _, c := range leaf.leaf {
+					for _, match := range []bool{false, true} {
+						sim, fits, ok := m.score(c, l, match)
+						rs, rf, rok := tmplScoreRef(c, l, match)
+						if sim != rs || fits != rf || ok != rok {
+							t.Fatalf("score(%q, %q, %v) = %v %v %v, want %v %v %v", c.Text, s, match, sim, fits, ok, rs, rf, rok)
+						}
+					}
+				}
+			}
 			tp := m.Add(s)
 			if tp == nil {
 				t.Fatalf("Add(%q) = nil", s)
@@ -479,5 +501,73 @@ func TestMinerMasksJavaIdentityHashes(t *testing.T) {
 	b := m.Add("HikariPool-1 - Added connection com.mysql.cj.jdbc.ConnectionImpl@bb70e692")
 	if a.ID != b.ID {
 		t.Errorf("identity hashes split a template: %q vs %q", a.Text, b.Text)
+	}
+}
+
+// tmplScoreRef is Miner.score the simple way, token by token, without the
+// template's runs.
+func tmplScoreRef(t *Template, l *tmplLine, match bool) (sim float64, fits, ok bool) {
+	miss, maxMiss := 0, t.nConst-t.need
+	if match {
+		maxMiss = 0
+	}
+	fits = true
+	for i := range t.toks {
+		tt := &t.toks[i]
+		w := l.tok(i)
+		switch tt.kind {
+		case tmplConst:
+			if tt.text == string(w) {
+				continue
+			}
+			fits = false
+			if miss++; miss > maxMiss || tt.block || tmplBlocks(w) {
+				return 0, false, false
+			}
+		case tmplValue:
+			if fits && tt.text != string(w) {
+				if match {
+					return 0, false, false
+				}
+				fits = false
+			}
+		default:
+			if fits && !tmplFitsParam(tt, w) {
+				if match {
+					return 0, false, false
+				}
+				fits = false
+			}
+		}
+	}
+	if t.nConst == 0 {
+		return 1, fits, true
+	}
+	return float64(t.nConst-miss) / float64(t.nConst), fits, true
+}
+
+func TestTemplateRuns(t *testing.T) {
+	c, v, p := uint8(tmplConst), uint8(tmplValue), uint8(tmplParam)
+	for _, tc := range []struct {
+		toks  []string
+		kinds []uint8
+		want  []tmplRun
+	}{
+		{[]string{"a"}, []uint8{c}, nil},
+		{[]string{"a", "b"}, []uint8{c, v}, []tmplRun{{0, 2, "a b"}}},
+		{[]string{"a", "<*>", "b"}, []uint8{c, p, c}, nil},
+		{[]string{"<*>", "b", "c"}, []uint8{p, c, c}, []tmplRun{{1, 3, "b c"}}},
+		{[]string{"a", "b", "x=<*>", "c", "<*>", "d", "e", "f"}, []uint8{c, c, p, v, p, c, c, c},
+			[]tmplRun{{0, 2, "a b"}, {5, 8, "d e f"}}},
+		{[]string{"<*>", "<*>"}, []uint8{p, p}, nil},
+	} {
+		tp := &Template{toks: make([]tmplTok, len(tc.toks))}
+		for i := range tc.toks {
+			tp.toks[i] = tmplTok{text: tc.toks[i], kind: tc.kinds[i]}
+		}
+		NewMiner(MinerConfig{}).retext(tp)
+		if len(tp.runs) != len(tc.want) || len(tc.want) > 0 && !slices.Equal(tp.runs, tc.want) {
+			t.Errorf("runs of %q = %v, want %v", tp.Text, tp.runs, tc.want)
+		}
 	}
 }
