@@ -8,7 +8,8 @@ import (
 // The searches that look from a rarer byte held to the strings.Index
 // searches they replace: indexVia to strings.Index, kafkaClientNode and
 // kafkaClientTarget to the versions built on strings.Index,
-// strings.LastIndexByte and strings.LastIndexAny.
+// strings.LastIndexByte and strings.LastIndexAny, nginxErrorQuoteEnd to a
+// loop over the bytes.
 
 // indexViaSubs are the searches indexVia makes, with the byte it looks for.
 var indexViaSubs = []struct {
@@ -82,6 +83,14 @@ func kafkaClientTargetSimple(s string) string {
 	return ""
 }
 
+// nginxErrorQuoteEndSimple is nginxErrorQuoteEnd as a loop over the bytes.
+func nginxErrorQuoteEndSimple(msg string, i int) int {
+	for i < len(msg) && !(msg[i] == '"' && (i+1 == len(msg) || strings.HasPrefix(msg[i+1:], ", "))) {
+		i++
+	}
+	return i
+}
+
 // checkIndexVia compares the searches on s.
 func checkIndexVia(t *testing.T, s string) {
 	t.Helper()
@@ -95,6 +104,11 @@ func checkIndexVia(t *testing.T, s string) {
 	}
 	if g, w := kafkaClientTarget(s), kafkaClientTargetSimple(s); g != w {
 		t.Errorf("kafkaClientTarget(%q) = %q, want %q", s, g, w)
+	}
+	for i := 0; i <= len(s); i++ {
+		if g, w := nginxErrorQuoteEnd(s, i), nginxErrorQuoteEndSimple(s, i); g != w {
+			t.Errorf("nginxErrorQuoteEnd(%q, %d) = %d, want %d", s, i, g, w)
+		}
 	}
 }
 
@@ -128,6 +142,12 @@ var indexViaCases = []string{
 	"(x/y:1)",
 	" (x/y:1",
 	"Error while fetching metadata with correlation id 7 : {invoice-events=LEADER_NOT_AVAILABLE}",
+	`"GET / HTTP/1.1", upstream: "http://a/", host: "h"`,
+	`a"b", "c"`,
+	`"`,
+	`""`,
+	`", `,
+	`x", y", "`,
 	strings.Repeat("a (", 30) + "node 7 (h/1.2.3.4:1)",
 	strings.Repeat(" ", 70) + "(id: 3",
 }
