@@ -105,7 +105,7 @@ func kafkaClientEnrich(ev *event.Event) {
 	}
 	if _, ok := ev.Get("topic"); !ok {
 		if !kafkaTopicPartition(ev, rest) {
-			if i := strings.Index(rest, " : {"); i >= 0 { // metadata errors: {topic=ERROR_CODE}
+			if i := indexVia(rest, " : {", 3); i >= 0 { // metadata errors: {topic=ERROR_CODE}
 				t := rest[i+4:]
 				if e := strings.IndexByte(t, '='); e > 0 && strings.IndexAny(t[:e], " ,{}") < 0 {
 					ev.Set("topic", t[:e])
@@ -118,7 +118,7 @@ func kafkaClientEnrich(ev *event.Event) {
 // kafkaClientNode finds "node N" / "Node N" or "(id: N rack: ...)".
 func kafkaClientNode(s string) string {
 	for from := 0; from < len(s); {
-		j := strings.Index(s[from:], "ode ")
+		j := indexVia(s[from:], "ode ", 1)
 		if j < 0 {
 			break
 		}
@@ -131,7 +131,7 @@ func kafkaClientNode(s string) string {
 			return v
 		}
 	}
-	if j := strings.Index(s, "(id: "); j >= 0 {
+	if j := indexVia(s, "(id: ", 0); j >= 0 {
 		return kafkaInt(s[j+5:])
 	}
 	return ""
@@ -141,7 +141,7 @@ func kafkaClientNode(s string) string {
 // "(host/ip:port)" after "node N", or the "host:port" before "(id: ".
 func kafkaClientTarget(s string) string {
 	for from := 0; from < len(s); {
-		j := strings.Index(s[from:], " (")
+		j := indexVia(s[from:], " (", 1)
 		if j < 0 {
 			break
 		}
@@ -166,15 +166,21 @@ func kafkaClientTarget(s string) string {
 		}
 		return host + addr[p:]
 	}
-	if j := strings.Index(s, " (id: "); j > 0 {
-		k := strings.LastIndexByte(s[:j], ' ')
-		t := s[k+1 : j]
-		if b := strings.LastIndexAny(t, "[({="); b >= 0 { // "leader=Optional[kafka-1:9092 (id: 1 ..."
-			t = t[b+1:]
+	if j := indexVia(s, " (id: ", 1); j > 0 {
+		// the word before, from its last '[', '(', '{' or '=' on
+		// ("leader=Optional[kafka-1:9092 (id: 1 ..."), read back once
+		k := j - 1
+		for k >= 0 && !kafkaAddrStop[s[k]] {
+			k--
 		}
+		t := s[k+1 : j]
 		if p := strings.LastIndexByte(t, ':'); p > 0 && p < len(t)-1 && kafkaInt(t[p+1:]) == t[p+1:] {
 			return t
 		}
 	}
 	return ""
 }
+
+// kafkaAddrStop marks the bytes that end, read back, the host:port before
+// " (id: ": ' ', '[', '(', '{' and '=' (a table: one load a byte).
+var kafkaAddrStop = [256]bool{' ': true, '[': true, '(': true, '{': true, '=': true}
