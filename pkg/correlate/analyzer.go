@@ -73,7 +73,17 @@ type Analyzer struct {
 	oddLevel    map[event.Level]int32 // levelCode of the levels not in levelByRank
 	msgBytes    int64                 // message bytes kept in recs
 	msgCap      int64                 // maxMessageBytes; tests lower it
-	slab        strings.Builder       // the block keepText copies messages into
+	slabs       []*strings.Builder    // the blocks keepText copies messages into, the last one current
+	kinds       []string              // interned kinds (record.kind); kinds[0] is ""
+	kindIdx     map[string]int32
+	// tmpls are the templates records refer to (record.tmpl; numbered by
+	// sourceState.tmplFirst), and tmplSeen their first sightings. An index
+	// stands for its pointer: a template folded later shows its
+	// survivor's id through it, as the pointer does.
+	tmpls       []*Template
+	tmplSeen    []time.Time
+	lastKind    string // the kind kindRef looked up last, and its index
+	lastKindRef int32
 	// miners: one template miner per source name, shared by the baseline
 	// runs and the target so that their messages meet in the same templates
 	miners   map[string]*Miner
@@ -92,8 +102,8 @@ type sourceState struct {
 	first     time.Time
 	last      time.Time
 	formats   map[string]int64
-	format    tally[string] // Observe's run of formats, not yet in it
-	tmplFirst map[*Template]time.Time
+	format    tally[string]        // Observe's run of formats, not yet in it
+	tmplFirst map[*Template]int32  // a.tmpls index of the templates seen (their first sighting: a.tmplSeen)
 	firstByID map[string]time.Time // by final template id, set by settleTemplates
 	// overWarn and overErr count, per 10 s bucket as volume, the warnings
 	// and errors not kept as records (past Config.MaxRecords), so that the
@@ -135,18 +145,54 @@ func (s *sourceState) countOver(t time.Time, rank int) {
 }
 
 // record is a notable event: a warning or worse, or one with a kind. It is
-// kept small (88 bytes): a bundle of several GB has millions.
+// kept small (56 bytes): a bundle of several GB has millions. It holds no
+// pointers, so that the collector does not scan the records' chunks: its
+// time is a Unix second and nanosecond (UTC, as event times), its kind,
+// template and message are indices into the analyzer's tables (see
+// Analyzer.kindOf, tmplOf and msgOf).
 type record struct {
-	t      time.Time // corrected for skew once estimated
+	sec    int64 // the time, corrected for skew once estimated: Unix seconds
+	line   int64
+	nsec   int32 // and nanoseconds
 	src    int32
 	file   int32 // a.names index
 	target int32 // a.names index; 0: none
-	rank   int8  // the level's rank (event.Level.Rank)
-	dbLink bool  // the message is a client's failure to reach its database
-	kind   string
-	tmpl   *Template
-	line   int64
-	msg    string // first line, capped; "" past maxMessageBytes (see message)
+	kind   int32 // a.kinds index; 0: none
+	tmpl   int32 // a.tmpls index
+	msgBlk int32 // a.slabs index of the kept message
+	msgOff int32 // its offset in that block
+	msgLen uint16
+	rank   int8 // the level's rank (event.Level.Rank)
+	dbLink bool // the message is a client's failure to reach its database
+}
+
+// time is the record's time (UTC).
+func (r *record) time() time.Time { return time.Unix(r.sec, int64(r.nsec)).UTC() }
+
+// key is the record's time as an event.TimeKey.
+func (r *record) key() event.TimeKey { return event.TimeKey{Sec: r.sec, Nsec: int64(r.nsec)} }
+
+// setTime sets the record's time to t.
+func (r *record) setTime(t time.Time) { r.sec, r.nsec = t.Unix(), int32(t.Nanosecond()) }
+
+// before reports whether r's time is before q's.
+func (r *record) before(q *record) bool {
+	return r.sec < q.sec || r.sec == q.sec && r.nsec < q.nsec
+}
+
+// kindOf is the record's kind ("" when none).
+func (a *Analyzer) kindOf(r *record) string { return a.kinds[r.kind] }
+
+// tmplOf is the template the miner returned for the record's message.
+func (a *Analyzer) tmplOf(r *record) *Template { return a.tmpls[r.tmpl] }
+
+// msgOf is the message text the record kept ("" past maxMessageBytes, see
+// message).
+func (a *Analyzer) msgOf(r *record) string {
+	if r.msgLen == 0 {
+		return ""
+	}
+	return a.slabs[r.msgBlk].String()[r.msgOff : r.msgOff+int32(r.msgLen)]
 }
 
 // levelByRank names a level from its rank.
@@ -178,7 +224,8 @@ func NewAnalyzer(cfg Config) *Analyzer {
 		cfg.MaxRecords = defaultMaxRecords
 	}
 	return &Analyzer{cfg: cfg, cls: NewClassifier(), bounded: !cfg.Since.IsZero() || !cfg.Until.IsZero(), bySrc: map[string]int32{}, edges: map[edgeKey]int64{},
-		runs: map[runKey]int32{}, msgCap: maxMessageBytes, names: []string{""}, nameIdx: map[string]int32{"": 0}, miners: map[string]*Miner{}}
+		runs: map[runKey]int32{}, msgCap: maxMessageBytes, names: []string{""}, nameIdx: map[string]int32{"": 0}, miners: map[string]*Miner{},
+		kinds: []string{""}, kindIdx: map[string]int32{"": 0}}
 }
 
 // miner is the template miner of a source.
@@ -236,7 +283,7 @@ func (a *Analyzer) newSource(name string) int32 {
 	a.bySrc[name] = i
 	a.sources = append(a.sources, &sourceState{
 		name: name, miner: a.miner(name), volume: map[int64]int64{},
-		formats: map[string]int64{}, tmplFirst: map[*Template]time.Time{},
+		formats: map[string]int64{}, tmplFirst: map[*Template]int32{},
 	})
 	return i
 }
@@ -281,8 +328,12 @@ func (a *Analyzer) Observe(ev *event.Event) {
 	// errors"), and mining every info line would cost a serial pass over
 	// the whole bundle.
 	tmpl := s.miner.Add(firstLine(ev.Message))
-	if _, seen := s.tmplFirst[tmpl]; !seen {
-		s.tmplFirst[tmpl] = ev.Time
+	ti, seen := s.tmplFirst[tmpl]
+	if !seen {
+		ti = int32(len(a.tmpls))
+		a.tmpls = append(a.tmpls, tmpl)
+		a.tmplSeen = append(a.tmplSeen, ev.Time)
+		s.tmplFirst[tmpl] = ti
 	}
 	ev.TemplateID, ev.Template = tmpl.ID, tmpl.Text
 	if a.recs.len() >= a.cfg.MaxRecords {
@@ -295,11 +346,31 @@ func (a *Analyzer) Observe(ev *event.Event) {
 		tref = a.ref(target)
 		a.edges[edgeKey{si, a.names[tref]}]++
 	}
-	a.recs.add(record{
-		t: ev.Time, src: si, kind: kind, tmpl: tmpl, rank: int8(rank),
-		file: a.fileRef(ev.File), line: ev.Line, target: tref, msg: a.keepMessage(si, tmpl, ev, rank),
+	r := record{
+		sec: ev.Time.Unix(), nsec: int32(ev.Time.Nanosecond()), src: si, kind: a.kindRef(kind), tmpl: ti, rank: int8(rank),
+		file: a.fileRef(ev.File), line: ev.Line, target: tref,
 		dbLink: dbLinkKind(kind) && dbLinkFailure(firstLine(ev.Message)),
-	})
+	}
+	r.msgBlk, r.msgOff, r.msgLen = a.keepMessage(si, tmpl, ev, rank)
+	a.recs.add(r)
+}
+
+// kindRef is the index of kind in a.kinds, added when new.
+func (a *Analyzer) kindRef(kind string) int32 {
+	if kind == "" {
+		return 0
+	}
+	if kind == a.lastKind {
+		return a.lastKindRef
+	}
+	i, ok := a.kindIdx[kind]
+	if !ok {
+		i = int32(len(a.kinds))
+		a.kinds = append(a.kinds, kind)
+		a.kindIdx[kind] = i
+	}
+	a.lastKind, a.lastKindRef = kind, i
+	return i
 }
 
 // keepMessage is the message a record keeps: every one while the kept text
@@ -307,7 +378,7 @@ func (a *Analyzer) Observe(ev *event.Event) {
 // than timelineGap after the last of its source, template and level), so
 // that memory stays bounded on any bundle while every timeline row keeps
 // its line.
-func (a *Analyzer) keepMessage(si int32, tmpl *Template, ev *event.Event, rank int) string {
+func (a *Analyzer) keepMessage(si int32, tmpl *Template, ev *event.Event, rank int) (blk, off int32, n uint16) {
 	k := runKey{tmpl, si, a.levelCode(ev.Level, rank)}
 	ri, seen := a.runs[k]
 	if !seen {
@@ -318,11 +389,11 @@ func (a *Analyzer) keepMessage(si int32, tmpl *Template, ev *event.Event, rank i
 	last := a.runLast[ri]
 	a.runLast[ri] = ev.Time
 	if a.msgBytes >= a.msgCap && seen && ev.Time.Sub(last) <= timelineGap {
-		return ""
+		return 0, 0, 0
 	}
-	msg := a.keepText(ev.Message)
-	a.msgBytes += int64(len(msg))
-	return msg
+	blk, off, n = a.keepText(ev.Message)
+	a.msgBytes += int64(n)
+	return blk, off, n
 }
 
 // levelCode numbers level (of the given rank) for runKey: its rank when it
@@ -346,34 +417,38 @@ func (a *Analyzer) levelCode(level event.Level, rank int) int32 {
 // msgSlab is the size of the blocks keepText copies messages into.
 const msgSlab = 64 << 10
 
-// keepText is capMessage(s), copied into the analyzer's current message
-// block rather than into an allocation of its own: records keep their
-// messages to the end, so the blocks waste only their tails.
-func (a *Analyzer) keepText(s string) string {
+// keepText copies capMessage(s) into the analyzer's current message block
+// rather than into an allocation of its own, and returns where it is: the
+// block (a.slabs index), the offset and the length (at most
+// maxMessageKept+len(ellipsis)). Records keep their messages to the end, so
+// the blocks waste only their tails.
+func (a *Analyzer) keepText(s string) (blk, off int32, n uint16) {
 	s, cut := capLine(s)
-	n := len(s)
+	size := len(s)
 	if cut {
-		n += len(ellipsis)
+		size += len(ellipsis)
 	}
-	if a.slab.Cap()-a.slab.Len() < n {
-		a.slab = strings.Builder{}
-		a.slab.Grow(max(msgSlab, n))
+	if len(a.slabs) == 0 || a.slabs[len(a.slabs)-1].Cap()-a.slabs[len(a.slabs)-1].Len() < size {
+		b := new(strings.Builder)
+		b.Grow(max(msgSlab, size))
+		a.slabs = append(a.slabs, b)
 	}
-	at := a.slab.Len()
-	a.slab.WriteString(s)
+	slab := a.slabs[len(a.slabs)-1]
+	at := slab.Len()
+	slab.WriteString(s)
 	if cut {
-		a.slab.WriteString(ellipsis)
+		slab.WriteString(ellipsis)
 	}
-	return a.slab.String()[at:]
+	return int32(len(a.slabs) - 1), int32(at), uint16(size)
 }
 
 // message is the text a record shows: its line, or its template's text
 // when the line was not kept (see keepMessage).
-func (r *record) message() string {
-	if r.msg != "" || r.tmpl == nil {
-		return r.msg
+func (a *Analyzer) message(r *record) string {
+	if msg := a.msgOf(r); msg != "" {
+		return msg
 	}
-	return r.tmpl.Text
+	return a.tmplOf(r).Text
 }
 
 // Classify sets an event's kind and facts. Unlike Observe it is safe for
@@ -423,7 +498,8 @@ func capLine(s string) (string, bool) {
 func (a *Analyzer) settleTemplates() {
 	for _, s := range a.sources {
 		s.firstByID = make(map[string]time.Time, len(s.tmplFirst))
-		for t, first := range s.tmplFirst {
+		for t, ti := range s.tmplFirst {
+			first := a.tmplSeen[ti]
 			if f, ok := s.firstByID[t.ID]; !ok || first.Before(f) {
 				s.firstByID[t.ID] = first
 			}
@@ -433,6 +509,6 @@ func (a *Analyzer) settleTemplates() {
 
 // firstSeen is when a record's (final) template was first seen.
 func (a *Analyzer) firstSeen(r *record) (time.Time, bool) {
-	t, ok := a.sources[r.src].firstByID[r.tmpl.ID]
+	t, ok := a.sources[r.src].firstByID[a.tmplOf(r).ID]
 	return t, ok
 }

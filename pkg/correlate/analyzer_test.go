@@ -33,19 +33,19 @@ func TestMessageBudget(t *testing.T) {
 	}
 	for i, s := range steps {
 		r := a.recs.at(i)
-		if got := r.msg != ""; got != s.kept {
+		if got := a.msgOf(r) != ""; got != s.kept {
 			t.Errorf("record %d kept its line = %v, want %v", i, got, s.kept)
 		}
 		want := s.msg
 		if !s.kept {
-			want = r.tmpl.Text
+			want = a.tmplOf(r).Text
 		}
-		if got := r.message(); got != want {
+		if got := a.message(r); got != want {
 			t.Errorf("record %d shows %q, want %q", i, got, want)
 		}
 	}
-	if r := a.recs.at(1); r.message() == "" || r.message() == steps[1].msg {
-		t.Errorf("a dropped line shows %q, want its template", r.message())
+	if r := a.recs.at(1); a.message(r) == "" || a.message(r) == steps[1].msg {
+		t.Errorf("a dropped line shows %q, want its template", a.message(r))
 	}
 	rows := a.timeline([]int{0, 1, 2, 3})
 	if len(rows) != 2 || rows[0].Message != steps[0].msg || rows[1].Message != steps[3].msg || rows[0].Count != 3 {

@@ -293,7 +293,7 @@ func (a *Analyzer) baselineNew(r *record) (isNew, covered bool) {
 	if s == nil {
 		return false, false
 	}
-	return !s.seenID[r.tmpl.ID], true
+	return !s.seenID[a.tmplOf(r).ID], true
 }
 
 // isNew reports whether a record's template is new in the incident that
@@ -317,7 +317,7 @@ func (a *Analyzer) baselineKindSeen(r *record) (seen, covered bool) {
 	if s == nil {
 		return false, false
 	}
-	return s.kinds[r.kind] != nil, true
+	return s.kinds[a.kindOf(r)] != nil, true
 }
 
 // baselineReport describes the baseline for the report: its runs, the

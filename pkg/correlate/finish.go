@@ -91,8 +91,9 @@ func (a *Analyzer) Finish(inputs []event.InputSummary, tool event.Tool) *event.R
 func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incident, float64) {
 	from, to := a.windowRange(d, w)
 	var idx []int
+	fk, tk := event.KeyOf(from), event.KeyOf(to)
 	for i := range a.recs.len() {
-		if t := a.recs.at(i).t; !t.Before(from) && t.Before(to) {
+		if k := a.recs.at(i).key(); !k.Before(fk) && k.Before(tk) {
 			idx = append(idx, i)
 		}
 	}
@@ -126,7 +127,7 @@ func (a *Analyzer) incident(d *detection, w spanWin, res *resolver) (event.Incid
 	for _, i := range idx {
 		r := a.recs.at(i)
 		name := a.sources[r.src].name
-		if (r.kind != "" || int(r.rank) >= event.LevelError.Rank()) && !seen[name] {
+		if (r.kind != 0 || int(r.rank) >= event.LevelError.Rank()) && !seen[name] {
 			seen[name] = true
 			inc.Services = append(inc.Services, name)
 		}
@@ -211,18 +212,18 @@ func (a *Analyzer) signals(idx []int, keep func(*record) bool) []event.Signal {
 	var order [][2]string
 	for _, i := range idx {
 		r := a.recs.at(i)
-		if r.kind == "" || !keep(r) {
+		if r.kind == 0 || !keep(r) {
 			continue
 		}
-		k := [2]string{a.sources[r.src].name, r.kind}
+		k := [2]string{a.sources[r.src].name, a.kindOf(r)}
 		g := m[k]
 		if g == nil {
-			g = &agg{sig: event.Signal{Kind: r.kind, Service: k[0], First: event.Time{Time: r.t}}, targets: map[string]int{}}
+			g = &agg{sig: event.Signal{Kind: a.kindOf(r), Service: k[0], First: event.Time{Time: r.time()}}, targets: map[string]int{}}
 			m[k] = g
 			order = append(order, k)
 		}
 		g.sig.Count++
-		g.sig.Last = event.Time{Time: r.t}
+		g.sig.Last = event.Time{Time: r.time()}
 		if t := a.name(r.target); t != "" {
 			g.targets[t]++
 		}
@@ -252,14 +253,14 @@ func (a *Analyzer) evidence(c *candidate) []event.Evidence {
 	out := []event.Evidence{}
 	add := func(i int) {
 		r := a.recs.at(i)
-		out = append(out, event.Evidence{Time: event.Time{Time: r.t}, Source: a.sources[r.src].name, File: a.name(r.file), Line: r.line, Message: r.message()})
+		out = append(out, event.Evidence{Time: event.Time{Time: r.time()}, Source: a.sources[r.src].name, File: a.name(r.file), Line: r.line, Message: a.message(r)})
 	}
 	seenTmpl := map[string]bool{}
 	for _, i := range c.own {
 		if len(out) >= maxEvidence/2+1 {
 			break
 		}
-		if t := a.recs.at(i).tmpl.ID; !seenTmpl[t] {
+		if t := a.tmplOf(a.recs.at(i)).ID; !seenTmpl[t] {
 			seenTmpl[t] = true
 			add(i)
 		}
@@ -293,20 +294,20 @@ func (a *Analyzer) timeline(idx []int) []event.TimelineRow {
 	live := map[key]*open{}
 	for _, i := range idx {
 		r := a.recs.at(i)
-		k := key{r.src, r.tmpl.ID, r.level()}
-		if o := live[k]; o != nil && r.t.Sub(o.last) <= timelineGap {
+		k := key{r.src, a.tmplOf(r).ID, r.level()}
+		if o := live[k]; o != nil && r.time().Sub(o.last) <= timelineGap {
 			rows[o.row].Count++
-			o.last = r.t
+			o.last = r.time()
 			continue
 		}
 		if len(rows) >= maxTimelineRows {
 			continue
 		}
 		rows = append(rows, event.TimelineRow{
-			Time: event.Time{Time: r.t}, Service: a.sources[r.src].name, Level: event.Ptr(string(r.level())),
-			Kind: event.Ptr(r.kind), Message: r.message(), File: a.name(r.file), Line: r.line, Count: 1,
+			Time: event.Time{Time: r.time()}, Service: a.sources[r.src].name, Level: event.Ptr(string(r.level())),
+			Kind: event.Ptr(a.kindOf(r)), Message: a.message(r), File: a.name(r.file), Line: r.line, Count: 1,
 		})
-		live[k] = &open{row: len(rows) - 1, last: r.t}
+		live[k] = &open{row: len(rows) - 1, last: r.time()}
 	}
 	return rows
 }
@@ -316,28 +317,28 @@ func (a *Analyzer) timeline(idx []int) []event.TimelineRow {
 // significant in the window, when its template is new there, or when its
 // kind is a cause a single line can carry (a shutdown, an OOM kill).
 func (a *Analyzer) relevant(d *detection, w spanWin, from time.Time, r *record) bool {
-	if seen, covered := a.baselineKindSeen(r); covered && kindPrior[r.kind] >= 0.7 {
+	if seen, covered := a.baselineKindSeen(r); covered && kindPrior[a.kindOf(r)] >= 0.7 {
 		// against good runs: a cause kind they never showed counts; one
 		// they show (a deploy's restart) must be significant.
 		if !seen {
 			return true
 		}
-	} else if kindPrior[r.kind] >= 0.7 {
+	} else if kindPrior[a.kindOf(r)] >= 0.7 {
 		// a cause a single line can carry (a shutdown, an OOM kill) counts
 		// when it is rare in the bundle; one that recurs all day (MySQL's
 		// reverse-lookup warning) must be significant like any other
 		// ... or when the series is new: nothing of it in the half hour
 		// before the incident (a disk that starts filling up).
-		if s := d.series[seriesKey{src: r.src, kind: r.kind}]; s != nil && (s.total <= rareSeriesEvents || !s.first.Before(from.Add(-newSeriesLookback))) {
+		if s := d.series[seriesKey{src: r.src, kind: a.kindOf(r)}]; s != nil && (s.total <= rareSeriesEvents || !s.first.Before(from.Add(-newSeriesLookback))) {
 			return true
 		}
 	}
 	if a.isNew(r, from) {
 		return true
 	}
-	k := seriesKey{src: r.src, kind: r.kind}
-	if r.kind == "" {
-		k.tmpl = r.tmpl.ID
+	k := seriesKey{src: r.src, kind: a.kindOf(r)}
+	if r.kind == 0 {
+		k.tmpl = a.tmplOf(r).ID
 	}
 	return w.significant[k]
 }
@@ -348,10 +349,10 @@ func (a *Analyzer) relevant(d *detection, w spanWin, from time.Time, r *record) 
 func (a *Analyzer) userFacing(idx []int, d *detection, w spanWin, from time.Time) bool {
 	for _, i := range idx {
 		r := a.recs.at(i)
-		if r.kind != "http_5xx" && r.kind != "upstream_unavailable" && r.kind != "timeout" {
+		if a.kindOf(r) != "http_5xx" && a.kindOf(r) != "upstream_unavailable" && a.kindOf(r) != "timeout" {
 			continue
 		}
-		if !w.significant[seriesKey{src: r.src, kind: r.kind}] {
+		if !w.significant[seriesKey{src: r.src, kind: a.kindOf(r)}] {
 			continue
 		}
 		s := a.sources[r.src]

@@ -90,23 +90,24 @@ func (a *Analyzer) detect() *detection {
 	d.n = int64(last.Sub(d.origin)/d.bucket) + 1
 	for i := range a.recs.len() {
 		r := a.recs.at(i)
-		if r.t.Before(d.origin) || r.t.After(last) {
+		t := r.time()
+		if t.Before(d.origin) || t.After(last) {
 			continue // a stray timestamp far outside the bundle's span
 		}
-		k := seriesKey{src: r.src, kind: r.kind}
-		if r.kind == "" {
-			k.tmpl = r.tmpl.ID
+		k := seriesKey{src: r.src, kind: a.kindOf(r)}
+		if r.kind == 0 {
+			k.tmpl = a.tmplOf(r).ID
 		}
 		s := d.series[k]
 		if s == nil {
 			s = &series{key: k, counts: map[int64]int64{}}
 			d.series[k] = s
 		}
-		b := d.bucketOf(r.t)
+		b := d.bucketOf(t)
 		s.counts[b]++
 		s.total++
-		if s.first.IsZero() || r.t.Before(s.first) {
-			s.first = r.t
+		if s.first.IsZero() || t.Before(s.first) {
+			s.first = t
 		}
 		s.recs = append(s.recs, i)
 	}

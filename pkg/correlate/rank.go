@@ -100,7 +100,7 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 	for _, i := range idx {
 		r := a.recs.at(i)
 		src := a.sources[r.src].name
-		if r.kind == "" && int(r.rank) < event.LevelError.Rank() {
+		if r.kind == 0 && int(r.rank) < event.LevelError.Rank() {
 			continue
 		}
 		if !a.relevant(d, w, from, r) {
@@ -110,11 +110,11 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 		if target == "" {
 			target = a.impliedTarget(r, res)
 		}
-		if blamingKinds[r.kind] && target != "" {
+		if blamingKinds[a.kindOf(r)] && target != "" {
 			// A failed call that names its target is evidence about the
 			// target: it blames the callee, not the caller that logs it.
 			if svc, _ := res.service(target); svc != "" && svc != src {
-				bc := get(svc, blamedKind(r.kind, res.serviceType(svc)))
+				bc := get(svc, blamedKind(a.kindOf(r), res.serviceType(svc)))
 				bc.blame = append(bc.blame, i)
 				bc.blamers[src] = true
 				if fails[src] == nil {
@@ -124,11 +124,11 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 				continue
 			}
 		}
-		c := get(src, r.kind)
+		c := get(src, a.kindOf(r))
 		c.own = append(c.own, i)
-		k := seriesKey{src: r.src, kind: r.kind}
-		if r.kind == "" {
-			k.tmpl = r.tmpl.ID
+		k := seriesKey{src: r.src, kind: a.kindOf(r)}
+		if r.kind == 0 {
+			k.tmpl = a.tmplOf(r).ID
 		}
 		if p, ok := minP[k]; ok && p < c.minP {
 			c.minP = p
@@ -146,13 +146,13 @@ func (a *Analyzer) rankCauses(d *detection, w spanWin, from, to time.Time, res *
 		}
 		c.logged = res.isSource(c.service)
 		for _, i := range c.own {
-			if c.first.IsZero() || a.recs.at(i).t.Before(c.first) {
-				c.first = a.recs.at(i).t
+			if t := a.recs.at(i).time(); c.first.IsZero() || t.Before(c.first) {
+				c.first = t
 			}
 		}
 		for _, i := range c.blame {
-			if c.first.IsZero() || a.recs.at(i).t.Before(c.first) {
-				c.first = a.recs.at(i).t
+			if t := a.recs.at(i).time(); c.first.IsZero() || t.Before(c.first) {
+				c.first = t
 			}
 		}
 		novel := 0

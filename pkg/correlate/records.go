@@ -31,5 +31,5 @@ func (rs *records) add(r record) {
 // Len, Less and Swap order the records by time (sort.Stable keeps the
 // order of equal times).
 func (rs *records) Len() int           { return rs.n }
-func (rs *records) Less(i, j int) bool { return rs.at(i).t.Before(rs.at(j).t) }
+func (rs *records) Less(i, j int) bool { return rs.at(i).before(rs.at(j)) }
 func (rs *records) Swap(i, j int)      { a, b := rs.at(i), rs.at(j); *a, *b = *b, *a }

@@ -71,9 +71,9 @@ func (a *Analyzer) addSeries(rep *event.Report) {
 		r := a.recs.at(i)
 		switch rank := int(r.rank); {
 		case rank >= event.LevelError.Rank():
-			out[r.src].Errors[index(r.t)]++
+			out[r.src].Errors[index(r.time())]++
 		case rank == event.LevelWarn.Rank():
-			out[r.src].Warnings[index(r.t)]++
+			out[r.src].Warnings[index(r.time())]++
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Service < out[j].Service })

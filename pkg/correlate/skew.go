@@ -3,6 +3,8 @@ package correlate
 import (
 	"sort"
 	"time"
+
+	"github.com/rca-dev/rca/pkg/event"
 )
 
 // Clock skew. A client cannot see a refused connection before the server
@@ -45,17 +47,19 @@ func (a *Analyzer) estimateSkew(d *detection, res *resolver) map[int32]time.Dura
 		from, to := a.windowRange(d, w)
 		firstFail := map[[2]int32]time.Time{} // (client, server) -> first failure
 		firstCause := map[int32]time.Time{}
+		fk, tk := event.KeyOf(from), event.KeyOf(to)
 		for i := range a.recs.len() {
 			r := a.recs.at(i)
-			if r.t.Before(from) || r.t.After(to) {
+			if k := r.key(); k.Before(fk) || tk.Before(k) {
 				continue
 			}
-			if serverCauseKinds[r.kind] {
-				if t, ok := firstCause[r.src]; !ok || r.t.Before(t) {
-					firstCause[r.src] = r.t
+			t := r.time()
+			if serverCauseKinds[a.kindOf(r)] {
+				if f, ok := firstCause[r.src]; !ok || t.Before(f) {
+					firstCause[r.src] = t
 				}
 			}
-			if clientFailureKinds[r.kind] && r.target != 0 {
+			if clientFailureKinds[a.kindOf(r)] && r.target != 0 {
 				svc, isSrc := res.service(a.name(r.target))
 				if !isSrc {
 					continue
@@ -65,8 +69,8 @@ func (a *Analyzer) estimateSkew(d *detection, res *resolver) map[int32]time.Dura
 					continue
 				}
 				k := [2]int32{r.src, srv}
-				if t, ok := firstFail[k]; !ok || r.t.Before(t) {
-					firstFail[k] = r.t
+				if f, ok := firstFail[k]; !ok || t.Before(f) {
+					firstFail[k] = t
 				}
 			}
 		}
@@ -96,7 +100,8 @@ func (a *Analyzer) applySkew(skew map[int32]time.Duration) {
 	}
 	for i := range a.recs.len() {
 		if s, ok := skew[a.recs.at(i).src]; ok {
-			a.recs.at(i).t = a.recs.at(i).t.Add(-s)
+			r := a.recs.at(i)
+			r.setTime(r.time().Add(-s))
 		}
 	}
 	sort.Stable(&a.recs)
