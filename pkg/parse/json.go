@@ -455,12 +455,11 @@ func jsonStrEndSlow(b []byte, start, i int) (int, bool, bool) {
 		if n%2 == 0 {
 			return k, esc || bytes.IndexByte(b[start:k], '\\') >= 0, true
 		}
-		i = k + 1
+		i, esc = k+1, true // the quote is escaped: the string has an escape
 	}
-	// Input ends in a string (after an escaped quote, or in the byte loop):
-	// look for escapes in all of it, as the byte loop alone would miss one
-	// past its window.
-	return len(b), esc || bytes.IndexByte(b[start:], '\\') >= 0, false
+	// Input ends in a string, after an escaped quote (esc) or in the byte
+	// loop, which then read all of it.
+	return len(b), esc, false
 }
 
 // jsonSkip skips the object or array starting at b[i]. It returns the index
