@@ -838,7 +838,7 @@ func (c *Classifier) split(w *window, gate *gramGate, gateLits *bitset) {
 	if known != nil {
 		w.hits.or(&known.hits)
 	} else {
-		h.scan(lits, rest, rh, &w.hits)
+		h.fill(lits, rest, rh, &w.hits)
 	}
 	for i := 1; i < w.n; i++ {
 		lits.scan(w.segs[i], &w.hits)

@@ -68,14 +68,9 @@ func (h *hitCache) put(s string, hs uint64, hits *bitset) {
 	h.slots[hs%hitCacheSlots].Store(&hitEntry{text: strings.Clone(s), hits: *hits})
 }
 
-// scan adds to hits the literals of lits that occur in s, whose hash is
-// hs: from the cache when s is in it, else from a scan that is offered to
-// the cache.
-func (h *hitCache) scan(lits *litScanner, s string, hs uint64, hits *bitset) {
-	if e := h.get(s, hs); e != nil {
-		hits.or(&e.hits)
-		return
-	}
+// fill adds to hits the literals of lits that occur in s, whose hash is
+// hs and which the cache did not have (get), and offers them to the cache.
+func (h *hitCache) fill(lits *litScanner, s string, hs uint64, hits *bitset) {
 	var own bitset
 	lits.scan(s, &own)
 	hits.or(&own)

@@ -201,11 +201,7 @@ func (l *tmplLine) words(msg string, maxTok int, quoted bool) (joins bool) {
 			l.rawEnd = append(l.rawEnd, prev.rawEnd[:t+1]...)
 			l.flag = append(l.flag, prev.flag[:t+1]...)
 			l.msgEnd = append(l.msgEnd, prev.msgEnd[:t+1]...)
-			s := int32(0)
-			if t > 0 {
-				s = prev.rawEnd[t-1] + 1
-			}
-			prevW, pf = raw[s:prev.rawEnd[t]], prev.flag[t]
+			prevW, pf = prev.word(t), prev.flag[t] // as in raw, just copied
 			if prev.joinAt >= 0 && prev.joinAt <= t {
 				joinAt, joins = prev.joinAt, true
 			}
@@ -411,9 +407,7 @@ const (
 // (FNV-1a).
 func tmplWordHash(w string) uint32 {
 	if len(w) >= 8 {
-		b := w[len(w)-8:]
-		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		x := gramLoad8(w[len(w)-8:])
 		h := (x + uint64(len(w))) * 0x9e3779b97f4a7c15 >> 32
 		return uint32(h ^ h>>24)
 	}
@@ -458,8 +452,7 @@ const tmplPrevSize = 16
 // tmplPrevSlot picks msg's entry in tmplPrevLines from its first eight bytes
 // (msg has eight at least).
 func tmplPrevSlot(msg string) int {
-	x := uint64(msg[0]) | uint64(msg[1])<<8 | uint64(msg[2])<<16 | uint64(msg[3])<<24 |
-		uint64(msg[4])<<32 | uint64(msg[5])<<40 | uint64(msg[6])<<48 | uint64(msg[7])<<56
+	x := gramLoad8(msg)
 	return int(x * 0x9e3779b97f4a7c15 >> (64 - 4))
 }
 
@@ -573,9 +566,8 @@ func tmplCommonPrefix(a, b []byte) int {
 // tmplCommonSuffix returns the length of the common suffix of a and b, eight
 // bytes a turn.
 func tmplCommonSuffix(a, b []byte) int {
-	n := min(len(a), len(b))
 	i, j := len(a), len(b) // a[i:] == b[j:]
-	for ; i >= 8 && j >= 8 && len(a)-i+8 <= n; i, j = i-8, j-8 {
+	for ; i >= 8 && j >= 8; i, j = i-8, j-8 {
 		if x := binary.LittleEndian.Uint64(a[i-8:i]) ^ binary.LittleEndian.Uint64(b[j-8:j]); x != 0 {
 			return len(a) - i + bits.LeadingZeros64(x)/8
 		}
