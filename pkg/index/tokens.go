@@ -77,9 +77,7 @@ var asciiClass = func() (t [256]uint8) { // bytes of 0x80 or more: cOther
 // time.
 func isASCII(s string) bool {
 	for len(s) >= 8 {
-		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-		if w&0x8080808080808080 != 0 {
+		if le64(s)&0x8080808080808080 != 0 {
 			return false
 		}
 		s = s[8:]
@@ -230,10 +228,7 @@ func sketchText(s string, ascii bool, sk *sketch) {
 			// a short word already added to this sketch is skipped
 			var w uint64
 			if start+8 <= n {
-				c := s[start : start+8]
-				w = uint64(c[0]) | uint64(c[1])<<8 | uint64(c[2])<<16 | uint64(c[3])<<24 |
-					uint64(c[4])<<32 | uint64(c[5])<<40 | uint64(c[6])<<48 | uint64(c[7])<<56
-				w &= lowBytes[l]
+				w = le64(s[start:start+8]) & lowBytes[l]
 			} else {
 				for k := end - 1; k >= start; k-- {
 					w = w<<8 | uint64(s[k])
