@@ -289,7 +289,7 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 		r = pr
 	}
 	rl := &relay{w: newWindow(reorder + 1), reorder: reorder, take: take, s: s, ctx: ctx,
-		out: make([]item, 0, batchLen)}
+		out: make([]item, 0, batchLen), batchLen: batchLen}
 	if take != nil {
 		rl.pool = &eventPool{}
 	}

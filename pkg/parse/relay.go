@@ -24,10 +24,11 @@ type relay struct {
 	skimmed *event.Event // the placeholder of a record plain took
 	held    item         // the last item out of the window; ev nil: none yet
 
-	s    *stream
-	ctx  context.Context
-	out  []item // the batch being filled, as long as its capacity when full
-	stop bool   // the run was cancelled
+	s        *stream
+	ctx      context.Context
+	out      []item // the batch being filled
+	batchLen int
+	stop     bool // the run was cancelled
 }
 
 // add puts an item in the window, and sends on the oldest when the window
@@ -64,9 +65,9 @@ func (r *relay) drain() {
 // push adds an item to the batch, and delivers a full batch.
 func (r *relay) push(it item) {
 	r.out = append(r.out, it)
-	if len(r.out) == cap(r.out) {
+	if len(r.out) == r.batchLen {
 		r.stop = !r.s.deliver(r.ctx, r.out)
-		r.out = make([]item, 0, cap(r.out))
+		r.out = make([]item, 0, r.batchLen)
 	}
 }
 
