@@ -425,8 +425,16 @@ type blockBuilder struct {
 	// (a decoder names its fields in the same order line after line): its
 	// key's tag and range, and the key last added in this block. A key
 	// added again changes no bit of the filter: it is not added again.
-	fields []fieldMemo
+	// Events are told apart by their number of fields (fields[n], n up to
+	// fieldLayouts-1; more share the last): a line with an optional field
+	// (an access line's referrer) moves the fields after it, and would
+	// otherwise make those positions' fields new to its neighbours.
+	fields [fieldLayouts][]fieldMemo
 }
+
+// fieldLayouts is how many numbers of fields a blockBuilder remembers the
+// fields of apart (blockBuilder.fields).
+const fieldLayouts = 16
 
 // fieldMemo is what a blockBuilder remembers of one field position.
 type fieldMemo struct {
@@ -460,8 +468,10 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) 
 		bb.open = true
 		*b = Block{MinLine: ev.Line, Off: ev.Offset}
 		bb.last = [4]string{"\x00", "\x00", "\x00", "\x00"}
-		for i := range bb.fields {
-			bb.fields[i].set = false
+		for _, memos := range &bb.fields {
+			for i := range memos {
+				memos[i].set = false
+			}
 		}
 		sk.add(valueKey(tagFile, ev.File))
 	}
@@ -492,10 +502,11 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) 
 	}
 	sk.addRange(rangeLine, float64(ev.Line))
 	fs := ev.Fields
-	if len(fs) > len(bb.fields) {
-		bb.fields = append(bb.fields, make([]fieldMemo, len(fs)-len(bb.fields))...)
+	lay := &bb.fields[min(len(fs), fieldLayouts-1)]
+	if len(fs) > len(*lay) {
+		*lay = append(*lay, make([]fieldMemo, len(fs)-len(*lay))...)
 	}
-	memos := bb.fields[:len(fs)]
+	memos := (*lay)[:len(fs)]
 	for i := range memos {
 		f, m := &fs[i], &memos[i]
 		if !m.named || !sameString(m.key, f.Key) {
