@@ -317,7 +317,8 @@ func (a *Analyzer) Observe(ev *event.Event) {
 	case rank == event.LevelWarn.Rank():
 		a.warns++
 	}
-	if up, ok := ev.Get("upstream"); ok && up != "" {
+	up, target := edgeFields(ev.Fields)
+	if up != "" {
 		a.edges[edgeKey{si, a.intern(up)}]++
 	}
 	if kind == "" && rank < event.LevelWarn.Rank() {
@@ -327,7 +328,8 @@ func (a *Analyzer) Observe(ev *event.Event) {
 	// and errors and their novelty ("new among this source's warnings and
 	// errors"), and mining every info line would cost a serial pass over
 	// the whole bundle.
-	tmpl := s.miner.Add(firstLine(ev.Message))
+	line := firstLine(ev.Message)
+	tmpl := s.miner.Add(line)
 	ti, seen := s.tmplFirst[tmpl]
 	if !seen {
 		ti = int32(len(a.tmpls))
@@ -342,17 +344,36 @@ func (a *Analyzer) Observe(ev *event.Event) {
 		return
 	}
 	var tref int32
-	if target, _ := ev.Get("target"); target != "" {
+	if target != "" {
 		tref = a.ref(target)
 		a.edges[edgeKey{si, a.names[tref]}]++
 	}
 	r := record{
 		sec: ev.Time.Unix(), nsec: int32(ev.Time.Nanosecond()), src: si, kind: a.kindRef(kind), tmpl: ti, rank: int8(rank),
 		file: a.fileRef(ev.File), line: ev.Line, target: tref,
-		dbLink: dbLinkKind(kind) && dbLinkFailure(firstLine(ev.Message)),
+		dbLink: dbLinkKind(kind) && dbLinkFailure(line),
 	}
-	r.msgBlk, r.msgOff, r.msgLen = a.keepMessage(si, tmpl, ev, rank)
+	r.msgBlk, r.msgOff, r.msgLen = a.keepMessage(si, tmpl, ev, line, rank)
 	a.recs.add(r)
+}
+
+// edgeFields returns the values of the first fields named "upstream" and
+// "target" ("" when none): what Get would, in one pass over the fields.
+func edgeFields(fs []event.Field) (up, target string) {
+	var haveUp, haveTarget bool
+	for i := range fs {
+		switch fs[i].Key {
+		case "upstream":
+			if !haveUp {
+				up, haveUp = fs[i].Value, true
+			}
+		case "target":
+			if !haveTarget {
+				target, haveTarget = fs[i].Value, true
+			}
+		}
+	}
+	return up, target
 }
 
 // kindRef is the index of kind in a.kinds, added when new.
@@ -373,12 +394,13 @@ func (a *Analyzer) kindRef(kind string) int32 {
 	return i
 }
 
-// keepMessage is the message a record keeps: every one while the kept text
+// keepMessage is the message a record keeps (of ev, whose message's first
+// line is line): every one while the kept text
 // is under maxMessageBytes, past it only the first of a run (a line more
 // than timelineGap after the last of its source, template and level), so
 // that memory stays bounded on any bundle while every timeline row keeps
 // its line.
-func (a *Analyzer) keepMessage(si int32, tmpl *Template, ev *event.Event, rank int) (blk, off int32, n uint16) {
+func (a *Analyzer) keepMessage(si int32, tmpl *Template, ev *event.Event, line string, rank int) (blk, off int32, n uint16) {
 	k := runKey{tmpl, si, a.levelCode(ev.Level, rank)}
 	ri, seen := a.runs[k]
 	if !seen {
@@ -391,7 +413,7 @@ func (a *Analyzer) keepMessage(si int32, tmpl *Template, ev *event.Event, rank i
 	if a.msgBytes >= a.msgCap && seen && ev.Time.Sub(last) <= timelineGap {
 		return 0, 0, 0
 	}
-	blk, off, n = a.keepText(ev.Message)
+	blk, off, n = a.keepText(line)
 	a.msgBytes += int64(n)
 	return blk, off, n
 }
@@ -417,13 +439,13 @@ func (a *Analyzer) levelCode(level event.Level, rank int) int32 {
 // msgSlab is the size of the blocks keepText copies messages into.
 const msgSlab = 64 << 10
 
-// keepText copies capMessage(s) into the analyzer's current message block
-// rather than into an allocation of its own, and returns where it is: the
-// block (a.slabs index), the offset and the length (at most
-// maxMessageKept+len(ellipsis)). Records keep their messages to the end, so
-// the blocks waste only their tails.
-func (a *Analyzer) keepText(s string) (blk, off int32, n uint16) {
-	s, cut := capLine(s)
+// keepText copies capMessage(line), line being a message's first line, into
+// the analyzer's current message block rather than into an allocation of
+// its own, and returns where it is: the block (a.slabs index), the offset
+// and the length (at most maxMessageKept+len(ellipsis)). Records keep their
+// messages to the end, so the blocks waste only their tails.
+func (a *Analyzer) keepText(line string) (blk, off int32, n uint16) {
+	s, cut := cutLine(line)
 	size := len(s)
 	if cut {
 		size += len(ellipsis)
@@ -478,8 +500,10 @@ const ellipsis = "…"
 
 // capLine is s's first line, cut at maxMessageKept bytes on a rune
 // boundary, and whether it was cut (capMessage then adds the ellipsis).
-func capLine(s string) (string, bool) {
-	s = firstLine(s)
+func capLine(s string) (string, bool) { return cutLine(firstLine(s)) }
+
+// cutLine is capLine for a first line.
+func cutLine(s string) (string, bool) {
 	if len(s) <= maxMessageKept {
 		return s, false
 	}
