@@ -506,18 +506,25 @@ func gatewayAdd(ev *event.Event, key, value string) {
 // path and protocol. Lines without the three parts ("-", "", garbage) set
 // nothing, or only what is recognizable.
 func gatewayRequest(ev *event.Event, req string) {
+	method, path, proto := gatewaySplitRequest(req)
+	ev.Set("method", method)
+	ev.Set("path", path)
+	ev.Set("protocol", proto)
+}
+
+// gatewaySplitRequest splits a request line "GET /x HTTP/1.1" into method,
+// path and protocol; the parts it does not find are "" (all three when
+// the line has no method: "-", "", "- - -" of Envoy's TCP proxy).
+func gatewaySplitRequest(req string) (method, path, proto string) {
 	sp := strings.IndexByte(req, ' ')
-	if sp <= 0 || req[:sp] == "-" { // "- - -": Envoy's TCP proxy
-		return
+	if sp <= 0 || req[:sp] == "-" {
+		return "", "", ""
 	}
-	ev.Set("method", req[:sp])
 	rest := req[sp+1:]
 	if j := strings.LastIndexByte(rest, ' '); j >= 0 && strings.HasPrefix(rest[j+1:], "HTTP/") {
-		ev.Set("path", rest[:j])
-		ev.Set("protocol", rest[j+1:])
-		return
+		return req[:sp], rest[:j], rest[j+1:]
 	}
-	ev.Set("path", rest)
+	return req[:sp], rest, ""
 }
 
 // gatewayRequestMessage is the message of an access-log line: the request

@@ -80,6 +80,9 @@ func (d *mysqlErrorDecoder) Decode(line []byte, ev *event.Event, cur *event.Even
 	}
 	raw := ev.Raw
 	i := mysqlSkipBlank(line, st.n)
+	// A fresh event (every line's: the format has no fallback) takes
+	// the distinct keys below without a look for them.
+	fresh := len(ev.Fields) == 0
 	structured := false // the line has MySQL's structure after the stamp
 
 	// Connection id (decimal), or InnoDB's OS thread handle in hex, which
@@ -93,11 +96,11 @@ func (d *mysqlErrorDecoder) Decode(line []byte, ev *event.Event, cur *event.Even
 		}
 		switch {
 		case sep && digits && j-i <= 20:
-			ev.Set("thread", tok)
+			nginxSet(ev, "thread", tok, fresh)
 			structured = true
 			i = mysqlSkipBlank(line, j)
 		case sep && !digits && j-i >= 8 && kind != mysqlStampShort:
-			ev.Set("tid", tok)
+			nginxSet(ev, "tid", tok, fresh)
 			structured = true
 			i = mysqlSkipBlank(line, j)
 		}
@@ -111,11 +114,11 @@ func (d *mysqlErrorDecoder) Decode(line []byte, ev *event.Event, cur *event.Even
 				i = mysqlSkipBlank(line, i+k+1)
 				if mysqlHasPrefix(line[i:], "[MY-") {
 					if k := strings.IndexByte(raw[i:], ']'); k > 0 {
-						ev.Set("error_code", raw[i+1:i+k])
+						nginxSet(ev, "error_code", raw[i+1:i+k], fresh)
 						i = mysqlSkipBlank(line, i+k+1)
 						if i < len(line) && line[i] == '[' {
 							if k := strings.IndexByte(raw[i:], ']'); k > 1 && k < 40 {
-								ev.Set("subsystem", raw[i+1:i+k])
+								nginxSet(ev, "subsystem", raw[i+1:i+k], fresh)
 								i = mysqlSkipBlank(line, i+k+1)
 							}
 						}
@@ -134,7 +137,7 @@ func (d *mysqlErrorDecoder) Decode(line []byte, ev *event.Event, cur *event.Even
 		msg = msg[strings.IndexByte(msg, '-')+2:]
 		structured = true
 	case strings.HasPrefix(msg, "mysqld_safe "):
-		ev.Set("program", "mysqld_safe")
+		nginxSet(ev, "program", "mysqld_safe", fresh)
 		structured = true
 	}
 	if !structured && kind != mysqlStampShort {
@@ -145,14 +148,16 @@ func (d *mysqlErrorDecoder) Decode(line []byte, ev *event.Event, cur *event.Even
 	}
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
 	ev.Message = msg
-	mysqlErrorMessage(ev, msg)
+	mysqlErrorMessage(ev, msg, fresh)
 	d.last = ev.Time
 	return Start
 }
 
 // mysqlErrorMessage sets the fields and levels that the message text
-// carries.
-func mysqlErrorMessage(ev *event.Event, msg string) {
+// carries. fresh tells that ev has no fields but those Decode set (thread,
+// tid, error_code, subsystem, program): the user, host, client and db
+// fields, each set once, are then appended without a look for them.
+func mysqlErrorMessage(ev *event.Event, msg string, fresh bool) {
 	switch {
 	case strings.HasPrefix(msg, "InnoDB:"):
 		if _, ok := ev.Get("subsystem"); !ok {
@@ -182,11 +187,11 @@ func mysqlErrorMessage(ev *event.Event, msg string) {
 	if k := strings.Index(msg, "Access denied for user '"); k >= 0 {
 		s := msg[k+len("Access denied for user "):]
 		if at := strings.Index(s, "'@'"); at > 0 {
-			ev.Set("user", s[1:at])
+			nginxSet(ev, "user", s[1:at], fresh)
 			if host, _, ok := mysqlQuoted(s, at+2); ok {
-				ev.Set("host", host)
+				nginxSet(ev, "host", host, fresh)
 				if mysqlIsIP(host) {
-					ev.Set("client", host)
+					nginxSet(ev, "client", host, fresh)
 				}
 			}
 		}
@@ -194,19 +199,19 @@ func mysqlErrorMessage(ev *event.Event, msg string) {
 		s := msg[k:]
 		if j := strings.Index(s, " db: "); j > 0 {
 			if db, _, ok := mysqlQuoted(s, j+len(" db: ")); ok && db != "unconnected" {
-				ev.Set("db", db)
+				nginxSet(ev, "db", db, fresh)
 			}
 		}
 		if j := strings.Index(s, " user: "); j > 0 {
 			if u, _, ok := mysqlQuoted(s, j+len(" user: ")); ok && u != "unauthenticated" {
-				ev.Set("user", u)
+				nginxSet(ev, "user", u, fresh)
 			}
 		}
 		if j := strings.Index(s, " host: "); j > 0 {
 			if h, _, ok := mysqlQuoted(s, j+len(" host: ")); ok {
-				ev.Set("host", h)
+				nginxSet(ev, "host", h, fresh)
 				if mysqlIsIP(h) {
-					ev.Set("client", h)
+					nginxSet(ev, "client", h, fresh)
 				}
 			}
 		}

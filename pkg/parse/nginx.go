@@ -900,10 +900,13 @@ func nginxErrorLine(line []byte, ev *event.Event, loc *time.Location, ts *stampC
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
 	ev.Level = lvl
 	ev.Message = raw[i:]
-	ev.Set("pid", raw[pid[0]:pid[1]])
-	ev.Set("tid", raw[tid[0]:tid[1]])
-	ev.Set("connection_id", raw[conn[0]:conn[1]])
-	nginxErrorKV(ev, raw, i)
+	// A fresh event (every line's, unless a decoder tried before this one
+	// left fields) takes these distinct keys without a look for them.
+	fresh := len(ev.Fields) == 0
+	nginxSet(ev, "pid", raw[pid[0]:pid[1]], fresh)
+	nginxSet(ev, "tid", raw[tid[0]:tid[1]], fresh)
+	nginxSet(ev, "connection_id", raw[conn[0]:conn[1]], fresh)
+	nginxErrorKV(ev, raw, i, fresh)
 	return true
 }
 
@@ -933,8 +936,14 @@ func nginxContinues(line []byte) bool {
 // errno from the message before it. upstream is the host:port of the
 // upstream URL (the URL itself is kept as upstream_url); target is set to
 // the address of a connection that failed ("connect() to X failed", or the
-// upstream of a "... while connecting to upstream" error).
-func nginxErrorKV(ev *event.Event, raw string, from int) {
+// upstream of a "... while connecting to upstream" error). fresh tells that
+// ev has none of the fields this sets (it has at most pid, tid and
+// connection_id): each is then appended the first time it is stored.
+func nginxErrorKV(ev *event.Event, raw string, from int, fresh bool) {
+	f := nginxErrFields{ev: ev, fresh: fresh}
+	if !fresh {
+		f.have = ^uint16(0) // every key may be there already
+	}
 	msg := raw[from:]
 	kv := lastIndex(msg, ", client: ")
 	text := msg
@@ -966,22 +975,33 @@ func nginxErrorKV(ev *event.Event, raw string, from int) {
 				p = vs + ve
 			}
 			switch key {
-			case "client", "server", "host", "referrer", "subrequest":
-				ev.Set(key, val)
+			case "client":
+				f.set(nginxFClient, key, val)
+			case "server":
+				f.set(nginxFServer, key, val)
+			case "host":
+				f.set(nginxFHost, key, val)
+			case "referrer":
+				f.set(nginxFReferrer, key, val)
+			case "subrequest":
+				f.set(nginxFSubrequest, key, val)
 			case "request":
-				ev.Set("request", val)
-				gatewayRequest(ev, val)
+				f.set(nginxFRequest, "request", val)
+				method, path, proto := gatewaySplitRequest(val)
+				f.set(nginxFMethod, "method", method)
+				f.set(nginxFPath, "path", path)
+				f.set(nginxFProtocol, "protocol", proto)
 			case "upstream":
-				ev.Set("upstream_url", val)
+				f.set(nginxFUpstreamURL, "upstream_url", val)
 				if h := gatewayURLHost(val); h != "" {
-					ev.Set("upstream", h)
+					f.set(nginxFUpstream, "upstream", h)
 				} else {
-					ev.Set("upstream", val)
+					f.set(nginxFUpstream, "upstream", val)
 				}
 			}
 		}
 	}
-	if _, ok := ev.Get("errno"); !ok {
+	if f.absent("errno") {
 		for off := 0; ; {
 			j := indexVia(text[off:], " (", 1)
 			if j < 0 {
@@ -993,23 +1013,71 @@ func nginxErrorKV(ev *event.Event, raw string, from int) {
 				e++
 			}
 			if e > s && e+1 < len(text) && text[e] == ':' && text[e+1] == ' ' {
-				ev.Set("errno", text[s:e])
+				f.set(nginxFErrno, "errno", text[s:e])
 				break
 			}
 			off = s
 		}
 	}
-	if _, ok := ev.Get("target"); !ok {
+	if f.absent("target") {
 		if j := strings.Index(text, "connect() to "); j >= 0 {
 			t := text[j+13:]
 			if e := strings.IndexByte(t, ' '); e > 0 && gatewayIsHostPort(t[:e]) {
-				ev.Set("target", t[:e])
+				f.set(nginxFTarget, "target", t[:e])
 			}
 		} else if strings.Contains(text, "while connecting to upstream") {
 			if up, ok := ev.Get("upstream"); ok {
-				ev.Set("target", up)
+				f.set(nginxFTarget, "target", up)
 			}
 		}
+	}
+}
+
+// Bits of nginxErrFields.have: the keys nginxErrorKV sets.
+const (
+	nginxFClient uint16 = 1 << iota
+	nginxFServer
+	nginxFHost
+	nginxFReferrer
+	nginxFSubrequest
+	nginxFRequest
+	nginxFMethod
+	nginxFPath
+	nginxFProtocol
+	nginxFUpstreamURL
+	nginxFUpstream
+	nginxFErrno
+	nginxFTarget
+)
+
+// nginxErrFields sets the fields of an nginx error line as Event.Set does.
+// On a fresh event (see nginxErrorKV) a key is appended without a look for
+// it the first time it is stored; have notes the keys stored, so that a
+// key the line repeats is set in place, as Set would. On an event that is
+// not fresh have holds every key, and each is set with Set.
+type nginxErrFields struct {
+	ev    *event.Event
+	fresh bool
+	have  uint16
+}
+
+// absent reports that the event has no field key, for a key the list does
+// not set (errno, target: a fresh event then has none).
+func (f *nginxErrFields) absent(key string) bool {
+	if f.fresh {
+		return true
+	}
+	_, ok := f.ev.Get(key)
+	return !ok
+}
+
+// set sets key to v; bit is the key's nginxF* bit.
+func (f *nginxErrFields) set(bit uint16, key, v string) {
+	if f.have&bit != 0 {
+		f.ev.Set(key, v)
+	} else if v != "" && v != "-" {
+		f.ev.Fields = append(f.ev.Fields, event.Field{Key: key, Value: v})
+		f.have |= bit
 	}
 }
 
@@ -1034,7 +1102,7 @@ func nginxErrorQuoteEnd(msg string, i int) int {
 // line (a multi-line upstream message is followed by it).
 func nginxErrorMore(cur *event.Event, raw string) {
 	if strings.Contains(raw, ", client: ") {
-		nginxErrorKV(cur, raw, 0)
+		nginxErrorKV(cur, raw, 0, false)
 	}
 }
 
