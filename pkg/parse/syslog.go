@@ -118,7 +118,8 @@ func (d *syslogDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) V
 		ev.Level = syslogSeverity(sev)
 	}
 	ev.Message = s[msgStart:]
-	ev.Fields = make([]event.Field, 0, 4)
+	ev.Fields = ev.Fields[:0] // fields a decoder tried before this one left are dropped
+	reserveFields(ev, 4)      // room for the usual fields: the slab's, or one allocation
 	if host != "" {
 		ev.Fields = append(ev.Fields, event.Field{Key: "host", Value: host})
 	}
