@@ -9,27 +9,35 @@ import (
 type wall struct{ y, mo, d, h, mi, s int }
 
 // stampCache remembers the last timestamp a decoder read, so that the next
-// one written in the same second costs a byte comparison instead of a
-// calendar computation: log lines come in time order, many to a second.
+// one written in the same minute costs a byte comparison instead of a
+// calendar computation: log lines come in time order, many to a minute
+// (error logs often fewer than one a second).
 //
-// The key is the stamp's bytes up to its seconds (the date and clock as
-// written), the layout that read them, the zone for zone-less stamps, and
-// the offset read after the fraction. The fraction is read on every line,
-// the offset too unless the 8 bytes after the fraction (all that reading an
-// offset looks at) are those of the previous stamp; the time is the cached
-// one moved by the difference of the fractions. Everything the result depends on is in the
-// key, so a hit gives exactly what a full parse gives, across zone and DST
-// changes alike (a zone-less stamp's offset is a function of its wall clock
-// and its zone).
+// The key is the stamp's bytes up to its minutes (the date and clock as
+// written, but the seconds), the layout that read them, the zone for
+// zone-less stamps, and the offset read after the fraction. The seconds
+// and the fraction are read on every line, the offset too unless the 8
+// bytes after the fraction (all that reading an offset looks at) are those
+// of the previous stamp; the time is the cached one moved by the
+// difference of the seconds and fractions. Everything the result depends
+// on is in the key, so a hit gives exactly what a full parse gives, across
+// zone and DST changes alike (a zone-less stamp's offset is a function of
+// its wall clock and its zone): a zone-less minute is kept whole only when
+// its zone keeps one offset through it (its first and last second are 59
+// seconds apart, and the stamp's second lies between as written; zones
+// change their offset at most once a minute), else only the stamp's second
+// is kept, the seconds then being part of the key.
 //
 // A nil *stampCache reads without caching. A cache belongs to one decoder
 // (one goroutine).
 type stampCache struct {
-	key    [3]uint64 // the head: its bytes at 0, 8 and n-8 (heads are 16 to 24 bytes)
+	key    [3]uint64 // the head: its bytes at 0, 8 and n-8 (heads are 18 to 24 bytes), the last word under mask
+	mask   uint64    // of the last word: all but the seconds (the last two bytes), or all of it
 	n      int       // the head's length; 0: empty
 	layout byte      // stampCLF or stampISO
 	loc    *time.Location
 	t      time.Time // the time of the stamp that filled the cache
+	sec    int       // its seconds, as hms returns them (0..59)
 	ns     int       // its fraction, in nanoseconds
 
 	// What follows the fraction: zone reads at most 8 bytes, so the same
@@ -71,17 +79,24 @@ func (c *stampCache) iso(b []byte, loc *time.Location) (stamp, bool) {
 	return c.fill(b, &w, end, loc, stampISO)
 }
 
-// hit reports whether b starts with the cached head, read by the same
-// layout in the same zone. b must be longer than the head: the heads'
-// length checks (20 bytes for CLF, 12 for ISO) then hold as they did.
+// hit reports whether b starts with the cached head (but its seconds, when
+// the cache holds a whole minute), read by the same layout in the same
+// zone. b must be longer than the head: the heads' length checks (20 bytes
+// for CLF, 12 for ISO) then hold as they did.
 func (c *stampCache) hit(b []byte, loc *time.Location, layout byte) bool {
 	return c != nil && c.n > 0 && len(b) > c.n && c.layout == layout && c.loc == loc &&
 		binary.LittleEndian.Uint64(b) == c.key[0] && binary.LittleEndian.Uint64(b[8:]) == c.key[1] &&
-		binary.LittleEndian.Uint64(b[c.n-8:]) == c.key[2]
+		binary.LittleEndian.Uint64(b[c.n-8:])&c.mask == c.key[2]
 }
 
-// rest reads the fraction and offset after a cached head.
+// rest reads the seconds, fraction and offset after a cached head. Seconds
+// hms would not take send the stamp to the full reading, which rejects it.
 func (c *stampCache) rest(b []byte) (stamp, bool) {
+	s0, s1 := b[c.n-2], b[c.n-1]
+	if !isDigit(s0) || !isDigit(s1) || s0 > '6' || (s0 == '6' && s1 != '0') {
+		return c.full(b)
+	}
+	sec := min(int(s0-'0')*10+int(s1-'0'), 59) // a leap second is read as 59, as hms does
 	ns, prec, end := fraction(b, c.n)
 	var off, end2 int
 	var zoned bool
@@ -90,17 +105,28 @@ func (c *stampCache) rest(b []byte) (stamp, bool) {
 	} else {
 		off, end2, zoned = zone(b, end)
 		if off != c.off || zoned != c.zoned { // read the head again: it is the same
-			w := wall{}
-			if c.layout == stampCLF {
-				w, _, _ = clfHead(b)
-			} else {
-				w, _, _ = isoHead(b)
-			}
-			return c.fill(b, &w, c.n, c.loc, c.layout)
+			return c.full(b)
 		}
 		c.keepZone(b, end, end2)
 	}
-	return stamp{t: c.at(ns), n: end2, prec: prec, zoned: zoned}, true
+	return stamp{t: c.at(sec, ns), n: end2, prec: prec, zoned: zoned}, true
+}
+
+// full reads a stamp whose head (but its seconds) is the cached one
+// without the cache, and keeps it.
+func (c *stampCache) full(b []byte) (stamp, bool) {
+	var w wall
+	var end int
+	var ok bool
+	if c.layout == stampCLF {
+		w, end, ok = clfHead(b)
+	} else {
+		w, end, ok = isoHead(b)
+	}
+	if !ok {
+		return stamp{}, false
+	}
+	return c.fill(b, &w, end, c.loc, c.layout)
 }
 
 // sameZone reports whether the bytes zone would read at b[i:] are those
@@ -142,20 +168,36 @@ func (c *stampCache) fill(b []byte, w *wall, end int, loc *time.Location, layout
 	if !ok {
 		return stamp{}, false
 	}
-	if c != nil && end >= 16 && end <= 24 {
-		c.key = [3]uint64{binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:]), binary.LittleEndian.Uint64(b[end-8:])}
+	if c != nil && end >= 18 && end <= 24 {
+		c.mask = ^uint64(0)
+		if zoned || loc == time.UTC || steadyMinute(w, loc, t, ns) {
+			c.mask >>= 16 // the seconds, b[end-2:end], are the word's top bytes
+		}
+		c.key = [3]uint64{binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:]), binary.LittleEndian.Uint64(b[end-8:]) & c.mask}
 		c.n = end
-		c.layout, c.loc, c.off, c.zoned, c.t, c.ns = layout, loc, off, zoned, t, ns
+		c.layout, c.loc, c.off, c.zoned, c.t, c.sec, c.ns = layout, loc, off, zoned, t, w.s, ns
 		c.keepZone(b, e, e2)
 	}
 	return stamp{t: t, n: e2, prec: prec, zoned: zoned}, true
 }
 
-// at is the cached time moved to the fraction ns: for a stamp without a
-// fraction (CLF's), the cached time itself, without Time.Add.
-func (c *stampCache) at(ns int) time.Time {
-	if ns == c.ns {
+// steadyMinute reports whether zone-less stamps in loc of the minute of w
+// are the time t of w (with fraction ns) moved by the difference of their
+// seconds: the minute's first and last second are 59 seconds apart, and t
+// lies as far from the first as w's second and fraction say.
+func steadyMinute(w *wall, loc *time.Location, t time.Time, ns int) bool {
+	first, ok1 := mkTime(w.y, w.mo, w.d, w.h, w.mi, 0, 0, loc, 0, false)
+	last, ok2 := mkTime(w.y, w.mo, w.d, w.h, w.mi, 59, 0, loc, 0, false)
+	return ok1 && ok2 && last.Sub(first) == 59*time.Second &&
+		t.Sub(first) == time.Duration(w.s)*time.Second+time.Duration(ns)
+}
+
+// at is the cached time moved to the seconds sec and fraction ns: for a
+// stamp of the cached second without a fraction (CLF's), the cached time
+// itself, without Time.Add.
+func (c *stampCache) at(sec, ns int) time.Time {
+	if sec == c.sec && ns == c.ns {
 		return c.t
 	}
-	return c.t.Add(time.Duration(ns - c.ns))
+	return c.t.Add(time.Duration(sec-c.sec)*time.Second + time.Duration(ns-c.ns))
 }

@@ -15,6 +15,10 @@ func TestStampCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	sh, _ := LoadZone("Asia/Shanghai")
+	ams, err := LoadZone("Europe/Amsterdam") // +1:19:32 to +1:20 at 1937-06-30T22:40:28Z
+	if err != nil {
+		t.Fatal(err)
+	}
 	type step struct {
 		clf   bool // parseCLF's layout, else parseISO's
 		in    string
@@ -32,10 +36,24 @@ func TestStampCache(t *testing.T) {
 		{"second boundary", []step{
 			{false, "2023-08-15 14:22:17,998 INFO", sh, "2023-08-15T06:22:17.998Z", false, 23, 3, false},
 			{false, "2023-08-15 14:22:17,999 INFO", sh, "2023-08-15T06:22:17.999Z", true, 23, 3, false},
-			{false, "2023-08-15 14:22:18,000 INFO", sh, "2023-08-15T06:22:18Z", false, 23, 3, false},
+			{false, "2023-08-15 14:22:18,000 INFO", sh, "2023-08-15T06:22:18Z", true, 23, 3, false},
 			{false, "2023-08-15 14:22:18 INFO", sh, "2023-08-15T06:22:18Z", true, 19, 0, false},
 			{false, "2023-08-15 14:22:18.5 INFO", sh, "2023-08-15T06:22:18.5Z", true, 21, 1, false},
 			{false, "2023-08-15 14:22:18.1234567891 x", sh, "2023-08-15T06:22:18.123456789Z", true, 30, 9, false},
+		}},
+		{"minute boundary, seconds the full reading rejects", []step{
+			{false, "2023-08-15 14:22:59.9 x", sh, "2023-08-15T06:22:59.9Z", false, 21, 1, false},
+			{false, "2023-08-15 14:22:07 x", sh, "2023-08-15T06:22:07Z", true, 19, 0, false},
+			{false, "2023-08-15 14:22:60 x", sh, "2023-08-15T06:22:59Z", true, 19, 0, false},
+			{false, "2023-08-15 14:22:61 x", sh, "", true, 0, 0, false},
+			{false, "2023-08-15 14:22:70 x", sh, "", true, 0, 0, false},
+			{false, "2023-08-15 14:22:5x x", sh, "", true, 0, 0, false},
+			{false, "2023-08-15 14:22:00 x", sh, "2023-08-15T06:22:00Z", true, 19, 0, false},
+			{false, "2023-08-15 14:23:00 x", sh, "2023-08-15T06:23:00Z", false, 19, 0, false},
+			{true, "15/Aug/2023:14:23:00 +0800]", sh, "2023-08-15T06:23:00Z", false, 26, 0, true},
+			{true, "15/Aug/2023:14:23:41 +0800]", sh, "2023-08-15T06:23:41Z", true, 26, 0, true},
+			{true, "15/Aug/2023:14:23:41 +0100]", sh, "2023-08-15T13:23:41Z", true, 26, 0, true},
+			{true, "15/Aug/2023:14:23:42]", sh, "2023-08-15T06:23:42Z", true, 20, 0, false},
 		}},
 		{"offset changes within a second", []step{
 			{true, "15/Aug/2023:14:22:17 +0800] \"GET", time.UTC, "2023-08-15T06:22:17Z", false, 26, 0, true},
@@ -61,6 +79,12 @@ func TestStampCache(t *testing.T) {
 			{false, "2023-03-12 02:30:00.000 a", ny, "2023-03-12T06:30:00Z", false, 23, 3, false},
 			{false, "2023-03-12 02:30:00.500 a", ny, "2023-03-12T06:30:00.5Z", true, 23, 3, false},
 			{false, "2023-03-12 03:00:00.000 a", ny, "2023-03-12T07:00:00Z", false, 23, 3, false},
+		}},
+		{"a minute the zone changes its offset in keeps only its second", []step{
+			{false, "1937-07-01 00:00:10 a", ams, "1937-06-30T22:40:38Z", false, 19, 0, false},
+			{false, "1937-07-01 00:00:20 a", ams, "1937-06-30T22:40:48Z", false, 19, 0, false},
+			{false, "1937-07-01 00:00:20.5 a", ams, "1937-06-30T22:40:48.5Z", true, 21, 1, false},
+			{false, "1937-07-01 00:00:40 a", ams, "1937-06-30T22:40:40Z", false, 19, 0, false},
 		}},
 		{"rejected dates are not kept", []step{
 			{false, "2023-02-30 10:00:00 x", time.UTC, "", false, 0, 0, false},
@@ -105,6 +129,47 @@ func TestStampCache(t *testing.T) {
 	}
 }
 
+// TestStampCacheTransitions reads every second of the minutes around each
+// offset change of some zones through one cache, with and without a
+// fraction: each reads as without the cache, whether the zone changes on a
+// minute (DST) or within one (local mean time), forward or back.
+func TestStampCacheTransitions(t *testing.T) {
+	n := 0
+	for _, name := range []string{"America/New_York", "Europe/Amsterdam", "Africa/Monrovia", "Pacific/Apia",
+		"Australia/Lord_Howe", "Europe/Dublin", "Asia/Kolkata", "America/St_Johns"} {
+		loc, err := LoadZone(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c stampCache
+		from := time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC)
+		for tr := from; tr.Year() < 2040; {
+			_, end := tr.In(loc).ZoneBounds()
+			if end.IsZero() {
+				break
+			}
+			tr = end
+			before, after := tr.Add(-time.Second).In(loc), tr.In(loc)
+			for _, at := range []time.Time{before, after} {
+				wall := time.Date(at.Year(), at.Month(), at.Day(), at.Hour(), at.Minute(), 0, 0, time.UTC)
+				for s := -60; s < 120; s++ {
+					w := wall.Add(time.Duration(s) * time.Second)
+					for _, in := range []string{w.Format("2006-01-02 15:04:05") + " x", w.Format("2006-01-02 15:04:05") + ".25 x"} {
+						got, want := fmtStamp(c.iso([]byte(in), loc)), fmtStamp(parseISO([]byte(in), loc))
+						if got != want {
+							t.Fatalf("%s: cached read of %q = %s, want %s", name, in, got, want)
+						}
+						n++
+					}
+				}
+			}
+		}
+	}
+	if n < 100000 {
+		t.Errorf("only %d stamps read", n)
+	}
+}
+
 // FuzzStampCache: a stamp read through a cache that holds another stamp's
 // head reads as it does without the cache.
 func FuzzStampCache(f *testing.F) {
@@ -115,8 +180,18 @@ func FuzzStampCache(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	f.Add("1937-07-01 00:00:10 a", "1937-07-01 00:00:40.5 a")
+	f.Add("2011-12-29 23:59:10 a", "2011-12-29 23:59:50 a")
+	ams, err := LoadZone("Europe/Amsterdam")
+	if err != nil {
+		f.Fatal(err)
+	}
+	apia, err := LoadZone("Pacific/Apia")
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, a, b string) {
-		for _, loc := range []*time.Location{time.UTC, ny} {
+		for _, loc := range []*time.Location{time.UTC, ny, ams, apia} {
 			var c stampCache
 			c.iso([]byte(a), loc)
 			if got, want := fmtStamp(c.iso([]byte(b), loc)), fmtStamp(parseISO([]byte(b), loc)); got != want {
