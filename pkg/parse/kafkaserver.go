@@ -56,8 +56,9 @@ func init() {
 }
 
 type kafkaServerDecoder struct {
-	loc *time.Location
-	ts  stampCache
+	loc     *time.Location
+	ts      stampCache
+	loggers kafkaLoggerMemo
 }
 
 func (d *kafkaServerDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
@@ -116,7 +117,7 @@ func (d *kafkaServerDecoder) Decode(line []byte, ev *event.Event, cur *event.Eve
 			return Reject
 		}
 		i = min(i+e+1, len(s))
-		if c, l, at := kafkaTrailingClass(s); at > i {
+		if c, l, at := d.loggers.trailing(s); at > i {
 			name, lineNo, end = c, l, at
 		}
 	}
@@ -203,6 +204,71 @@ func kafkaTrailingClass(s string) (name, line string, at int) {
 		seen |= b
 	}
 	return "", "", -1
+}
+
+// kafkaLoggerMemo remembers the " (logger)" ends of recent lines, so that
+// a line ending in one of them gets its logger from a comparison
+// instead of kafkaTrailingClass's byte-by-byte read back: a broker writes
+// most of its lines through a handful of loggers. An end is kept as a copy
+// (lines do not outlive their buffers), in a fixed number of slots taken
+// in turn.
+type kafkaLoggerMemo struct {
+	ends [kafkaLoggerSlots]kafkaLoggerEnd
+	next int // the slot the next new end goes to
+}
+
+// kafkaLoggerEnd is a remembered " (logger)" end.
+type kafkaLoggerEnd struct {
+	tail  uint64 // its last 8 bytes; 0: an empty slot (a kept end's last byte is ')')
+	n     int    // its length
+	colon bool   // the logger holds a ':' (javaSplitLine may split a line number off)
+	text  [kafkaLoggerMax]byte
+}
+
+// Sizes of kafkaLoggerMemo: slots, and the longest end kept.
+const (
+	kafkaLoggerSlots = 8
+	kafkaLoggerMax   = 64
+)
+
+// trailing is kafkaTrailingClass(s). A line that ends with a kept end
+// gives what kafkaTrailingClass gave for the line that ended with it: the
+// read back covers the same bytes, the logger and the " (" before it, and
+// nothing else (its 256-byte bound counts from the end of the line).
+func (m *kafkaLoggerMemo) trailing(s string) (name, line string, at int) {
+	if len(s) < 8 || s[len(s)-1] != ')' {
+		return kafkaTrailingClass(s)
+	}
+	tail := kafkaLoad8(s[len(s)-8:])
+	for k := range m.ends {
+		e := &m.ends[k]
+		if e.tail != tail || e.n > len(s) || string(e.text[:e.n]) != s[len(s)-e.n:] {
+			continue
+		}
+		at = len(s) - e.n
+		c := s[at+2 : len(s)-1]
+		if !e.colon {
+			return c, "", at
+		}
+		name, line = javaSplitLine(c)
+		return name, line, at
+	}
+	name, line, at = kafkaTrailingClass(s)
+	if t := s[max(at, 0):]; at >= 0 && len(t) >= 8 && len(t) <= kafkaLoggerMax {
+		e := &m.ends[m.next]
+		m.next = (m.next + 1) % kafkaLoggerSlots
+		e.tail, e.n = tail, len(t)
+		e.colon = strings.IndexByte(t, ':') >= 0
+		copy(e.text[:], t)
+	}
+	return name, line, at
+}
+
+// kafkaLoad8 reads s[:8] as a little-endian word (one load).
+func kafkaLoad8(s string) uint64 {
+	s = s[:8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // Bits of kafkaClassByte.

@@ -260,3 +260,49 @@ func FuzzKafkaScans(f *testing.F) {
 	}
 	f.Fuzz(checkKafkaScans)
 }
+
+// checkKafkaLoggerMemo holds kafkaLoggerMemo.trailing to kafkaTrailingClass
+// on the lines of text, read in turn through one memo, each twice.
+func checkKafkaLoggerMemo(t *testing.T, text string) {
+	t.Helper()
+	var m kafkaLoggerMemo
+	for _, s := range strings.Split(text, "\n") {
+		for range 2 {
+			gn, gl, ga := m.trailing(s)
+			wn, wl, wa := kafkaTrailingClass(s)
+			if gn != wn || gl != wl || ga != wa {
+				t.Errorf("trailing(%q) = %q, %q, %d; want %q, %q, %d", s, gn, gl, ga, wn, wl, wa)
+			}
+		}
+	}
+}
+
+// kafkaLoggerMemoCases are line sequences for kafkaLoggerMemo: ends kept
+// then met in longer and shorter lines, in lines whose logger starts
+// earlier, after a byte that is not a blank, at the 256-byte bound, and
+// with more loggers than slots.
+var kafkaLoggerMemoCases = []string{
+	strings.Join(kafkaScanCases, "\n"),
+	"a (b.c)\nxa (b.c)\na (b.c)\n(b.c)\n (b.c)\nx(b.c)\nab.c (b.c)\na (xb.c)\na (b.c)",
+	"m (kafka.log.LocalLog)\nn (kafka.log.LocalLog)\nn (x.kafka.log.LocalLog)\nn (kafka.log.LocalLog)\n(kafka.log.LocalLog)\n  (kafka.log.LocalLog)",
+	"m (org.apache.kafka.common.utils.AppInfoParser:117)\nm (org.apache.kafka.common.utils.AppInfoParser:117)\nm (a.AppInfoParser:117)\nm (a.AppInfoParser:x17)",
+	"m (a.b1)\nm (a.b2)\nm (a.b3)\nm (a.b4)\nm (a.b5)\nm (a.b6)\nm (a.b7)\nm (a.b8)\nm (a.b9)\nm (a.b1)\nm (a.b9)\nm (a.b2)",
+	"m (" + strings.Repeat("a.", 29) + "bc)\n" + strings.Repeat("x", 200) + " (" + strings.Repeat("a.", 29) + "bc)\n" + strings.Repeat("x", 300) + " (" + strings.Repeat("a.", 29) + "bc)",
+	"m (" + strings.Repeat("a.", 30) + "bc)\nn (" + strings.Repeat("a.", 30) + "bc)",
+	"m (ab.cdefgh)\nm\x00(ab.cdefgh)\nm (ab.cdefgh)\nm (b.cdefgh)\nm (abb.cdefgh)",
+}
+
+func TestKafkaLoggerMemo(t *testing.T) {
+	for _, text := range kafkaLoggerMemoCases {
+		checkKafkaLoggerMemo(t, text)
+	}
+}
+
+// FuzzKafkaLoggerMemo holds kafkaLoggerMemo.trailing to kafkaTrailingClass
+// on line sequences.
+func FuzzKafkaLoggerMemo(f *testing.F) {
+	for _, text := range kafkaLoggerMemoCases {
+		f.Add(text)
+	}
+	f.Fuzz(checkKafkaLoggerMemo)
+}
