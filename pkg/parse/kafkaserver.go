@@ -439,22 +439,37 @@ func kafkaInt(s string) string {
 // set a topic.
 func kafkaTopicPartition(ev *event.Event, s string) bool {
 	for from := 0; from < len(s); {
-		j := strings.Index(s[from:], "artition")
+		j := kafkaIndexPartition(s[from:])
 		if j < 0 {
 			return false
 		}
 		j += from
-		from = j + 8
-		if j == 0 || (s[j-1] != 'p' && s[j-1] != 'P') || (j > 1 && s[j-2] != ' ' && s[j-2] != '[' && s[j-2] != '(' && s[j-2] != ',') {
+		from = j + 9
+		if j > 0 && s[j-1] != ' ' && s[j-1] != '[' && s[j-1] != '(' && s[j-1] != ',' {
 			continue
 		}
-		if topic, p, ok := kafkaPartitionAt(s, j); ok {
+		if topic, p, ok := kafkaPartitionAt(s, j+1); ok {
 			ev.Set("topic", topic)
 			ev.Set("partition", p)
 			return topic != "-" // Set keeps no "-"
 		}
 	}
 	return false
+}
+
+// kafkaIndexPartition returns the index of the first "partition" or
+// "Partition" of s, or -1. It looks for the 'p' or 'P' that starts them,
+// rarer bytes in Kafka's messages than the 'a' that "artition" starts
+// with: "Partition" first, 'P' being the rarer, then "partition" before it.
+func kafkaIndexPartition(s string) int {
+	u := strings.Index(s, "Partition")
+	if u < 0 {
+		return strings.Index(s, "partition")
+	}
+	if l := strings.Index(s[:u+8], "partition"); l >= 0 {
+		return l
+	}
+	return u
 }
 
 // kafkaPartitionAt reads the "artition topic-N" or "artition=topic-N" at
@@ -530,12 +545,26 @@ func kafkaGroup(ev *event.Event, s string) {
 			e++
 		}
 		g := s[k:e]
-		switch strings.ToLower(g) {
-		case "", "in", "is", "with", "has", "to", "the", "from", "for", "and", "or", "of", "coordinator",
-			"metadata", "generation", "member", "members", "state", "id", "instance", "since", "due", "because", "was":
-			continue
+		if !kafkaNotWord(g) {
+			switch strings.ToLower(g) {
+			case "", "in", "is", "with", "has", "to", "the", "from", "for", "and", "or", "of", "coordinator",
+				"metadata", "generation", "member", "members", "state", "id", "instance", "since", "due", "because", "was":
+				continue
+			}
 		}
 		ev.Set("group", g)
 		return
 	}
+}
+
+// kafkaNotWord reports whether s holds an ASCII byte that is not a letter
+// ("order-group", "group_1"): then no case of s is a word of letters, as
+// strings.ToLower keeps such a byte, and it spares kafkaGroup the call.
+func kafkaNotWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x80 && !isLetter(c) {
+			return true
+		}
+	}
+	return false
 }
