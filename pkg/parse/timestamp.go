@@ -85,6 +85,11 @@ func hms(b []byte, i int) (h, m, s, end int, ok bool) {
 // nanoseconds, the digits kept and the end index.
 func fraction(b []byte, i int) (ns, prec, end int) {
 	if i+1 < len(b) && (b[i] == '.' || b[i] == ',') && isDigit(b[i+1]) {
+		// milliseconds, the most written: three digits and a byte after
+		// them that is not a fourth
+		if i+4 < len(b) && isDigit(b[i+2]) && isDigit(b[i+3]) && !isDigit(b[i+4]) {
+			return (int(b[i+1]-'0')*100 + int(b[i+2]-'0')*10 + int(b[i+3]-'0')) * 1e6, 3, i + 4
+		}
 		i++
 		for i < len(b) && isDigit(b[i]) {
 			if prec < 9 {
@@ -93,12 +98,13 @@ func fraction(b []byte, i int) (ns, prec, end int) {
 			}
 			i++
 		}
-		for p := prec; p < 9; p++ {
-			ns *= 10
-		}
+		ns *= fractionScale[prec] // prec is 1 to 9
 	}
 	return ns, prec, i
 }
+
+// fractionScale[p] turns p digits of a fraction into nanoseconds.
+var fractionScale = [10]int{1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 100, 10, 1}
 
 // zone reads an optional zone suffix at b[i:]: Z, ±HH:MM, ±HHMM or ±HH,
 // optionally after one space for the ±HHMM/±HH:MM forms. It returns the
