@@ -113,7 +113,7 @@ func (d *kafkaServerDecoder) Decode(line []byte, ev *event.Event, cur *event.Eve
 		if e < 0 {
 			e = len(s) - i
 		}
-		if lvl, ok = javaUpperLevel(s[i : i+e]); !ok {
+		if lvl, ok = kafkaLevel(s[i : i+e]); !ok {
 			return Reject
 		}
 		i = min(i+e+1, len(s))
@@ -159,6 +159,25 @@ func (d *kafkaServerDecoder) Decode(line []byte, ev *event.Event, cur *event.Eve
 		}
 	}
 	return Start
+}
+
+// kafkaLevel is javaUpperLevel(w), with log4j's five level words read
+// by a comparison: the general reader lower-cases the word into a buffer
+// first.
+func kafkaLevel(w string) (event.Level, bool) {
+	switch w {
+	case "INFO":
+		return event.LevelInfo, true
+	case "WARN":
+		return event.LevelWarn, true
+	case "ERROR":
+		return event.LevelError, true
+	case "DEBUG":
+		return event.LevelDebug, true
+	case "TRACE":
+		return event.LevelTrace, true
+	}
+	return javaUpperLevel(w)
 }
 
 // cont handles a continuation line: an exception class, or the

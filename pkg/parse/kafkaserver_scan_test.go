@@ -151,6 +151,11 @@ func checkKafkaScans(t *testing.T, s string) {
 	if g, w := kafkaConnect(s), strings.Contains(s, "onnect"); g != w {
 		t.Errorf("kafkaConnect(%q) = %v, want %v", s, g, w)
 	}
+	glv, gok := kafkaLevel(s)
+	wlv, wok := javaUpperLevel(s)
+	if glv != wlv || gok != wok {
+		t.Errorf("kafkaLevel(%q) = %q, %v; want %q, %v", s, glv, gok, wlv, wok)
+	}
 }
 
 var kafkaScanCases = []string{
@@ -207,6 +212,14 @@ var kafkaScanCases = []string{
 	"onnec",
 	"connnect",
 	"ccccc onnecc onnect",
+	"Partition x-1 partition y-2",
+	"partition x-1 Partition y-2",
+	"xPartition a-1 partition b-2",
+	"Partition q, Partition=r-1",
+	"partition q (Partition=r-1) partition s-2",
+	"PPartition x-1 ppartition y-2 partition z-3",
+	"Partitio partitio Partition",
+	"INFO", "WARN", "ERROR", "DEBUG", "TRACE", "FATAL", "INF", "info", "WARNING", "INFO ", "ERR", "NOTICE",
 }
 
 func TestKafkaScans(t *testing.T) {
