@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"math/bits"
 	"strings"
 	"time"
 
@@ -477,18 +478,30 @@ func kafkaTopicPartition(ev *event.Event, s string) bool {
 }
 
 // kafkaIndexPartition returns the index of the first "partition" or
-// "Partition" of s, or -1. It looks for the 'p' or 'P' that starts them,
-// rarer bytes in Kafka's messages than the 'a' that "artition" starts
-// with: "Partition" first, 'P' being the rarer, then "partition" before it.
+// "Partition" of s, or -1. It looks for their 'p' or 'P', a rare byte in
+// Kafka's messages, eight bytes at a time: a byte whose 0x20 bit set makes
+// it 'p' is one of the two.
 func kafkaIndexPartition(s string) int {
-	u := strings.Index(s, "Partition")
-	if u < 0 {
-		return strings.Index(s, "partition")
+	const ones, highs, ps = 0x0101010101010101, 0x8080808080808080, 0x7070707070707070
+	if len(s) < 9 {
+		return -1
 	}
-	if l := strings.Index(s[:u+8], "partition"); l >= 0 {
-		return l
+	last := len(s) - 9              // the last index "partition" may start at
+	for i := 0; i <= last; i += 8 { // i+8 < len(s)
+		x := kafkaLoad8(s[i:]) | 0x2020202020202020 ^ ps
+		// a zero byte of x marks a candidate; the bits above the first
+		// one may be false (a borrow), and each is checked
+		for m := (x - ones) &^ x & highs; m != 0; m &= m - 1 {
+			k := i + bits.TrailingZeros64(m)/8
+			if k > last {
+				return -1
+			}
+			if s[k]|0x20 == 'p' && s[k+1:k+9] == "artition" {
+				return k
+			}
+		}
 	}
-	return u
+	return -1
 }
 
 // kafkaPartitionAt reads the "artition topic-N" or "artition=topic-N" at

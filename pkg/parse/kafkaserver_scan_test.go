@@ -151,6 +151,13 @@ func checkKafkaScans(t *testing.T, s string) {
 	if g, w := kafkaConnect(s), strings.Contains(s, "onnect"); g != w {
 		t.Errorf("kafkaConnect(%q) = %v, want %v", s, g, w)
 	}
+	wp := strings.Index(s, "partition")
+	if u := strings.Index(s, "Partition"); u >= 0 && (wp < 0 || u < wp) {
+		wp = u
+	}
+	if gp := kafkaIndexPartition(s); gp != wp {
+		t.Errorf("kafkaIndexPartition(%q) = %d, want %d", s, gp, wp)
+	}
 	glv, gok := kafkaLevel(s)
 	wlv, wok := javaUpperLevel(s)
 	if glv != wlv || gok != wok {
@@ -219,6 +226,9 @@ var kafkaScanCases = []string{
 	"partition q (Partition=r-1) partition s-2",
 	"PPartition x-1 ppartition y-2 partition z-3",
 	"Partitio partitio Partition",
+	"partition", "Partition", "xpartition", "1234567partition", "12345678partition", "123456789partition",
+	"pPpPpPpPpPpPpPpPpPpPpPpartition", "\x00partition\x00\x00", "ppppppppppppppppPartition", "pPartitionpartition",
+	"\x7fpartition", "\xf0Partitio\xd0artition partition",
 	"INFO", "WARN", "ERROR", "DEBUG", "TRACE", "FATAL", "INF", "info", "WARNING", "INFO ", "ERR", "NOTICE",
 }
 
