@@ -11,12 +11,16 @@ import "fmt"
 // shallow states, where a text mostly stays, share few rows of the table),
 // those where a literal ends last, from first on: which states report
 // literals is one compare, not a table read per byte.
+//
+// A state is held as the offset of its row in delta (its number times the
+// row's width, k+1), so a step is an add and a load, not a multiply. A
+// row's last entry, past the k classes, is the index in sets of the
+// literals that end in the state (for the states from first on).
 type litScanner struct {
 	class [256]uint8
 	k     int      // byte classes
-	first int      // the first state where a literal ends
-	delta []uint16 // next state: delta[state*k+class]
-	out   []uint16 // per state from first on, its index in sets of the literals ending there
+	first uint32   // the row of the first state where a literal ends
+	delta []uint32 // next state's row: delta[row+class]; delta[row+k]: see above
 	sets  []bitset // distinct sets of literals
 }
 
@@ -70,7 +74,8 @@ func newLitScanner(lits []string, ids []int) *litScanner {
 		own[st].set(ids[li])
 	}
 	n := len(own)
-	if n > 1<<16 {
+	w := k + 1 // a row: the k classes, then the state's index in sets
+	if n*w > 1<<31 {
 		panic("correlate: too many scanner states")
 	}
 	// breadth first: a state's failure state is shallower, so its outputs
@@ -96,38 +101,39 @@ func newLitScanner(lits []string, ids []int) *litScanner {
 		}
 	}
 	// number the states: the root, then the states that report nothing,
-	// then those that do, each group breadth first
-	renum := make([]uint16, n)
+	// then those that do, each group breadth first; a state is held as
+	// its row's offset
+	renum := make([]uint32, n)
 	next := 1
 	for _, u := range queue {
 		if own[u] == (bitset{}) {
-			renum[u] = uint16(next)
+			renum[u] = uint32(next * w)
 			next++
 		}
 	}
-	s.first = next
-	index := map[bitset]uint16{}
+	s.first = uint32(next * w)
+	s.delta = make([]uint32, n*w)
+	index := map[bitset]uint32{}
 	for _, u := range queue {
 		if own[u] != (bitset{}) {
-			renum[u] = uint16(next)
+			renum[u] = uint32(next * w)
 			next++
 			i, ok := index[own[u]]
 			if !ok {
-				i = uint16(len(s.sets))
+				i = uint32(len(s.sets))
 				s.sets = append(s.sets, own[u])
 				index[own[u]] = i
 			}
-			s.out = append(s.out, i)
+			s.delta[renum[u]+uint32(k)] = i
 		}
 	}
 	// a state's row is its failure state's, but for its children
-	s.delta = make([]uint16, n*k)
 	for u := kid[0]; u != 0; u = sib[u] {
 		s.delta[via[u]] = renum[u]
 	}
 	for _, u := range queue {
-		row := s.delta[int(renum[u])*k:][:k]
-		copy(row, s.delta[int(renum[fail[u]])*k:][:k])
+		row := s.delta[renum[u]:][:k]
+		copy(row, s.delta[renum[fail[u]]:][:k])
 		for v := kid[u]; v != 0; v = sib[v] {
 			row[via[v]] = renum[v]
 		}
@@ -135,17 +141,41 @@ func newLitScanner(lits []string, ids []int) *litScanner {
 	return s
 }
 
-// scan adds to hits the ids of the literals that occur in text.
+// scan adds to hits the ids of the literals that occur in text. It takes
+// four bytes a round, so that the loop's own test is made once per four
+// steps.
 func (s *litScanner) scan(text string, hits *bitset) {
-	st, k, first := 0, s.k, s.first
-	delta := s.delta
-	for i := 0; i < len(text); i++ {
-		st = int(delta[st*k+int(s.class[text[i]])])
+	var st uint32
+	first, delta, class := s.first, s.delta, &s.class
+	i := 0
+	for ; i <= len(text)-4; i += 4 {
+		_ = text[i+3]
+		st = delta[st+uint32(class[text[i]])]
 		if st >= first {
-			set := &s.sets[s.out[st-first]]
-			for w := range hits {
-				hits[w] |= set[w]
-			}
+			s.report(st, hits)
+		}
+		st = delta[st+uint32(class[text[i+1]])]
+		if st >= first {
+			s.report(st, hits)
+		}
+		st = delta[st+uint32(class[text[i+2]])]
+		if st >= first {
+			s.report(st, hits)
+		}
+		st = delta[st+uint32(class[text[i+3]])]
+		if st >= first {
+			s.report(st, hits)
 		}
 	}
+	for ; i < len(text); i++ {
+		st = delta[st+uint32(class[text[i]])]
+		if st >= first {
+			s.report(st, hits)
+		}
+	}
+}
+
+// report adds to hits the literals that end in state st.
+func (s *litScanner) report(st uint32, hits *bitset) {
+	hits.or(&s.sets[s.delta[st+uint32(s.k)]])
 }
