@@ -71,8 +71,13 @@ type compiledExtractor struct {
 	want                                  int // wantTarget, ... by key
 	re                                    *regexp.Regexp
 	prefix                                string // the literal every match of re begins with
+	ncap                                  int    // offsets in a match: 2 per group, the whole match's too
 	gAddr, gHost, gIP, gPort, gScheme, gV int
 }
+
+// subCap is the most offsets a match of an extractor with a sub function
+// has (NewClassifier checks): find fills them in the caller's array.
+const subCap = 6
 
 // automaton finds literals in a window: lits, an Aho-Corasick automaton
 // over lower-case literals (reporting literal ids), with gate, a filter in
@@ -466,6 +471,10 @@ func NewClassifier() *Classifier {
 			c.litExtract[i] |= 1 << xi
 		}
 		cx.prefix, _ = cx.re.LiteralPrefix()
+		cx.ncap = 2 * (cx.re.NumSubexp() + 1)
+		if x.sub != nil && cx.ncap > subCap {
+			panic(fmt.Sprintf("correlate: extractor %s: too many groups for a sub function; raise subCap", x.re))
+		}
 		cx.gAddr = cx.re.SubexpIndex("addr")
 		cx.gHost = cx.re.SubexpIndex("host")
 		cx.gIP = cx.re.SubexpIndex("ip")
@@ -945,6 +954,7 @@ func (c *Classifier) facts(ev *event.Event, r *compiledRule, w *window) {
 	_, has = ev.Get(factErrorCode)
 	want[wantCode] = !has
 	cand := c.extractAlways
+	var buf [subCap]int // the offsets of a match that a sub function finds
 	for k := range w.hits {
 		x := w.hits[k] & c.extractLits[k]
 		for x != 0 {
@@ -960,7 +970,7 @@ func (c *Classifier) facts(ev *event.Event, r *compiledRule, w *window) {
 		}
 		for s := 0; s < w.n; s++ {
 			seg := w.segs[s]
-			m := x.find(seg)
+			m := x.find(seg, &buf)
 			if m == nil {
 				continue
 			}
@@ -1032,17 +1042,17 @@ func readFields(ev *event.Event) (f classifyFields) {
 // find is x.re.FindStringSubmatchIndex(seg), reading less of seg: from
 // the first occurrence of the literal every match begins with (the regexp
 // package clears a bitmap as long as the text it is given, match or not),
-// or from where x.from says a match can begin, or only the match x.at
-// finds.
-func (x *compiledExtractor) find(seg string) []int {
-	from, to := 0, len(seg)
+// or from where x.from says a match can begin; or without the regexp, by
+// x.sub, whose offsets go in buf.
+func (x *compiledExtractor) find(seg string, buf *[subCap]int) []int {
+	from := 0
 	switch {
-	case x.at != nil:
-		i, n := x.at(seg)
-		if i < 0 {
+	case x.sub != nil:
+		var ok bool
+		if *buf, ok = x.sub(seg); !ok {
 			return nil
 		}
-		from, to = i, i+n
+		return buf[:x.ncap]
 	case x.from != nil:
 		if from = x.from(seg); from < 0 {
 			return nil
@@ -1054,7 +1064,7 @@ func (x *compiledExtractor) find(seg string) []int {
 		}
 		from = k
 	}
-	m := x.re.FindStringSubmatchIndex(seg[from:to])
+	m := x.re.FindStringSubmatchIndex(seg[from:])
 	for i := range m {
 		if m[i] >= 0 {
 			m[i] += from
@@ -1063,11 +1073,11 @@ func (x *compiledExtractor) find(seg string) []int {
 	return m
 }
 
-// errnoAt finds the first match of `\((\d{1,3}): [A-Z][a-z]` in s: a
-// '(' that 1 to 3 digits, ": ", an upper-case and a lower-case letter
-// follow. A stack trace's head holds a '(' on every frame, and the regexp
-// would clear a bitmap of the whole head for each segment it reads.
-func errnoAt(s string) (int, int) {
+// errnoSub is the sub function of `\((?P<v>\d{1,3}): [A-Z][a-z]`: the
+// first '(' that 1 to 3 digits, ": ", an upper-case and a lower-case
+// letter follow. A stack trace's head holds a '(' on every frame, and the
+// regexp would clear a bitmap of the whole head for each segment it reads.
+func errnoSub(s string) (m [subCap]int, ok bool) {
 	for i := 0; i < len(s); i++ {
 		j := strings.IndexByte(s[i:], '(')
 		if j < 0 {
@@ -1080,10 +1090,61 @@ func errnoAt(s string) (int, int) {
 		}
 		if n := d - i - 1; n >= 1 && n <= 3 && d+3 < len(s) && s[d] == ':' && s[d+1] == ' ' &&
 			s[d+2] >= 'A' && s[d+2] <= 'Z' && s[d+3] >= 'a' && s[d+3] <= 'z' {
-			return i, d + 4 - i
+			m[0], m[1], m[2], m[3] = i, d+4, i+1, d
+			return m, true
 		}
 	}
-	return -1, 0
+	return m, false
+}
+
+// upstreamSub is the sub function of
+// `upstream: "(?:[a-z]+://)?(?P<host>[^/":]+)(?::(?P<port>\d+))?`, nginx's
+// upstream on every line of a failed proxied request. After the literal,
+// the scheme is taken when a run of a-z and "://" are there and a host
+// byte follows them, else the host starts right after the literal (where
+// the run is then part of the host); the host is every byte up to a '/',
+// '"' or ':' (bytes of a multi-byte rune, or of invalid UTF-8, are none of
+// those), at least one; the port, when a ':' and a digit follow the host,
+// is the run of digits.
+func upstreamSub(s string) (m [subCap]int, ok bool) {
+	const lit = `upstream: "`
+	for i := 0; ; {
+		j := strings.Index(s[i:], lit)
+		if j < 0 {
+			return m, false
+		}
+		p := i + j
+		q := p + len(lit)
+		h := q
+		e := q
+		for e < len(s) && 'a' <= s[e] && s[e] <= 'z' {
+			e++
+		}
+		if e > q && strings.HasPrefix(s[e:], "://") && upstreamHostEnd(s, e+3) > e+3 {
+			h = e + 3
+		}
+		if he := upstreamHostEnd(s, h); he > h {
+			m[0], m[1], m[2], m[3], m[4], m[5] = p, he, h, he, -1, -1
+			if he+1 < len(s) && s[he] == ':' && s[he+1] >= '0' && s[he+1] <= '9' {
+				d := he + 2
+				for d < len(s) && s[d] >= '0' && s[d] <= '9' {
+					d++
+				}
+				m[1], m[4], m[5] = d, he+1, d
+			}
+			return m, true
+		}
+		i = p + 1
+	}
+}
+
+// upstreamHostEnd returns the end of the run of bytes other than '/', '"'
+// and ':' from h.
+func upstreamHostEnd(s string, h int) int {
+	for h < len(s) && s[h] != '/' && s[h] != '"' && s[h] != ':' {
+		h++
+	}
+	return h
 }
 
 // slashIPv4From returns the first '/' that a digit or '<' follows, where

@@ -25,6 +25,13 @@ var extractTexts = []string{
 	"/fe80::1:2181] /::1:2181: /abc:def:12", "HTTP/1.1.1 200 HTTPHTTP/1.1\" 503 HTTP\f404 HTTP/2 HTTP",
 	`"GET / HTTP/1.1", upstream HTTP 200x HTTP` + "\t\t502", "Error x, Error 12 Error 104: rror 1045 (28000)",
 	"ERROR ERROR 1205: Lock wait", "rror 9",
+	// upstreamSub: schemes without a host after them, hosts without a
+	// port, bytes of UTF-8 and invalid UTF-8, misses before a match
+	`upstream: "http:///x" upstream: "://x" upstream: "" upstream: "`, `upstream: "ab://`,
+	`upstream: "HTTP://h:80" upstream: "h:" upstream: "h:8x"`, `upstream: "unix:/run/php.sock"`,
+	"upstream: \"\xff\xfe:12\"", `upstream: "upstream: "a`, `Upstream: "x" upstream: "y:9`,
+	`upstream: "https://[::1]:8080/" upstream: "http://h:0123456789012345"`, "upstream: \"a\nb:1\"",
+	`upstream: "grpc://é.example:443/x"`, `upstream: "`, `upstream: "h`, `upstream: "1:2`,
 }
 
 // TestExtractorFind checks that each extractor's find gives what its
@@ -55,7 +62,8 @@ func checkExtractors(t *testing.T, s string) {
 	c := extractClassifier()
 	for i := range c.extract {
 		x := &c.extract[i]
-		if got, want := x.find(s), x.re.FindStringSubmatchIndex(s); !slices.Equal(got, want) {
+		var buf [subCap]int
+		if got, want := x.find(s, &buf), x.re.FindStringSubmatchIndex(s); !slices.Equal(got, want) {
 			t.Fatalf("extractor %q on %q: find %v, regexp %v", x.re, s, got, want)
 		}
 	}

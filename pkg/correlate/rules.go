@@ -407,9 +407,11 @@ type extractor struct {
 	re         string
 	defPort    string
 	hostBefore bool
-	// at, when set, finds re's first match by hand, as (start, length),
-	// or -1: re then reads only that match, not the whole segment
-	at func(s string) (int, int)
+	// sub, when set, is re's FindStringSubmatchIndex written by hand: it
+	// returns the offsets of re's first match in s (two per group, as re
+	// numbers them, -1 for a group that took no part) and whether there
+	// is one; re is then not run at all
+	sub func(s string) (m [subCap]int, ok bool)
 	// from, when set, returns the first offset where re can match (a cheap
 	// test of what a match must begin with), or -1: re then reads from
 	// there, or not at all
@@ -432,7 +434,7 @@ var extractors = []extractor{
 	{key: factTarget, on: []string{"->"}, re: `->` + addrPat},
 	{key: factTarget, on: []string{"econnrefused", "econnreset", "etimedout", "ehostunreach", "enetunreach", "epipe"},
 		re: `E(?:CONNREFUSED|CONNRESET|TIMEDOUT|HOSTUNREACH|NETUNREACH|PIPE) ` + addrPat},
-	{key: factTarget, on: []string{"upstream: \""}, re: `upstream: "(?:[a-z]+://)?(?P<host>[^/":]+)(?::(?P<port>\d+))?`},
+	{key: factTarget, on: []string{"upstream: \""}, re: `upstream: "(?:[a-z]+://)?(?P<host>[^/":]+)(?::(?P<port>\d+))?`, sub: upstreamSub},
 	{key: factTarget, on: []string{"server at \""}, re: `server at "(?P<host>[^"]+)"(?: \((?P<ip>[^)]+)\))?, port (?P<port>\d+)`},
 	{key: factTarget, on: []string{"and accepting"}, re: `on host "(?P<host>[^"]+)"(?: \((?P<ip>[^)]+)\))? and accepting\s+TCP/IP connections on port (?P<port>\d+)`},
 	{key: factTarget, on: []string{"master '"}, re: `master '[^@']*@(?P<host>[^':]+)(?::(?P<port>\d+))?'`, defPort: "3306"},
@@ -492,7 +494,7 @@ var extractors = []extractor{
 	{key: factErrorCode, on: []string{"sqlstate"}, re: `SQLSTATE[ \[=:]*(?P<v>[0-9A-Z]{5})\b`},
 	{key: factErrorCode, on: []string{"errno", "errcode"}, re: `rr(?:no|code|No|Code)\b[:= ]*(?P<v>-?\d+)`},
 	// C programs (nginx): "(111: Connection refused)".
-	{key: factErrorCode, re: `\((?P<v>\d{1,3}): [A-Z][a-z]`, at: errnoAt},
+	{key: factErrorCode, re: `\((?P<v>\d{1,3}): [A-Z][a-z]`, sub: errnoSub},
 	{key: factErrorCode, on: []string{"server on '"}, re: `server on '[^']*' \((?P<v>\d+)`},
 }
 
