@@ -77,7 +77,7 @@ type compiledExtractor struct {
 
 // subCap is the most offsets a match of an extractor with a sub function
 // has (NewClassifier checks): find fills them in the caller's array.
-const subCap = 6
+const subCap = 8
 
 // automaton finds literals in a window: lits, an Aho-Corasick automaton
 // over lower-case literals (reporting literal ids), with gate, a filter in
@@ -1181,26 +1181,136 @@ func slashIPv6From(s string) int {
 	}
 }
 
-// httpStatusFrom returns the first "HTTP" where
-// `HTTP(?:/\d(?:\.\d)?)?"?\s+` can begin, or -1: what such a match has
-// between "HTTP" and its white space is at most five bytes of /.0-9", so
-// the run of those bytes after "HTTP" must be that short and end in white
-// space.
-func httpStatusFrom(s string) int {
+// httpStatusSub is the sub function of
+// `HTTP(?:/\d(?:\.\d)?)?"?\s+(?P<v>[1-5]\d\d)\b`: an "HTTP", then "/"
+// and a digit (and "." and a digit) when they are there, a '"' when it is
+// there, white space, three digits of a status and no ASCII word byte
+// after them. None of the optional parts can be left out for a match
+// where it is there (the next part cannot begin with its first byte), so
+// there is nothing to try again at an "HTTP".
+func httpStatusSub(s string) (m [subCap]int, ok bool) {
 	for i := 0; ; i++ {
 		j := strings.Index(s[i:], "HTTP")
 		if j < 0 {
-			return -1
+			return m, false
 		}
 		i += j
 		k := i + 4
-		for k < len(s) && k-i-4 <= 5 && (s[k] >= '0' && s[k] <= '9' || s[k] == '/' || s[k] == '.' || s[k] == '"') {
+		if k+1 < len(s) && s[k] == '/' && isDigit(s[k+1]) {
+			k += 2
+			if k+1 < len(s) && s[k] == '.' && isDigit(s[k+1]) {
+				k += 2
+			}
+		}
+		if k < len(s) && s[k] == '"' {
 			k++
 		}
-		if k-i-4 <= 5 && k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r' || s[k] == '\f') {
-			return i
+		v := k
+		for v < len(s) && isSpace(s[v]) {
+			v++
+		}
+		if v > k && v+2 < len(s) && s[v] >= '1' && s[v] <= '5' && isDigit(s[v+1]) && isDigit(s[v+2]) &&
+			(v+3 == len(s) || !isWordByte(s[v+3])) {
+			m[0], m[1], m[2], m[3] = i, v+3, v, v+3
+			return m, true
 		}
 	}
+}
+
+// requestForSub is the sub function of
+// `request for "(?P<scheme>https?)://(?P<host>[^/\s":?#]+)(?::(?P<port>\d+))?`,
+// Spring's "I/O error on POST request for "http://...": the regexp would
+// clear a bitmap of the stack trace after it.
+func requestForSub(s string) (m [subCap]int, ok bool) {
+	const lit = `request for "http`
+	for i := 0; ; i++ {
+		j := strings.Index(s[i:], lit)
+		if j < 0 {
+			return m, false
+		}
+		i += j
+		if httpURLAt(s, i+len(lit)-4, &m) {
+			m[0] = i
+			return m, true
+		}
+	}
+}
+
+// verbURLSub is the sub function of `(?:Get|Post|Put|Delete|Patch|Head|GET|POST|PUT|DELETE|PATCH|HEAD) "(?P<scheme>https?)://...`
+// (the rest as in requestForSub), Go's `Post "http://...": ...`: the
+// regexp, with no literal to start from, tries every offset. A match is a
+// verb right before an occurrence of ` "http`; no verb ends another, and
+// the occurrences are six bytes apart at least, so the first occurrence
+// with a verb before it and a URL after it holds the leftmost match.
+func verbURLSub(s string) (m [subCap]int, ok bool) {
+	const lit = ` "http`
+	for i := 0; ; i++ {
+		j := strings.Index(s[i:], lit)
+		if j < 0 {
+			return m, false
+		}
+		i += j
+		v := httpVerbBefore(s[:i])
+		if v > 0 && httpURLAt(s, i+2, &m) {
+			m[0] = i - v
+			return m, true
+		}
+	}
+}
+
+// httpVerbBefore returns the length of the verb of verbURLSub that s ends
+// with, or 0.
+func httpVerbBefore(s string) int {
+	for _, v := range [...]string{"Get", "Post", "Put", "Delete", "Patch", "Head", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"} {
+		if strings.HasSuffix(s, v) {
+			return len(v)
+		}
+	}
+	return 0
+}
+
+// httpURLAt matches `(?P<scheme>https?)://(?P<host>[^/\s":?#]+)(?::(?P<port>\d+))?`
+// at q, setting m[1] (the end) and the three groups' offsets after m[:2].
+// The 's' and the port are taken where they are there: leaving either out
+// cannot make a match.
+func httpURLAt(s string, q int, m *[subCap]int) bool {
+	e := q + 4
+	if e > len(s) || s[q:e] != "http" {
+		return false
+	}
+	if e < len(s) && s[e] == 's' {
+		e++
+	}
+	if !strings.HasPrefix(s[e:], "://") {
+		return false
+	}
+	h := e + 3
+	he := h
+	for he < len(s) && !isSpace(s[he]) && s[he] != '/' && s[he] != '"' && s[he] != ':' && s[he] != '?' && s[he] != '#' {
+		he++
+	}
+	if he == h {
+		return false
+	}
+	m[1], m[2], m[3], m[4], m[5], m[6], m[7] = he, q, e, h, he, -1, -1
+	if he+1 < len(s) && s[he] == ':' && isDigit(s[he+1]) {
+		d := he + 2
+		for d < len(s) && isDigit(s[d]) {
+			d++
+		}
+		m[1], m[6], m[7] = d, he+1, d
+	}
+	return true
+}
+
+func isDigit(b byte) bool { return '0' <= b && b <= '9' }
+
+// isSpace reports a byte of regexp's \s: '\t', '\n', '\f', '\r' or ' '.
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\f' || b == '\r' }
+
+// isWordByte reports a byte of regexp's \w: an ASCII letter, digit or '_'.
+func isWordByte(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '_'
 }
 
 // digitAfter returns a from function for a regexp that begins with lit and

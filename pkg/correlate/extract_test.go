@@ -32,6 +32,17 @@ var extractTexts = []string{
 	"upstream: \"\xff\xfe:12\"", `upstream: "upstream: "a`, `Upstream: "x" upstream: "y:9`,
 	`upstream: "https://[::1]:8080/" upstream: "http://h:0123456789012345"`, "upstream: \"a\nb:1\"",
 	`upstream: "grpc://é.example:443/x"`, `upstream: "`, `upstream: "h`, `upstream: "1:2`,
+	// httpStatusSub and requestForSub
+	"HTTP/1.1 200", "HTTP/1 404x HTTP/1.x 200 HTTP\" 503_ HTTP \v200 HTTP\r\n201", "HTTP/2.0\"\t599é HTTP 600 HTTP 1999",
+	"HTTPHTTP/1.1\" 502", "HTTP/1.1 50", `HTTP/"404`, "xHTTP 2005 HTTP 200",
+	`I/O error on POST request for "http://tax-adapter.invoice.svc:8090/api/v1/invoices/register": Read timed out`,
+	`request for "https://h" request for "httpx://h" request for "http://" request for "http:// h"`,
+	`request for "ftp://h" request for "https:/h" request for "http://[::1]:80" request for "http://h:x"`,
+	`request for "http://h#a:1" request for "http://é\xff:12a" request for "http`, `request for "https`,
+	// verbURLSub
+	"tax authority request timed out\nPost \"https://api.tax.example.gov/v2/invoices/verify\": context deadline exceeded",
+	`GETS "http://a" get "http://a" TARGET "http://b:9" PUT "http://" Head "https://h:" "http://x" DELETE "http://d"`,
+	`Patch  "http://a" PATCH"http://a" Post "https://Post "http://p:1/x"`, `Get "http`, `GET "httpx://`, `Get "http://[::1]:8"`,
 }
 
 // TestExtractorFind checks that each extractor's find gives what its

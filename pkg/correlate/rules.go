@@ -455,9 +455,9 @@ var extractors = []extractor{
 	{key: factTarget, hostBefore: true, re: `/(?P<ip>[0-9A-Fa-f]*:[0-9A-Fa-f:]*:[0-9A-Fa-f]*):(?P<port>\d{1,5})(?:$|[^\]\w:])`, from: slashIPv6From},
 	// A URL right after an HTTP verb or "request for"/"url:", as Go, Spring
 	// and Python's requests print them.
-	{key: factTarget, on: []string{"request for \"http"}, re: `request for "(?P<scheme>https?)://(?P<host>[^/\s":?#]+)(?::(?P<port>\d+))?`},
+	{key: factTarget, on: []string{"request for \"http"}, re: `request for "(?P<scheme>https?)://(?P<host>[^/\s":?#]+)(?::(?P<port>\d+))?`, sub: requestForSub},
 	{key: factTarget, on: []string{"url: http"}, re: `url: (?P<scheme>https?)://(?P<host>[^/\s":?#]+)(?::(?P<port>\d+))?`},
-	{key: factTarget, on: []string{" \"http"}, re: `(?:Get|Post|Put|Delete|Patch|Head|GET|POST|PUT|DELETE|PATCH|HEAD) "(?P<scheme>https?)://(?P<host>[^/\s":?#]+)(?::(?P<port>\d+))?`},
+	{key: factTarget, on: []string{" \"http"}, re: `(?:Get|Post|Put|Delete|Patch|Head|GET|POST|PUT|DELETE|PATCH|HEAD) "(?P<scheme>https?)://(?P<host>[^/\s":?#]+)(?::(?P<port>\d+))?`, sub: verbURLSub},
 
 	// host: the name a DNS lookup failed for (also stored as target).
 	{key: factHost, on: []string{": lookup "}, re: `: lookup (?P<host>[^\s:]+)`},
@@ -477,7 +477,7 @@ var extractors = []extractor{
 
 	// status: an HTTP status written in the message.
 	{key: factStatus, on: []string{"status"}, re: `tatus(?:[ _-]?[Cc]ode)?["':=\s]+(?P<v>[1-5]\d\d)\b`},
-	{key: factStatus, on: []string{"http"}, re: `HTTP(?:/\d(?:\.\d)?)?"?\s+(?P<v>[1-5]\d\d)\b`, from: httpStatusFrom},
+	{key: factStatus, on: []string{"http"}, re: `HTTP(?:/\d(?:\.\d)?)?"?\s+(?P<v>[1-5]\d\d)\b`, sub: httpStatusSub},
 	{key: factStatus, on: []string{"returned", "responded with"}, re: ` (?:returned|responded with) (?:HTTP |status )?(?P<v>[1-5]\d\d)\b`},
 	{key: factStatus, on: []string{"response code", "response status"}, re: `esponse (?:code|status)[:=]?\s*(?P<v>[1-5]\d\d)\b`},
 	{key: factStatus, on: []string{"internal server error", "bad gateway", "service unavailable", "gateway time", "server error"},
