@@ -953,8 +953,7 @@ func (c *Classifier) facts(ev *event.Event, r *compiledRule, w *window) {
 	want[wantStatus] = !has
 	_, has = ev.Get(factErrorCode)
 	want[wantCode] = !has
-	cand := c.extractAlways
-	var buf [subCap]int // the offsets of a match that a sub function finds
+	cand, buf := c.extractAlways, [subCap]int{} // buf: the offsets of a match that a sub function finds
 	for k := range w.hits {
 		x := w.hits[k] & c.extractLits[k]
 		for x != 0 {
