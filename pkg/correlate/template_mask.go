@@ -358,8 +358,18 @@ func (l *tmplLine) plainRun(msg string, i, off, far int, quoted bool) (start, en
 }
 
 // maskWord appends the masked form of word w, of features feat, to dst and
-// returns it with the form's flags: from l.recent when w was masked lately.
+// returns it with the form's flags: a number or IPv4 address without
+// looking further (tmplNumberWord), else from l.recent when w was masked
+// lately.
 func (l *tmplLine) maskWord(dst []byte, w string, feat uint16) ([]byte, uint8) {
+	if w[0]-'0' <= 9 { // a digit: maybe a number
+		if ok, comma := tmplNumberWord(w); ok {
+			if comma {
+				return append(dst, tmplWildComma...), tmplFVar
+			}
+			return append(dst, tmplWild...), tmplFVar | tmplFOpen
+		}
+	}
 	if len(w) > tmplRecentMaxLen {
 		start := len(dst)
 		dst = tmplMaskWord(dst, w, feat)
@@ -378,6 +388,49 @@ func (l *tmplLine) maskWord(dst []byte, w string, feat uint16) ([]byte, uint8) {
 	e.kv = append(append(e.kv[:0], w...), dst[start:]...)
 	e.n = int32(len(w))
 	return dst, e.flag
+}
+
+// tmplWildComma is how a number followed by a comma masks.
+const tmplWildComma = tmplWild + ","
+
+// tmplNumberWord reports whether masking makes the whitespace-free word w a
+// lone wildcard, followed by a comma when comma: w is digits, or an IPv4
+// address with an optional :port or /prefix of at most five digits, and at
+// most one comma after that. These are the most common words that masking
+// changes (counts, sizes, ids, addresses), and the most varied: tmplMaskWord
+// and tmplRecentWords would see them one by one.
+func tmplNumberWord(w string) (ok, comma bool) {
+	if n := len(w); n > 0 && w[n-1] == ',' {
+		w, comma = w[:n-1], true
+	}
+	i := 0
+	for i < len(w) && w[i]-'0' <= 9 {
+		i++
+	}
+	if i == len(w) {
+		return i > 0, comma
+	}
+	if i == 0 || i > 3 {
+		return false, false
+	}
+	// an IPv4 address: three more groups after dots, then a port or prefix
+	for g := 1; g < 5; g++ {
+		if c := w[i]; i+1 >= len(w) || g < 4 && c != '.' || g == 4 && c != ':' && c != '/' {
+			return false, false
+		}
+		i++
+		s := i
+		for i < len(w) && w[i]-'0' <= 9 {
+			i++
+		}
+		if i == s || i-s > 3 && (g < 4 || i-s > 5) {
+			return false, false
+		}
+		if i == len(w) {
+			return g >= 3, comma
+		}
+	}
+	return false, false
 }
 
 // tmplRecentWords remembers the masked forms of words that needed masking,

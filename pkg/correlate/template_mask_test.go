@@ -321,3 +321,62 @@ func TestTemplateMaskSharedWords(t *testing.T) {
 		})
 	}
 }
+
+// tmplCheckNumberWord fails when tmplNumberWord takes word w for a number or
+// IPv4 address and tmplMaskWord and tmplWordFlags give it another form than
+// maskWord's shortcut does.
+func tmplCheckNumberWord(t *testing.T, w string) bool {
+	t.Helper()
+	ok, comma := tmplNumberWord(w)
+	if !ok {
+		return false
+	}
+	want, wantFlag := tmplWild, uint8(tmplFVar|tmplFOpen)
+	if comma {
+		want, wantFlag = tmplWildComma, tmplFVar
+	}
+	got := tmplMaskWord(nil, w, tmplFeatures(w))
+	if string(got) != want || tmplWordFlags(got) != wantFlag {
+		t.Fatalf("tmplNumberWord(%q) gives %q (flags %d), tmplMaskWord %q (flags %d)",
+			w, want, wantFlag, got, tmplWordFlags(got))
+	}
+	var l tmplLine
+	if got, f := l.maskWord(nil, w, tmplFeatures(w)); string(got) != want || f != wantFlag {
+		t.Fatalf("maskWord(%q) = %q (flags %d), want %q (flags %d)", w, got, f, want, wantFlag)
+	}
+	return true
+}
+
+func TestTemplateMaskNumberWords(t *testing.T) {
+	for _, c := range []struct {
+		w  string
+		ok bool
+	}{
+		{"0", true}, {"12345", true}, {"12345,", true}, {"007", true},
+		{"10.0.0.1", true}, {"10.0.0.1,", true}, {"10.0.0.1:8080", true},
+		{"10.0.0.1:65535,", true}, {"10.0.0.0/8", true}, {"255.255.255.255", true},
+		{"", false}, {",", false}, {"1,,", false}, {"1,2", false}, {",1", false},
+		{"1.", false}, {"1.5", false}, {"12.", false}, {"1.2.3", false},
+		{"1.2.3.4.", false}, {"1.2.3.4.5", false}, {"1234.1.1.1", false},
+		{"1.2.3.1234", false}, {"1.2.3.4:", false}, {"1.2.3.4:123456", false},
+		{"1.2.3.4/", false}, {"1.2.3.4:80:", false}, {"1.2.3.4x", false},
+		{"1..2.3", false}, {"12:30", false}, {"12:30:00", false}, {"1s", false},
+		{"0x1f", false}, {"-1", false}, {"+1", false}, {"1;", false}, {"1)", false},
+		{"(1)", false}, {"1.2.3.4]", false}, {"\u0661", false},
+	} {
+		if got := tmplCheckNumberWord(t, c.w); got != c.ok {
+			t.Errorf("tmplNumberWord(%q) = %v, want %v", c.w, got, c.ok)
+		}
+	}
+}
+
+func FuzzTemplateMaskNumberWord(f *testing.F) {
+	for _, w := range []string{"12345,", "10.0.0.1:8080", "10.0.0.0/8,", "1.2.3.4.", "1:2"} {
+		f.Add(w)
+	}
+	f.Fuzz(func(t *testing.T, w string) {
+		if strings.IndexFunc(w, func(r rune) bool { return tmplFeat[byte(r)]&tmplHasSpace != 0 && r < 0x80 }) < 0 {
+			tmplCheckNumberWord(t, w)
+		}
+	})
+}
