@@ -67,9 +67,9 @@ type Analyzer struct {
 	events      int64
 	errors      int64
 	warns       int64
-	dropped     int64            // notable events over MaxRecords
-	runs        map[runKey]int32 // the last record's time per run key, in runLast
-	runLast     []time.Time
+	dropped     int64                 // notable events over MaxRecords
+	runs        map[runKey]int32      // runLast's index per run key, for the runs firstRuns do not hold
+	runLast     []time.Time           // the last record's time per run
 	oddLevel    map[event.Level]int32 // levelCode of the levels not in levelByRank
 	msgBytes    int64                 // message bytes kept in recs
 	msgCap      int64                 // maxMessageBytes; tests lower it
@@ -82,7 +82,8 @@ type Analyzer struct {
 	// survivor's id through it, as the pointer does.
 	tmpls       []*Template
 	tmplSeen    []time.Time
-	lastKind    string // the kind kindRef looked up last, and its index
+	firstRuns   []firstRun // per template index: the run of its first level kept
+	lastKind    string     // the kind kindRef looked up last, and its index
 	lastKindRef int32
 	// miners: one template miner per source name, shared by the baseline
 	// runs and the target so that their messages meet in the same templates
@@ -202,12 +203,20 @@ var levelByRank = [...]event.Level{event.LevelNone, event.LevelTrace, event.Leve
 func (r *record) level() event.Level { return levelByRank[r.rank] }
 
 // runKey names a run of repeats: a timeline row's (source, template,
-// level), the level by its levelCode, so that the key hashes as plain
-// memory.
+// level), the source and template by their a.tmpls index (numbered per
+// source), the level by its levelCode, so that the key hashes as one
+// 8-byte word.
 type runKey struct {
-	tmpl  *Template
-	src   int32
+	tmpl  int32
 	level int32
+}
+
+// firstRun is a template's (a.tmpls index) run at one level: the level's
+// levelCode and the run's runLast index, or -1 before the first record
+// keepMessage sees. The runs of other levels are in Analyzer.runs: a
+// template's lines mostly have one level, and this saves a map lookup.
+type firstRun struct {
+	level, run int32
 }
 
 type edgeKey struct {
@@ -335,6 +344,7 @@ func (a *Analyzer) Observe(ev *event.Event) {
 		ti = int32(len(a.tmpls))
 		a.tmpls = append(a.tmpls, tmpl)
 		a.tmplSeen = append(a.tmplSeen, ev.Time)
+		a.firstRuns = append(a.firstRuns, firstRun{run: -1})
 		s.tmplFirst[tmpl] = ti
 	}
 	ev.TemplateID, ev.Template = tmpl.ID, tmpl.Text
@@ -353,7 +363,7 @@ func (a *Analyzer) Observe(ev *event.Event) {
 		file: a.fileRef(ev.File), line: ev.Line, target: tref,
 		dbLink: dbLinkKind(kind) && dbLinkFailure(line),
 	}
-	r.msgBlk, r.msgOff, r.msgLen = a.keepMessage(si, tmpl, ev, line, rank)
+	r.msgBlk, r.msgOff, r.msgLen = a.keepMessage(ti, ev, line, rank)
 	a.recs.add(r)
 }
 
@@ -395,18 +405,27 @@ func (a *Analyzer) kindRef(kind string) int32 {
 }
 
 // keepMessage is the message a record keeps (of ev, whose message's first
-// line is line): every one while the kept text
+// line is line, of template index ti): every one while the kept text
 // is under maxMessageBytes, past it only the first of a run (a line more
 // than timelineGap after the last of its source, template and level), so
 // that memory stays bounded on any bundle while every timeline row keeps
 // its line.
-func (a *Analyzer) keepMessage(si int32, tmpl *Template, ev *event.Event, line string, rank int) (blk, off int32, n uint16) {
-	k := runKey{tmpl, si, a.levelCode(ev.Level, rank)}
-	ri, seen := a.runs[k]
-	if !seen {
-		ri = int32(len(a.runLast))
-		a.runs[k] = ri
+func (a *Analyzer) keepMessage(ti int32, ev *event.Event, line string, rank int) (blk, off int32, n uint16) {
+	level := a.levelCode(ev.Level, rank)
+	tr := &a.firstRuns[ti]
+	ri, seen := tr.run, true
+	switch {
+	case ri < 0:
+		ri, seen = int32(len(a.runLast)), false
+		*tr = firstRun{level, ri}
 		a.runLast = append(a.runLast, ev.Time)
+	case tr.level != level:
+		k := runKey{ti, level}
+		if ri, seen = a.runs[k]; !seen {
+			ri = int32(len(a.runLast))
+			a.runs[k] = ri
+			a.runLast = append(a.runLast, ev.Time)
+		}
 	}
 	last := a.runLast[ri]
 	a.runLast[ri] = ev.Time

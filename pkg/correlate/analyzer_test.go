@@ -53,6 +53,32 @@ func TestMessageBudget(t *testing.T) {
 	}
 }
 
+// TestMessageBudgetRuns: past the message budget, the lines of one template
+// start a run of their own per source and level (a normalized level or any
+// other, notable by its kind), however they interleave.
+func TestMessageBudgetRuns(t *testing.T) {
+	a := NewAnalyzer(Config{Classified: true})
+	a.msgCap = 0 // every record is past the budget
+	t0 := time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)
+	firsts := map[string]bool{}
+	for i := range 40 {
+		src := []string{"db", "app"}[i%2]
+		level := []event.Level{event.LevelError, event.LevelWarn, "custom", "err", event.LevelFatal}[i/2%5]
+		ev := &event.Event{Time: t0.Add(time.Duration(i) * time.Second), Source: src, File: src + ".log", Line: int64(i + 1),
+			Level: level, Kind: "lock_timeout", Message: "Lock wait timeout exceeded", Lines: 1}
+		a.Observe(ev)
+		k := src + "/" + string(level)
+		want := !firsts[k]
+		firsts[k] = true
+		if got := a.msgOf(a.recs.at(i)) != ""; got != want {
+			t.Errorf("event %d (%s) kept its line = %v, want %v", i, k, got, want)
+		}
+	}
+	if len(firsts) != 10 || len(a.runLast) != 10 {
+		t.Errorf("%d runs, want %d", len(a.runLast), len(firsts))
+	}
+}
+
 // TestLevelCode checks that runKey's level codes tell levels apart as the
 // levels themselves did: the normalized ones by rank, any other one by a
 // code of its own past them.
