@@ -404,12 +404,12 @@ func (a *Analyzer) kindRef(kind string) int32 {
 	return i
 }
 
-// keepMessage is the message a record keeps (of ev, whose message's first
-// line is line, of template index ti): every one while the kept text
-// is under maxMessageBytes, past it only the first of a run (a line more
-// than timelineGap after the last of its source, template and level), so
-// that memory stays bounded on any bundle while every timeline row keeps
-// its line.
+// keepMessage is the message a record keeps of ev (whose message's first
+// line is line, and whose template index is ti): every one while the kept
+// text is under maxMessageBytes, past it only the first of a run (a line
+// more than timelineGap after the last of its source, template and level),
+// so that memory stays bounded on any bundle while every timeline row
+// keeps its line.
 func (a *Analyzer) keepMessage(ti int32, ev *event.Event, line string, rank int) (blk, off int32, n uint16) {
 	level := a.levelCode(ev.Level, rank)
 	tr := &a.firstRuns[ti]

@@ -1302,6 +1302,7 @@ func httpURLAt(s string, q int, m *[subCap]int) bool {
 	return true
 }
 
+// isDigit reports whether b is an ASCII digit.
 func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 
 // isSpace reports a byte of regexp's \s: '\t', '\n', '\f', '\r' or ' '.

@@ -1,6 +1,9 @@
 package correlate
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // litScanner finds which of a set of literals (lower-case ASCII) occur in
 // a text, ASCII letters matched in either case: an Aho-Corasick automaton
@@ -74,8 +77,8 @@ func newLitScanner(lits []string, ids []int) *litScanner {
 		own[st].set(ids[li])
 	}
 	n := len(own)
-	w := k + 1 // a row: the k classes, then the state's index in sets
-	if n*w > 1<<31 {
+	w := k + 1               // a row: the k classes, then the state's index in sets
+	if n > math.MaxInt32/w { // offsets are uint32, and n*w must not overflow an int on 32-bit platforms
 		panic("correlate: too many scanner states")
 	}
 	// breadth first: a state's failure state is shallower, so its outputs

@@ -96,11 +96,11 @@ func (d *mysqlErrorDecoder) Decode(line []byte, ev *event.Event, cur *event.Even
 		}
 		switch {
 		case sep && digits && j-i <= 20:
-			nginxSet(ev, "thread", tok, fresh)
+			freshSet(ev, "thread", tok, fresh)
 			structured = true
 			i = mysqlSkipBlank(line, j)
 		case sep && !digits && j-i >= 8 && kind != mysqlStampShort:
-			nginxSet(ev, "tid", tok, fresh)
+			freshSet(ev, "tid", tok, fresh)
 			structured = true
 			i = mysqlSkipBlank(line, j)
 		}
@@ -114,11 +114,11 @@ func (d *mysqlErrorDecoder) Decode(line []byte, ev *event.Event, cur *event.Even
 				i = mysqlSkipBlank(line, i+k+1)
 				if mysqlHasPrefix(line[i:], "[MY-") {
 					if k := strings.IndexByte(raw[i:], ']'); k > 0 {
-						nginxSet(ev, "error_code", raw[i+1:i+k], fresh)
+						freshSet(ev, "error_code", raw[i+1:i+k], fresh)
 						i = mysqlSkipBlank(line, i+k+1)
 						if i < len(line) && line[i] == '[' {
 							if k := strings.IndexByte(raw[i:], ']'); k > 1 && k < 40 {
-								nginxSet(ev, "subsystem", raw[i+1:i+k], fresh)
+								freshSet(ev, "subsystem", raw[i+1:i+k], fresh)
 								i = mysqlSkipBlank(line, i+k+1)
 							}
 						}
@@ -137,7 +137,7 @@ func (d *mysqlErrorDecoder) Decode(line []byte, ev *event.Event, cur *event.Even
 		msg = msg[strings.IndexByte(msg, '-')+2:]
 		structured = true
 	case strings.HasPrefix(msg, "mysqld_safe "):
-		nginxSet(ev, "program", "mysqld_safe", fresh)
+		freshSet(ev, "program", "mysqld_safe", fresh)
 		structured = true
 	}
 	if !structured && kind != mysqlStampShort {
@@ -187,11 +187,11 @@ func mysqlErrorMessage(ev *event.Event, msg string, fresh bool) {
 	if k := strings.Index(msg, "Access denied for user '"); k >= 0 {
 		s := msg[k+len("Access denied for user "):]
 		if at := strings.Index(s, "'@'"); at > 0 {
-			nginxSet(ev, "user", s[1:at], fresh)
+			freshSet(ev, "user", s[1:at], fresh)
 			if host, _, ok := mysqlQuoted(s, at+2); ok {
-				nginxSet(ev, "host", host, fresh)
+				freshSet(ev, "host", host, fresh)
 				if mysqlIsIP(host) {
-					nginxSet(ev, "client", host, fresh)
+					freshSet(ev, "client", host, fresh)
 				}
 			}
 		}
@@ -199,19 +199,19 @@ func mysqlErrorMessage(ev *event.Event, msg string, fresh bool) {
 		s := msg[k:]
 		if j := strings.Index(s, " db: "); j > 0 {
 			if db, _, ok := mysqlQuoted(s, j+len(" db: ")); ok && db != "unconnected" {
-				nginxSet(ev, "db", db, fresh)
+				freshSet(ev, "db", db, fresh)
 			}
 		}
 		if j := strings.Index(s, " user: "); j > 0 {
 			if u, _, ok := mysqlQuoted(s, j+len(" user: ")); ok && u != "unauthenticated" {
-				nginxSet(ev, "user", u, fresh)
+				freshSet(ev, "user", u, fresh)
 			}
 		}
 		if j := strings.Index(s, " host: "); j > 0 {
 			if h, _, ok := mysqlQuoted(s, j+len(" host: ")); ok {
-				nginxSet(ev, "host", h, fresh)
+				freshSet(ev, "host", h, fresh)
 				if mysqlIsIP(h) {
-					nginxSet(ev, "client", h, fresh)
+					freshSet(ev, "client", h, fresh)
 				}
 			}
 		}

@@ -693,7 +693,7 @@ func nginxUpstream(ev *event.Event, v string, lean bool) {
 // whether it has more than one; absent says that ev has no upstream yet
 // (it is added without a look for one).
 func nginxUpstreamList(ev *event.Event, v, last string, list, lean, absent bool) {
-	nginxSet(ev, "upstream", last, absent)
+	freshSet(ev, "upstream", last, absent)
 	if !lean && list {
 		ev.Set("upstream_list", v)
 	}
@@ -702,15 +702,16 @@ func nginxUpstreamList(ev *event.Event, v, last string, list, lean, absent bool)
 // nginxUpstreamStatus sets upstream_status (the last) and
 // upstream_status_list; absent says that ev has no upstream_status yet.
 func nginxUpstreamStatus(ev *event.Event, v string, absent bool) {
-	nginxSet(ev, "upstream_status", gatewayListLast(v), absent)
+	freshSet(ev, "upstream_status", gatewayListLast(v), absent)
 	if gatewayIsList(v) {
 		ev.Set("upstream_status_list", v)
 	}
 }
 
-// nginxSet is ev.Set(key, v), for an ev known to have no field key when
-// absent (the value is appended as Set would, without looking for key).
-func nginxSet(ev *event.Event, key, v string, absent bool) {
+// freshSet is ev.Set(key, v) for a decoder that knows whether ev holds a
+// field key: when absent says it does not, the value is appended as Set
+// would append it, without looking for key.
+func freshSet(ev *event.Event, key, v string, absent bool) {
 	if absent {
 		gatewayAdd(ev, key, v)
 	} else {
@@ -903,9 +904,9 @@ func nginxErrorLine(line []byte, ev *event.Event, loc *time.Location, ts *stampC
 	// A fresh event (every line's, unless a decoder tried before this one
 	// left fields) takes these distinct keys without a look for them.
 	fresh := len(ev.Fields) == 0
-	nginxSet(ev, "pid", raw[pid[0]:pid[1]], fresh)
-	nginxSet(ev, "tid", raw[tid[0]:tid[1]], fresh)
-	nginxSet(ev, "connection_id", raw[conn[0]:conn[1]], fresh)
+	freshSet(ev, "pid", raw[pid[0]:pid[1]], fresh)
+	freshSet(ev, "tid", raw[tid[0]:tid[1]], fresh)
+	freshSet(ev, "connection_id", raw[conn[0]:conn[1]], fresh)
 	nginxErrorKV(ev, raw, i, fresh)
 	return true
 }

@@ -164,10 +164,10 @@ func (d *springDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) V
 	// A fresh event (every line's, unless a decoder tried before this one
 	// left fields) takes these distinct keys without a look for them.
 	absent := len(ev.Fields) == 0
-	nginxSet(ev, "pid", pid, absent)
-	nginxSet(ev, "thread", javaTrimSpaces(thread), absent)
-	nginxSet(ev, "logger", logger, absent)
-	nginxSet(ev, "app", javaTrimSpaces(app), absent)
+	freshSet(ev, "pid", pid, absent)
+	freshSet(ev, "thread", javaTrimSpaces(thread), absent)
+	freshSet(ev, "logger", logger, absent)
+	freshSet(ev, "app", javaTrimSpaces(app), absent)
 	if sleuth != "" {
 		a, rest, _ := strings.Cut(sleuth, ",")
 		tr, rest, _ := strings.Cut(rest, ",")
@@ -175,8 +175,8 @@ func (d *springDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) V
 		if _, ok := ev.Get("app"); !ok {
 			ev.Set("app", a)
 		}
-		nginxSet(ev, "trace_id", tr, absent)
-		nginxSet(ev, "span_id", sp, absent)
+		freshSet(ev, "trace_id", tr, absent)
+		freshSet(ev, "span_id", sp, absent)
 	}
 	if corr != "" {
 		c := javaTrimSpaces(corr)

@@ -23,10 +23,8 @@ type wall struct{ y, mo, d, h, mi, s int }
 // on is in the key, so a hit gives exactly what a full parse gives, across
 // zone and DST changes alike (a zone-less stamp's offset is a function of
 // its wall clock and its zone): a zone-less minute is kept whole only when
-// its zone keeps one offset through it (its first and last second are 59
-// seconds apart, and the stamp's second lies between as written; zones
-// change their offset at most once a minute), else only the stamp's second
-// is kept, the seconds then being part of the key.
+// it reads with one offset throughout (steadyMinute), else only the
+// stamp's second is kept, the seconds then being part of the key.
 //
 // A nil *stampCache reads without caching. A cache belongs to one decoder
 // (one goroutine).
@@ -159,7 +157,7 @@ func zoneWord(b []byte) uint64 {
 }
 
 // fill reads the fraction and offset after a head w ending at end, builds
-// the time, and keeps it in c (when c is not nil and the head is 16 to 24
+// the time, and keeps it in c (when c is not nil and the head is 18 to 24
 // bytes, as every head of these layouts is).
 func (c *stampCache) fill(b []byte, w *wall, end int, loc *time.Location, layout byte) (stamp, bool) {
 	ns, prec, e := fraction(b, end)
@@ -183,13 +181,31 @@ func (c *stampCache) fill(b []byte, w *wall, end int, loc *time.Location, layout
 
 // steadyMinute reports whether zone-less stamps in loc of the minute of w
 // are the time t of w (with fraction ns) moved by the difference of their
-// seconds: the minute's first and last second are 59 seconds apart, and t
-// lies as far from the first as w's second and fraction say.
+// seconds. time.Date reads a wall clock with the offset of loc's period at
+// that wall clock taken as UTC, and, when the instant this gives lies
+// outside that period, with the offset of the instant's own period: when
+// both stay in one period through the minute, the minute reads with one
+// offset. Checking the minute's ends is not enough: a zone that goes from
+// an offset of less than a minute west of UTC to one east of it reads some
+// minute with the first offset, then the second, then the first again.
 func steadyMinute(w *wall, loc *time.Location, t time.Time, ns int) bool {
+	w0 := time.Date(w.y, time.Month(w.mo), w.d, w.h, w.mi, 0, 0, time.UTC).Unix()
+	_, off := time.Unix(w0, 0).In(loc).Zone()
+	u0 := w0 - int64(off)
+	if !onePeriod(loc, w0, w0+59) || !onePeriod(loc, u0, u0+59) {
+		return false
+	}
 	first, ok1 := mkTime(w.y, w.mo, w.d, w.h, w.mi, 0, 0, loc, 0, false)
 	last, ok2 := mkTime(w.y, w.mo, w.d, w.h, w.mi, 59, 0, loc, 0, false)
 	return ok1 && ok2 && last.Sub(first) == 59*time.Second &&
 		t.Sub(first) == time.Duration(w.s)*time.Second+time.Duration(ns)
+}
+
+// onePeriod reports whether the instants from to to (Unix seconds) lie in
+// one zone period of loc.
+func onePeriod(loc *time.Location, from, to int64) bool {
+	start, end := time.Unix(from, 0).In(loc).ZoneBounds()
+	return (start.IsZero() || start.Unix() <= from) && (end.IsZero() || to < end.Unix())
 }
 
 // at is the cached time moved to the seconds sec and fraction ns: for a

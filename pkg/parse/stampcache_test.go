@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"encoding/binary"
 	"fmt"
 	"testing"
 	"time"
@@ -226,6 +227,48 @@ func TestStampCacheLineEnd(t *testing.T) {
 		got, want := fmtStamp(c.iso([]byte(in), time.UTC)), fmtStamp(parseISO([]byte(in), time.UTC))
 		if got != want {
 			t.Errorf("cached read of %q = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// tzData is a TZif file for a zone with offset a (seconds east of UTC)
+// until the instant at (Unix seconds) and offset b after it.
+func tzData(a, b int32, at int64) []byte {
+	buf := append([]byte("TZif"), make([]byte, 16)...)
+	be := func(v uint32) { buf = binary.BigEndian.AppendUint32(buf, v) }
+	for _, n := range []uint32{0, 0, 0, 1, 2, 8} { // isut, isstd, leap, transitions, types, chars
+		be(n)
+	}
+	be(uint32(int32(at)))
+	buf = append(buf, 1) // the type after the transition
+	be(uint32(a))
+	buf = append(buf, 0, 0) // not DST, name at 0
+	be(uint32(b))
+	buf = append(buf, 0, 4)
+	return append(buf, "AAA\x00BBB\x00"...)
+}
+
+// TestStampCacheThreeOffsetMinute: a zone that goes from an offset of less
+// than a minute west of UTC to one east of it reads one minute with the
+// first offset, the second and the first again (time.Date's two lookups);
+// no zone of the tz database does, but a custom one may, and the cache
+// must not then read the minute with the offset of its ends.
+func TestStampCacheThreeOffsetMinute(t *testing.T) {
+	at := time.Date(2020, 1, 1, 12, 0, 40, 0, time.UTC).Unix()
+	for _, z := range []struct{ a, b int32 }{{-30, 3600}, {-59, 60}, {-1, 1}, {30, -3600}, {-3600, 3600}} {
+		loc, err := time.LoadLocationFromTZData("Synthetic", tzData(z.a, z.b, at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fill := range []int{0, 1, 17, 30, 59} {
+			for s := 0; s < 60; s++ {
+				var c stampCache
+				c.iso([]byte(fmt.Sprintf("2020-01-01 12:00:%02d x", fill)), loc)
+				in := []byte(fmt.Sprintf("2020-01-01 12:00:%02d x", s))
+				if got, want := fmtStamp(c.iso(in, loc)), fmtStamp(parseISO(in, loc)); got != want {
+					t.Errorf("offsets %d/%d, cache filled at :%02d: %s read %s, want %s", z.a, z.b, fill, in, got, want)
+				}
+			}
 		}
 	}
 }
