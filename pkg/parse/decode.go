@@ -74,7 +74,10 @@ type decoder struct {
 	msgOf    *event.Event // the record whose Message msg holds
 	skimmer  skimmer      // set when the primary decoder skims and the taker takes skimmed records
 	hooks    *skimHooks
-	scratch  event.Event // what skimmer reads into
+	scratch  event.Event  // what skimmer reads into
+	holds    [2]heldStart // for a Multiline format's skimmer: the record start held back, and the next line's
+	held     *heldStart   // which of holds is the record start held back...
+	holding  bool         // ...when one is (see skimHold)
 }
 
 func newDecoder(f *Format, ctx *Context, source, file string, st *Stats, emit func(*event.Event)) *decoder {
@@ -108,7 +111,7 @@ func (d *decoder) line(b []byte, off int64, lineNo int64, cut bool) {
 		st.Empty++
 		return
 	}
-	if d.skimmer != nil && !cut && d.skimLine(b, off, lineNo) {
+	if d.skimmer != nil && d.skimLine(b, off, lineNo, cut) {
 		return
 	}
 	ev := d.spare
@@ -274,6 +277,9 @@ func (d *decoder) account(c *event.Event) {
 
 // finish flushes the last record and settles the zone report.
 func (d *decoder) finish() {
+	if d.holding {
+		d.release()
+	}
 	d.flush()
 	d.stats.Timezone = zoneName(d.loc)
 	if d.stats.zoned > 0 && d.stats.unzoned == 0 {

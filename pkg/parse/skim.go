@@ -23,11 +23,12 @@ import (
 // an emitted event needs (Lean's fields, minus the message). skim must
 // leave ev as Decode would with Lean, apart from the message and the
 // fields enrichers add (neither is read to classify or count a plain
-// record), and must neither change the decoder's state (beyond caches
+// record) and others analysis does not read (see Options.Lean), and must neither change the decoder's state (beyond caches
 // that do not change what a later line decodes to) nor keep any of
 // ev's strings; it reports false when the line is not such a record start.
 // skimmed is called when the taker took the record, for the state a
-// record start sets.
+// record start sets. A Multiline format's skimmer must set the message
+// and the enrichers' fields too (see skimHold).
 type skimmer interface {
 	skim(line []byte, ev *event.Event) bool
 	skimmed()
@@ -40,12 +41,14 @@ type skimHooks struct {
 }
 
 // skimLine offers line to the decoder's skimmer and, when the taker takes
-// the record, accounts for it: it reports whether the line is done.
-func (d *decoder) skimLine(b []byte, off, lineNo int64) bool {
+// the record, accounts for it: it reports whether the line is done. A cut
+// line is not offered. (skimLine keeps its lines where default.pgo has
+// them: skimHold's reading and taking are its own, written again.)
+func (d *decoder) skimLine(b []byte, off, lineNo int64, cut bool) bool {
 	ev := &d.scratch
-	// The slots past the fields set are left as they are: fields are only
-	// appended, so none is read before it is set again, and what a stale
-	// one keeps alive is the one scratch event's earlier lines.
+	if d.format.Multiline || cut { // the slots past the fields set: see skimRead
+		return d.skimHold(b, off, lineNo, cut)
+	}
 	*ev = event.Event{Fields: ev.Fields[:0]}
 	ev.Source, ev.File, ev.Line, ev.Offset, ev.Format = d.source, d.file, lineNo, off, d.format.ID
 	ev.Raw = unsafe.String(unsafe.SliceData(b), len(b))
@@ -63,4 +66,95 @@ func (d *decoder) skimLine(b []byte, off, lineNo int64) bool {
 	d.hooks.skimmed(ev.Time)
 	ev.Raw = ""
 	return true
+}
+
+// skimRead reads line b into ev with the skimmer: it reports whether b is
+// a timed record start.
+func (d *decoder) skimRead(b []byte, off, lineNo int64, ev *event.Event) bool {
+	// The slots past the fields set are left as they are: fields are only
+	// appended, so none is read before it is set again, and what a stale
+	// one keeps alive is the one scratch event's earlier lines.
+	*ev = event.Event{Fields: ev.Fields[:0]}
+	ev.Source, ev.File, ev.Line, ev.Offset, ev.Format = d.source, d.file, lineNo, off, d.format.ID
+	ev.Raw = unsafe.String(unsafe.SliceData(b), len(b))
+	if !d.skimmer.skim(b, ev) || ev.Time.IsZero() {
+		return false
+	}
+	ev.Lines = 1
+	return true
+}
+
+// skimTake offers a skimmed record to the taker and, when it takes it,
+// accounts for it as for the event it would have made.
+func (d *decoder) skimTake(ev *event.Event) bool {
+	if !d.hooks.plain(ev) {
+		return false
+	}
+	d.flush()
+	d.skimmer.skimmed()
+	d.slab.learn(ev) // as for the event it would have made: the slab's events get the same field room
+	d.account(ev)
+	d.hooks.skimmed(ev.Time)
+	return true
+}
+
+// In a Multiline format the lines after a record start may join it, and
+// what they hold (a stack trace) may make the record notable: a skimmed
+// record start cannot be offered before the next line shows that the
+// record has ended. skimHold keeps it back (a copy of the line and its
+// skim, in buffers reused from line to line) until the next line: when
+// that is a record start the skimmer reads too, the held record is whole
+// and is offered as skimLine would have offered it; on any other line
+// (one the skimmer does not read, a cut line) and at the end of the
+// input, release reads it the usual way first, as if it had never been
+// skimmed. Blank lines, which join no record, leave it held. The skimmer
+// of such a format must read a line the same whatever record starts it
+// has read or skimmed before (its skim of the next line comes before the
+// held line's Decode), and must set what a classifier reads of its
+// records (a Spring record's message).
+
+// heldStart is a record start skimHold holds back, or the line after it.
+type heldStart struct {
+	line []byte      // a copy of the line
+	ev   event.Event // its skim, whose strings alias line; Line and Offset place the line
+}
+
+// skimHold is skimLine for a Multiline format (and for a cut line): it
+// skims line b, and when b is a record start, offers the record held
+// before it and holds b's. It reports whether b is done; when not, the
+// record held before b, if any, has been read the usual way.
+func (d *decoder) skimHold(b []byte, off, lineNo int64, cut bool) bool {
+	h, n := d.held, &d.holds[0]
+	if h == n {
+		n = &d.holds[1]
+	}
+	if !cut {
+		n.line = append(n.line[:0], b...)
+	}
+	if cut || !d.skimRead(n.line, off, lineNo, &n.ev) {
+		if d.holding {
+			d.release()
+		}
+		return false
+	}
+	if d.holding && !d.skimTake(&h.ev) {
+		d.readHeld(h)
+	}
+	d.held, d.holding = n, true
+	return true
+}
+
+// release reads the held record start the usual way.
+func (d *decoder) release() {
+	d.holding = false
+	d.readHeld(d.held)
+}
+
+// readHeld reads h's line the usual way, as if it had not been skimmed:
+// line without the skimmer, and counting the line once.
+func (d *decoder) readHeld(h *heldStart) {
+	sk := d.skimmer
+	d.skimmer, d.stats.Lines = nil, d.stats.Lines-1
+	d.line(h.line, h.ev.Offset, h.ev.Line, false)
+	d.skimmer = sk
 }

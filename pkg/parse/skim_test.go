@@ -22,13 +22,14 @@ type skimResult struct {
 	stats   []Stats
 	taken   map[string]bool
 	skimmed int
+	byFile  map[string]int // records plain took, per file
 }
 
 // skimRun runs paths with Lean and a taker that takes plain records
 // (skimPlain) as correlate's does, leaving the first event of each input
 // to the merge; with skim it takes skimmed records too.
 func skimRun(t testing.TB, paths []string, opts Options, skim bool) skimResult {
-	r := skimResult{taken: map[string]bool{}}
+	r := skimResult{taken: map[string]bool{}, byFile: map[string]int{}}
 	var mu sync.Mutex
 	opts.Lean = true
 	opts.Local = func() (take, plain func(*event.Event) bool) {
@@ -54,6 +55,7 @@ func skimRun(t testing.TB, paths []string, opts Options, skim bool) skimResult {
 				mu.Lock()
 				r.taken[lineKey(ev)] = true
 				r.skimmed++
+				r.byFile[ev.File]++
 				mu.Unlock()
 				return true
 			}
@@ -115,7 +117,8 @@ func checkSkimStream(t testing.TB, want, got skimResult) int {
 // records are counted, as with a taker that only takes events
 // (checkSkimStream); read whole and in segments, with and without cut
 // lines, on logs made to test it (gen.SkimNginx; gen.SkimJava's Spring
-// Boot and Kafka logs, which are not skimmed, interleave with it).
+// Boot log, skimmed a record behind (skimHold), with traces after plain
+// records, warnings and errors, and its Kafka log, which is not skimmed).
 func TestSkimKeepsTheStream(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "gateway", "access.log"), []byte(gen.SkimNginx()))
@@ -145,6 +148,9 @@ func TestSkimKeepsTheStream(t *testing.T) {
 			if got.skimmed < 1000 {
 				t.Errorf("%d records skimmed; want most plain ones", got.skimmed)
 			}
+			if n := got.byFile["order/application.log"]; n < 1000 {
+				t.Errorf("%d Spring Boot records skimmed; want most plain ones", n)
+			}
 			if tc.name == "whole" && merged == 0 {
 				t.Error("no skimmed record precedes an earlier line: the test logs do not test that case")
 			}
@@ -172,6 +178,27 @@ func FuzzSkimStream(f *testing.F) {
 		path := filepath.Join(dir, "a.log")
 		writeFile(t, path, []byte(text))
 		opts := Options{Formats: []FormatRule{{Glob: "*", ID: "nginx-access"}}, MaxLine: 300, Segment: -1, Reorder: 4}
+		if segments {
+			opts.Segment = 1024
+		}
+		checkSkimStream(t, skimRun(t, []string{path}, opts, false), skimRun(t, []string{path}, opts, true))
+	})
+}
+
+// FuzzSkimSpringStream: whatever the text, read as Spring Boot lines (a
+// Multiline format that skims: skimHold), whole or in small segments,
+// skimming keeps the stream (checkSkimStream).
+func FuzzSkimSpringStream(f *testing.F) {
+	lines := strings.SplitAfter(gen.SkimJava(false), "\n")
+	f.Add(strings.Join(lines[:60], ""), false)
+	f.Add(strings.Join(lines[len(lines)/2:len(lines)/2+80], ""), true)
+	f.Add(strings.Join(springLines, "\n")+"\n\n"+strings.Join(springLines, "\n"), true)
+	f.Add("2023-08-15 06:00:00.000  INFO 1 --- [main] c.e.App : a\n\x00\x002023-08-15 06:00:01.000  INFO 1 --- [main] c.e.App : b\n \n2023-08-15 06:00:02.000  INFO 1 --- [main] c.e.App : c\nCaused by: x", false)
+	f.Fuzz(func(t *testing.T, text string, segments bool) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "a.log")
+		writeFile(t, path, []byte(text))
+		opts := Options{Formats: []FormatRule{{Glob: "*", ID: SpringBootID}}, MaxLine: 300, Segment: -1, Reorder: 4}
 		if segments {
 			opts.Segment = 1024
 		}
@@ -254,5 +281,86 @@ func FuzzNginxSkim(f *testing.F) {
 	f.Add(`1.2.3.4 - - [15/Aug/2023:14:22:17 +0000] "GET /a\" HTTP/1.1" 301 5 "-" "-" rt=0.1 ua="10.0.0.1:80" response_flags=UF`)
 	f.Fuzz(func(t *testing.T, line string) {
 		checkSkim(t, []byte(line))
+	})
+}
+
+// TestSpringSkimReadsAsDecode: a skimmed Spring Boot line holds what
+// Decode makes of it but the fields (checkSpringSkim), over the test log
+// and the package's Spring Boot lines; a line skim does not read, Decode
+// does not read as a timed record start.
+func TestSpringSkimReadsAsDecode(t *testing.T) {
+	lines := append(strings.Split(gen.SkimJava(false), "\n"), springLines...)
+	lines = append(lines,
+		"2023-08-15 14:22:17.123  INFO [a,b] 1 --- [x] [y] [0af7651916cd43dd8448eb2-b] l : m",
+		"2023-08-15 14:22:17.123 ERROR  --- [ main] l :",
+		"2023-08-15 14:22:17.123  INFO 12345 --- [main] c.e.o.OrderServiceApplication no colon",
+		"2023-08-15 14:22:17.123  INFO 12345 --- c.e.o.OrderServiceApplication : no thread",
+		"2023-08-15 14:22:17.123  info 12345 --- [main] c.e.App : lower-case level",
+		"2023-08-15 14:22:17.123",
+		"\tat com.example.Order.submit(Order.java:57)",
+		"")
+	skimmed := 0
+	for _, l := range lines {
+		if checkSpringSkim(t, []byte(l)) {
+			skimmed++
+		}
+	}
+	if skimmed < 2500 {
+		t.Errorf("%d of %d lines skimmed", skimmed, len(lines))
+	}
+}
+
+// checkSpringSkim fails t when the Spring Boot decoder skims line into
+// other than Decode's event without its fields, or does not skim a line
+// Decode reads as a timed record start; it reports whether the line was
+// skimmed. The decoder decodes a line after the skim the same as a fresh
+// one.
+func checkSpringSkim(t *testing.T, line []byte) bool {
+	t.Helper()
+	ctx := &Context{Loc: time.UTC, Lean: true}
+	d := Lookup(SpringBootID).New(ctx)
+	var got event.Event
+	got.Raw = string(line)
+	ok := d.(skimmer).skim(line, &got) && !got.Time.IsZero()
+	var want event.Event
+	want.Raw = string(line)
+	v := Lookup(SpringBootID).New(ctx).Decode(line, &want, nil)
+	if !ok {
+		if v == Start && !want.Time.IsZero() {
+			t.Fatalf("Decode reads %q as a record start, skim does not", line)
+		}
+		return false
+	}
+	if v != Start {
+		t.Fatalf("skimmed %q, which Decode reads as %v", line, v)
+	}
+	if len(got.Fields) != 0 {
+		t.Fatalf("skim of %q set fields %v", line, got.Fields)
+	}
+	want.Fields = nil
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("skim of %q:\n%+v\nDecode:\n%+v", line, got, want)
+	}
+	var again, fresh event.Event
+	again.Raw, fresh.Raw = string(line), string(line)
+	d.Decode(line, &again, nil)
+	Lookup(SpringBootID).New(ctx).Decode(line, &fresh, nil)
+	if !reflect.DeepEqual(again, fresh) {
+		t.Fatalf("Decode of %q after its skim:\n%+v\nfresh:\n%+v", line, again, fresh)
+	}
+	return true
+}
+
+// FuzzSpringSkim: whatever the line, a skim is Decode's event without its
+// fields, and a line skim does not read is no timed record start.
+func FuzzSpringSkim(f *testing.F) {
+	for _, l := range strings.SplitN(gen.SkimJava(false), "\n", 40) {
+		f.Add(l)
+	}
+	for _, l := range springLines {
+		f.Add(l)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		checkSpringSkim(t, []byte(line))
 	})
 }

@@ -44,8 +44,9 @@ func init() {
 }
 
 type springDecoder struct {
-	loc *time.Location
-	ts  stampCache
+	loc  *time.Location
+	ts   stampCache
+	bare bool // Decode for skim: no fields
 }
 
 func (d *springDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
@@ -158,11 +159,11 @@ func (d *springDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) V
 		i++
 	}
 	st.apply(&ev.Time, &ev.Precision, &ev.Zoned)
-	ev.Level = lvl
-	ev.Message = s[i:]
+	if ev.Level, ev.Message = lvl, s[i:]; d.bare {
+		return Start
+	}
 	reserveFields(ev, 6) // room for the usual fields: the slab's, or one allocation
-	// A fresh event (every line's, unless a decoder tried before this one
-	// left fields) takes these distinct keys without a look for them.
+	// A fresh event (unless a decoder tried before) takes these distinct keys without a look for them.
 	absent := len(ev.Fields) == 0
 	freshSet(ev, "pid", pid, absent)
 	freshSet(ev, "thread", javaTrimSpaces(thread), absent)
@@ -189,6 +190,19 @@ func (d *springDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) V
 	}
 	return Start
 }
+
+// skim reads a record start as Decode does, without its fields: analysis
+// reads none of them (see Options.Lean), and a classifier reads a Spring
+// record's message, which skim sets (see skimHold).
+func (d *springDecoder) skim(line []byte, ev *event.Event) bool {
+	d.bare = true
+	v := d.Decode(line, ev, nil)
+	d.bare = false
+	return v == Start
+}
+
+// skimmed does nothing: a record start sets no state in the decoder.
+func (d *springDecoder) skimmed() {}
 
 // springCorrelation reports Spring Boot's correlation block: hex trace and
 // span ids joined by '-', or blanks of the same fixed width when no ids
