@@ -130,6 +130,24 @@ func javaLoggerHead(s string) bool {
 	return isLetter(c) || c == '_' || c == '.' || c == '$'
 }
 
+// javaLoggerEnd returns the index of the first byte of s at or after i
+// that is not a logger byte (javaLoggerByte), or len(s). A logger name
+// padded to 40 columns is most of a Spring Boot line's head: the bytes are
+// tested four at a time, with one bounds check.
+func javaLoggerEnd(s string, i int) int {
+	for i >= 0 && i+4 <= len(s) {
+		b := s[i : i+4]
+		if !javaLoggerByte[b[0]] || !javaLoggerByte[b[1]] || !javaLoggerByte[b[2]] || !javaLoggerByte[b[3]] {
+			break
+		}
+		i += 4
+	}
+	for i < len(s) && javaLoggerByte[s[i]] {
+		i++
+	}
+	return i
+}
+
 // javaLoggerByte marks the bytes of a logger name: letters, digits and
 // ._$-[]/#@ (a table: one load a byte).
 var javaLoggerByte = func() (t [256]bool) {

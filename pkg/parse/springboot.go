@@ -141,9 +141,9 @@ func (d *springDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) V
 	}
 	// logger, padded to 40 columns, then " : "
 	l := i
-	for i < len(s) && javaLoggerByte[s[i]] {
-		i++
-	}
+	i = javaLoggerEnd(s, i) // the logger's bytes, four at a time
+	// (the lines below keep their places for default.pgo)
+
 	logger := s[l:i]
 	if i < len(s) && s[i] != ' ' || !javaLoggerHead(logger) { // javaLoggerName, read once
 		return Reject

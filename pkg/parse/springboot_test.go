@@ -120,3 +120,39 @@ func FuzzJavaMatchBracket(f *testing.F) {
 		}
 	})
 }
+
+// loggerEndSimple is javaLoggerEnd a byte at a time.
+func loggerEndSimple(s string, i int) int {
+	for i < len(s) && javaLoggerByte[s[i]] {
+		i++
+	}
+	return i
+}
+
+// TestJavaLoggerEnd: javaLoggerEnd stops where the byte-at-a-time loop
+// does, at each offset of names of every length around the four-byte
+// step, ended by a space, another byte or the text's end.
+func TestJavaLoggerEnd(t *testing.T) {
+	for _, s := range []string{"", "a", "ab", "abc", "abcd", "abcde", "c.e.o.web.OrderController                : x",
+		"o.a.c.c.C.[Tomcat].[localhost].[/]       : x", "Foo$Bar:", "abc d", "abcd efgh", "abcdefg!", "ab\x00cd", "é.x"} {
+		for i := 0; i <= len(s); i++ {
+			if got, want := javaLoggerEnd(s, i), loggerEndSimple(s, i); got != want {
+				t.Errorf("javaLoggerEnd(%q, %d) = %d, want %d", s, i, got, want)
+			}
+		}
+	}
+}
+
+// FuzzJavaLoggerEnd holds javaLoggerEnd to the byte-at-a-time loop.
+func FuzzJavaLoggerEnd(f *testing.F) {
+	f.Add("c.e.o.web.OrderController                : x", 0)
+	f.Add("abcdefg h", 3)
+	f.Fuzz(func(t *testing.T, s string, i int) {
+		if i < 0 || i > len(s) {
+			return
+		}
+		if got, want := javaLoggerEnd(s, i), loggerEndSimple(s, i); got != want {
+			t.Fatalf("javaLoggerEnd(%q, %d) = %d, want %d", s, i, got, want)
+		}
+	})
+}
