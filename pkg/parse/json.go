@@ -123,6 +123,36 @@ type jsonDecoder struct {
 	lastDocker bool
 	lastStream string
 	inner      *jsonDecoder // for JSON a container wrote
+
+	skimState jsonTimeState // what the last skim would have set (see skimmed)
+}
+
+// jsonTimeState is the decoder state that reading a record's time sets
+// and a later record's time depends on: the learned time key, the last
+// time, and structuredTime's learned layout, misses and year (its stamp
+// cache is only a cache).
+type jsonTimeState struct {
+	timeID   int32
+	lastTime time.Time
+	kind     uint8
+	layout   string
+	zoned    bool
+	prec     int
+	misses   int
+	years    yearInfer
+}
+
+// timeState returns the decoder's jsonTimeState.
+func (d *jsonDecoder) timeState() jsonTimeState {
+	t := &d.times
+	return jsonTimeState{d.timeID, d.lastTime, t.kind, t.layout, t.zoned, t.prec, t.misses, t.years}
+}
+
+// setTimeState sets the decoder's jsonTimeState to s.
+func (d *jsonDecoder) setTimeState(s *jsonTimeState) {
+	t := &d.times
+	d.timeID, d.lastTime = s.timeID, s.lastTime
+	t.kind, t.layout, t.zoned, t.prec, t.misses, t.years = s.kind, s.layout, s.zoned, s.prec, s.misses, s.years
 }
 
 func newJSONDecoder(ctx *Context) *jsonDecoder {
@@ -225,6 +255,50 @@ func (d *jsonDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Ver
 	d.buf = append(d.buf[:0], line...)
 	d.lastDocker = false
 	return Start
+}
+
+// skim reads a record of one line that starts with '{' as Decode does,
+// message included: the classifier reads a JSON record's message (and
+// its error fields), not only its level. A line while a multi-line record
+// is open, one that opens such a record (that later lines may continue),
+// one with a compose prefix, and a Docker json-file record (the next one
+// may fold into it) are not skimmed. The time state Decode would set is
+// kept for skimmed; the decoder's own is left as it was.
+func (d *jsonDecoder) skim(line []byte, ev *event.Event) bool {
+	if d.open || len(line) == 0 || line[0] != '{' {
+		return false
+	}
+	d.rec = jsonRec{}
+	d.path = d.path[:0]
+	d.ord = 0
+	if d.fieldHint > 0 {
+		reserveFields(ev, d.fieldHint)
+	}
+	end, st := d.walk(line, ev.Raw, 0, 0, ev) // sets no time state: finish does
+	if n := len(ev.Fields) + 2; n > d.fieldHint && n <= structuredMaxFields+16 {
+		d.fieldHint = n // a hint for the room of fields, as Decode learns it
+	}
+	if st == jsonBad {
+		return false
+	}
+	if st == jsonTrunc {
+		if depth, inStr := jsonDepth(line, 0); !inStr && depth > 0 {
+			return false // opens a multi-line record
+		}
+	}
+	saved := d.timeState()
+	ok := d.finish(line, ev.Raw, 0, end, st == jsonDone, ev) && !(d.rec.msgLog && d.rec.stream.set)
+	if ok {
+		d.skimState = d.timeState()
+	}
+	d.setTimeState(&saved)
+	return ok
+}
+
+// skimmed sets what Decode sets for a record skim read.
+func (d *jsonDecoder) skimmed() {
+	d.setTimeState(&d.skimState)
+	d.lastDocker = false
 }
 
 // continueRecord handles a line while a multi-line record is open.

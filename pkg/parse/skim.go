@@ -23,7 +23,9 @@ import (
 // an emitted event needs (Lean's fields, minus the message). skim must
 // leave ev as Decode would with Lean, apart from the message and the
 // fields enrichers add (neither is read to classify or count a plain
-// record) and others analysis does not read (see Options.Lean), and must neither change the decoder's state (beyond caches
+// record; a format whose records are classified by their text, as JSON
+// lines are, keeps the message) and others analysis does not read (see
+// Options.Lean), and must neither change the decoder's state (beyond caches
 // that do not change what a later line decodes to) nor keep any of
 // ev's strings; it reports false when the line is not such a record start.
 // skimmed is called when the taker took the record, for the state a

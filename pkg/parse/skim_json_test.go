@@ -1,0 +1,256 @@
+package parse
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rca-dev/rca/pkg/event"
+)
+
+// skimJSONLog is a JSON-lines log made to test skimming: plain records
+// (zap's keys, then some with slog's "time", so that the learned time key
+// matters), warnings and errors, records with an error field or escapes,
+// pretty-printed records over several lines (one without a time), Docker
+// json-file records with the lines that fold into them, compose-prefixed
+// records, lines that are not JSON, blank lines, a clock that goes back by
+// more than the reorder window holds, and long lines.
+func skimJSONLog() string {
+	var b strings.Builder
+	at := time.Date(2023, 8, 15, 6, 0, 0, 0, time.UTC)
+	for i := 0; i < 3000; i++ {
+		if i == 1500 {
+			at = at.Add(-20 * time.Minute)
+		}
+		level := []string{"info", "info", "debug", "info", "warn", "info", "error", "info"}[i%8]
+		msg := fmt.Sprintf("handled request %d in %d ms", i, i%97)
+		switch {
+		case i%400 == 7:
+			msg += " " + strings.Repeat("q", 250)
+		case i%30 == 11:
+			msg += ` \"quoted\"\n\tsecond line`
+		}
+		ts := at.Format("2006-01-02T15:04:05.000Z")
+		switch {
+		case i%100 == 50:
+			fmt.Fprintf(&b, `{"time":"%s","ts":"%s","level":"%s","msg":"%s"}`+"\n", at.Add(time.Hour).Format(time.RFC3339Nano), ts, level, msg)
+		case i%45 == 17:
+			fmt.Fprintf(&b, `{"ts":%d.%03d,"level":"%s","msg":"%s","error":"dial tcp 10.0.3.7:3306: connect: connection refused"}`+"\n", at.Unix(), i%1000, level, msg)
+		case i%80 == 21:
+			fmt.Fprintf(&b, "{\n  \"ts\": \"%s\",\n  \"level\": \"%s\",\n  \"msg\": \"%s\"\n}\n", ts, level, msg)
+		case i%90 == 33:
+			fmt.Fprintf(&b, "{\"level\":\"info\",\n\"msg\":\"no time %d\"}\n", i)
+		case i%70 == 41:
+			fmt.Fprintf(&b, `{"log":"%s %s\n","stream":"stdout","time":"%s"}`+"\n", level, msg, ts)
+			fmt.Fprintf(&b, `{"log":"\tat com.example.Order.submit(Order.java:57)\n","stream":"stdout","time":"%s"}`+"\n", ts)
+		case i%75 == 13:
+			fmt.Fprintf(&b, `app_1  | {"ts":"%s","level":"%s","msg":"%s"}`+"\n", ts, level, msg)
+		case i%65 == 29:
+			fmt.Fprintf(&b, `{"ts":"%s","level":"%s","msg":"%s"} trailing`+"\n", ts, level, msg)
+		default:
+			fmt.Fprintf(&b, `{"level":"%s","ts":"%s","logger":"taxclient","caller":"taxclient/client.go:142","msg":"%s","status":%d,"latency_ms":%d,"url":"https://api.example.gov/v2/x","req":{"id":%d,"attempt":1}}`+"\n",
+				level, ts, msg, []int{200, 200, 503, 201}[i%4], i%300, i)
+		}
+		switch {
+		case i%60 == 5:
+			b.WriteString("\tat com.example.Order.plain(Order.java:1)\n")
+		case i%70 == 9:
+			b.WriteString("\n   \n")
+		case i%110 == 19:
+			b.WriteString(`{"ts":"` + ts + `","msg":"unterminated` + "\n")
+		}
+		if i%2 == 0 {
+			at = at.Add(time.Second)
+		}
+	}
+	return b.String()
+}
+
+// checkSkimSeq fails t unless the format's decoder that skims lines reads
+// them as one that only decodes: each line it skims is a record start to
+// the other, read the same (Lean; the message too when msg); a plain one
+// (skimPlain) is taken (skimmed is called, and the pipeline closes the
+// record), a notable one is read again with Decode, as the pipeline does
+// when its taker declines it; every line not taken gets the same verdict
+// and event. It reports how many lines were taken.
+func checkSkimSeq(t testing.TB, id string, lines []string, msg bool) int {
+	t.Helper()
+	ctx := &Context{Loc: time.UTC, Lean: true, ModTime: time.Date(2023, 9, 1, 0, 0, 0, 0, time.UTC)}
+	plain, skimming := Lookup(id).New(ctx), Lookup(id).New(ctx)
+	sk := skimming.(skimmer)
+	var curP, curS *event.Event
+	skimmed := 0
+	for _, l := range lines {
+		line := []byte(l)
+		want := &event.Event{Raw: l}
+		v := plain.Decode(line, want, curP)
+		if v == Start {
+			curP = want
+		}
+		got := &event.Event{Raw: l}
+		if sk.skim(line, got) && !got.Time.IsZero() {
+			if v != Start {
+				t.Fatalf("skimmed %q, which Decode reads as %v", l, v)
+			}
+			w := *want
+			if !msg {
+				w.Message = ""
+			}
+			sameEvent(t, l, got, &w)
+			if skimPlain(got) {
+				sk.skimmed()
+				curS = nil
+				skimmed++
+				continue
+			}
+			// the taker declines a notable record: the line is read again
+		}
+		got = &event.Event{Raw: l}
+		if u := skimming.Decode(line, got, curS); u != v {
+			t.Fatalf("after skimming, %q reads as %v, not %v", l, u, v)
+		}
+		if v == Start {
+			curS = got
+		}
+		sameEvent(t, l, got, want)
+	}
+	return skimmed
+}
+
+// sameEvent fails t unless got is want (fields nil or empty alike).
+func sameEvent(t testing.TB, line string, got, want *event.Event) {
+	t.Helper()
+	g, w := *got, *want
+	if len(g.Fields) == 0 && len(w.Fields) == 0 {
+		g.Fields, w.Fields = nil, nil
+	}
+	if !reflect.DeepEqual(g, w) {
+		t.Fatalf("%q read as\n%+v\nwant\n%+v", line, g, w)
+	}
+}
+
+// TestJSONSkimReadsAsDecode: the JSON decoder skims the one-line records
+// of the test log and of the JSON samples (corpus and testdata) into what
+// Decode makes of them, message included, and reads every other line as
+// it would have (checkSkimSeq), the learned time state included.
+func TestJSONSkimReadsAsDecode(t *testing.T) {
+	logs := []string{skimJSONLog()}
+	files, _ := filepath.Glob("../../../shared/corpus/*json*/*")
+	more, _ := filepath.Glob("testdata/*json*")
+	for _, p := range append(files, more...) {
+		if b, err := os.ReadFile(p); err == nil {
+			logs = append(logs, string(b))
+		}
+	}
+	skimmed, lines := 0, 0
+	for _, l := range logs {
+		ls := strings.Split(l, "\n")
+		lines += len(ls)
+		skimmed += checkSkimSeq(t, "json", ls, true)
+	}
+	if skimmed < 2000 {
+		t.Errorf("%d of %d lines skimmed", skimmed, lines)
+	}
+	// each kind of line the skim leaves to Decode
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		n     int // lines skimmed
+	}{
+		{"one line", []string{`{"ts":"2023-08-15T06:00:00Z","msg":"a"}`}, 1},
+		{"no time", []string{`{"msg":"a"}`}, 0},
+		{"opens a record", []string{`{"ts":"2023-08-15T06:00:00Z",`, `"msg":"a"}`, `{"ts":"2023-08-15T06:00:01Z","msg":"b"}`}, 1},
+		{"open record broken by a record", []string{`{"ts":"2023-08-15T06:00:00Z",`, `{"ts":"2023-08-15T06:00:01Z","msg":"b"}`}, 0},
+		{"docker", []string{`{"log":"a\n","stream":"stderr","time":"2023-08-15T06:00:00Z"}`, `{"log":" b\n","stream":"stderr","time":"2023-08-15T06:00:00Z"}`}, 0},
+		{"compose prefix", []string{`web_1  | {"ts":"2023-08-15T06:00:00Z","msg":"a"}`}, 0},
+		{"ends in a string", []string{`{"ts":"2023-08-15T06:00:00Z","msg":"a`}, 1},
+		{"bad", []string{`{"ts":"2023-08-15T06:00:00Z",x}`}, 0},
+		{"learned key", []string{`{"ts":"2023-08-15T06:00:00Z","msg":"a"}`, `{"time":"2023-08-15T07:00:00Z","ts":"2023-08-15T06:00:01Z"}`, `{"time":"2023-08-15T07:00:00Z","ts":"2023-08-15T06:00:02Z"}`}, 3},
+		{"year", []string{`{"ts":"Dec 31 23:59:59","msg":"a"}`, `{"ts":"Jan  1 00:00:01","msg":"b"}`, `{"ts":"Jan  1 00:00:02","msg":"c"}`}, 3},
+		{"layout", []string{`{"ts":"15 Aug 2023 06:00:00 UTC","msg":"a"}`, `{"ts":"15 Aug 2023 06:00:01 UTC","msg":"b"}`}, 2},
+		{"misses", append(strings.Split(strings.Repeat(`{"time":"nope","msg":"x"}`+"\n", 9), "\n"), `{"time":"15 Aug 2023 06:00:00 UTC","msg":"a"}`), 1},
+		{"notable", []string{`{"ts":"2023-08-15T06:00:00Z","level":"error","msg":"a"}`, `{"ts":"2023-08-15T06:00:01Z","level":"info","msg":"b"}`}, 1},
+		{"inferred time after a skim", []string{`{"ts":"2023-08-15T06:00:00Z","msg":"a"}`, `{"msg":"b",`, `"x":1}`}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if n := checkSkimSeq(t, "json", tc.lines, true); n != tc.n {
+				t.Errorf("%d lines skimmed, want %d", n, tc.n)
+			}
+		})
+	}
+}
+
+// FuzzJSONSkim: whatever the lines, the JSON decoder that skims reads them
+// as the one that only decodes (checkSkimSeq).
+func FuzzJSONSkim(f *testing.F) {
+	lines := strings.Split(skimJSONLog(), "\n")
+	for i := 0; i+8 < len(lines) && i < 800; i += 40 {
+		f.Add(strings.Join(lines[i:i+8], "\n"))
+	}
+	f.Add("{\"ts\":\"Dec 31 23:59:59\",\"msg\":\"a\"}\n{\"ts\":\"Jan  1 00:00:01\"}\n{\"ts\":1692080537.5}")
+	f.Add("{\"time\":\"2023-08-15T07:00:00Z\",\"ts\":\"2023-08-15T06:00:01Z\"}\n{\"ts\":\"2023-08-15T06:00:00Z\",\n\"a\":[1,{\"b\":\"c\"}]}")
+	f.Fuzz(func(t *testing.T, text string) {
+		checkSkimSeq(t, "json", strings.Split(text, "\n"), true)
+	})
+}
+
+// TestJSONSkimKeepsTheStream: skimming JSON lines keeps the stream
+// (checkSkimStream), read whole and in segments, with and without cut
+// lines, with an application log whose events interleave with them.
+func TestJSONSkimKeepsTheStream(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "client", "client.jsonl"), []byte(skimJSONLog()))
+	var app strings.Builder
+	for at := time.Date(2023, 8, 15, 5, 50, 0, 0, time.UTC); at.Before(time.Date(2023, 8, 15, 6, 30, 0, 0, time.UTC)); at = at.Add(time.Second) {
+		fmt.Fprintf(&app, "%s ERROR 1 --- [main] com.example.App : tick\n", at.Format("2006-01-02 15:04:05.000"))
+	}
+	writeFile(t, filepath.Join(dir, "app", "app.log"), []byte(app.String()))
+	for _, tc := range []struct {
+		name    string
+		segment int64
+		maxLine int
+	}{
+		{"whole", -1, 0},
+		{"segments", 64 << 10, 0},
+		{"cut lines", -1, 400}, // the long records
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := Options{Segment: tc.segment, MaxLine: tc.maxLine}
+			want, got := skimRun(t, []string{dir}, opts, false), skimRun(t, []string{dir}, opts, true)
+			merged := checkSkimStream(t, want, got)
+			if got.skimmed < 1000 {
+				t.Errorf("%d records skimmed; want most plain ones", got.skimmed)
+			}
+			if tc.name == "whole" && merged == 0 {
+				t.Error("no skimmed record precedes an earlier line: the test log does not test that case")
+			}
+			for _, st := range want.stats {
+				if st.Format == "json" && st.OutOfOrder == 0 && tc.segment < 0 {
+					t.Errorf("%s has no out-of-order lines: %+v", st.Path, st)
+				}
+			}
+		})
+	}
+}
+
+// FuzzJSONSkimStream: whatever the text, read as JSON lines, whole or in
+// small segments, skimming keeps the stream (checkSkimStream).
+func FuzzJSONSkimStream(f *testing.F) {
+	lines := strings.SplitAfter(skimJSONLog(), "\n")
+	f.Add(strings.Join(lines[:60], ""), false)
+	f.Add(strings.Join(lines[len(lines)/2:len(lines)/2+60], ""), true)
+	f.Fuzz(func(t *testing.T, text string, segments bool) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "a.log")
+		writeFile(t, path, []byte(text))
+		opts := Options{Formats: []FormatRule{{Glob: "*", ID: "json"}}, MaxLine: 300, Segment: -1, Reorder: 4}
+		if segments {
+			opts.Segment = 1024
+		}
+		checkSkimStream(t, skimRun(t, []string{path}, opts, false), skimRun(t, []string{path}, opts, true))
+	})
+}
