@@ -66,6 +66,7 @@ type jsonKey struct {
 	known  bool   // field is a well-known key
 	docker bool   // the "log" key of Docker's json-file driver
 	stream bool   // the "stream" key (stdout/stderr)
+	skim   bool   // field is one a skim keeps (skimField)
 }
 
 // jsonCand is one value found for a role in the current record.
@@ -124,6 +125,7 @@ type jsonDecoder struct {
 	lastStream string
 	inner      *jsonDecoder // for JSON a container wrote
 
+	skimming  bool          // a skim reads the record: only skimField's fields are added
 	skimState jsonTimeState // what the last skim would have set (see skimmed)
 }
 
@@ -258,8 +260,8 @@ func (d *jsonDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Ver
 }
 
 // skim reads a record of one line that starts with '{' as Decode does,
-// message included: the classifier reads a JSON record's message (and
-// its error fields), not only its level. A line while a multi-line record
+// message included (the classifier reads a JSON record's message, not
+// only its level), but of its fields only those skimField names. A line while a multi-line record
 // is open, one that opens such a record (that later lines may continue),
 // one with a compose prefix, and a Docker json-file record (the next one
 // may fold into it) are not skimmed. The time state Decode would set is
@@ -271,13 +273,9 @@ func (d *jsonDecoder) skim(line []byte, ev *event.Event) bool {
 	d.rec = jsonRec{}
 	d.path = d.path[:0]
 	d.ord = 0
-	if d.fieldHint > 0 {
-		reserveFields(ev, d.fieldHint)
-	}
+	d.skimming = true
 	end, st := d.walk(line, ev.Raw, 0, 0, ev) // sets no time state: finish does
-	if n := len(ev.Fields) + 2; n > d.fieldHint && n <= structuredMaxFields+16 {
-		d.fieldHint = n // a hint for the room of fields, as Decode learns it
-	}
+	d.skimming = false
 	if st == jsonBad {
 		return false
 	}
@@ -711,6 +709,7 @@ func (d *jsonDecoder) lookupPath(pos int) (int32, *jsonKey) {
 	id, ok := d.keyIdx[string(d.path)]
 	if !ok {
 		k := jsonClassify(string(d.path))
+		k.skim = skimField(k.field)
 		if len(d.keys) >= jsonMaxKeys {
 			d.tmpKey = k
 			return -1, &d.tmpKey
@@ -797,6 +796,14 @@ func (d *jsonDecoder) leaf(key []byte, s string, vs, ve int, str, esc bool, ev *
 			v = v[:4*structuredMaxValue]
 		}
 		v = structuredUnescapeJSON(v)
+	}
+	if d.skimming && !k.skim {
+		// left out, but counted as structuredAdd counts it: a generic
+		// field a skim keeps is kept only under the same cap
+		if !k.known && v != "" && v != "-" && r.generic < structuredMaxFields {
+			r.generic++
+		}
+		return
 	}
 	structuredAdd(ev, k.field, v, k.known, &r.generic)
 }

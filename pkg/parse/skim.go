@@ -24,8 +24,10 @@ import (
 // leave ev as Decode would with Lean, apart from the message and the
 // fields enrichers add (neither is read to classify or count a plain
 // record; a format whose records are classified by their text, as JSON
-// lines are, keeps the message) and others analysis does not read (see
-// Options.Lean), and must neither change the decoder's state (beyond caches
+// lines are, keeps the message; one whose records have many fields of no
+// fixed name, as JSON lines have, may keep only those skimField names) and
+// others analysis does not read (see Options.Lean), and must neither
+// change the decoder's state (beyond caches
 // that do not change what a later line decodes to) nor keep any of
 // ev's strings; it reports false when the line is not such a record start.
 // skimmed is called when the taker took the record, for the state a
@@ -34,6 +36,19 @@ import (
 type skimmer interface {
 	skim(line []byte, ev *event.Event) bool
 	skimmed()
+}
+
+// skimField reports the fields a skimmed record must keep when its
+// skimmer leaves others out: those that classify a record that is not
+// notable (the classifier's status, method, response_flags and the error
+// fields it reads with the message) and that count a taken one
+// (upstream). target, which only a record with a kind gets, is not read.
+func skimField(key string) bool {
+	switch key {
+	case "status", "method", "response_flags", "upstream", "error", "err", "exception", "error_message", "error.message", "exc_info":
+		return true
+	}
+	return false
 }
 
 // skimHooks connect a decoder to its input's taker and reorder window.
