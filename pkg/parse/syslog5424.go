@@ -35,10 +35,25 @@ func init() {
 }
 
 type syslog5424Decoder struct {
-	loc    *time.Location
-	sdKeys map[string]string // "id\x00param" -> field key
-	keyBuf []byte
+	loc      *time.Location
+	sdKeys   map[string]string // "id\x00param" -> field key
+	keyBuf   []byte
+	skimming bool // skim reads the line: no fields
 }
+
+// skim reads a line as Decode does, without its fields: none is one a
+// plain record is classified or counted by (skimField), so a skim adds
+// none. The message is kept (the classifier reads it). Decode keeps no
+// state but its cache of field keys.
+func (d *syslog5424Decoder) skim(line []byte, ev *event.Event) bool {
+	d.skimming = true
+	v := d.Decode(line, ev, nil)
+	d.skimming = false
+	return v == Start
+}
+
+// skimmed does nothing: a record start sets no state.
+func (d *syslog5424Decoder) skimmed() {}
 
 func (d *syslog5424Decoder) Decode(line []byte, ev *event.Event, _ *event.Event) Verdict {
 	if len(line) < 20 {
@@ -91,10 +106,12 @@ func (d *syslog5424Decoder) Decode(line []byte, ev *event.Event, _ *event.Event)
 	if i >= len(line) {
 		return Reject // no structured data
 	}
-	ev.Fields = make([]event.Field, 0, 8)
-	for f, key := range [...]string{"host", "program", "pid", "msgid"} {
-		if tok[f] != "-" {
-			ev.Fields = append(ev.Fields, event.Field{Key: key, Value: tok[f]})
+	if !d.skimming {
+		ev.Fields = make([]event.Field, 0, 8)
+		for f, key := range [...]string{"host", "program", "pid", "msgid"} {
+			if tok[f] != "-" {
+				ev.Fields = append(ev.Fields, event.Field{Key: key, Value: tok[f]})
+			}
 		}
 	}
 	// Structured data.
@@ -161,7 +178,7 @@ func (d *syslog5424Decoder) structuredData(line []byte, s string, i int, ev *eve
 			if lvl == event.LevelNone && (strings.EqualFold(name, "level") || strings.EqualFold(name, "severity")) {
 				lvl = LevelOf(v)
 			}
-			if *n < syslog5424MaxSD && v != "" {
+			if *n < syslog5424MaxSD && v != "" && !d.skimming {
 				ev.Fields = append(ev.Fields, event.Field{Key: d.sdKey(id, name), Value: structuredCap(v)})
 				*n++
 			}

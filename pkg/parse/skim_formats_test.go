@@ -149,7 +149,7 @@ func sameEvent(t testing.TB, line string, got, want *event.Event) {
 // it would have (checkSkimSeq), the learned time state included.
 func TestJSONSkimReadsAsDecode(t *testing.T) {
 	logs := []string{skimJSONLog()}
-	files, _ := filepath.Glob("../../../shared/corpus/*json*/*")
+	files, _ := filepath.Glob("../../../shared/corpus/*/*/*json*")
 	more, _ := filepath.Glob("testdata/*json*")
 	for _, p := range append(files, more...) {
 		if b, err := os.ReadFile(p); err == nil {
@@ -214,11 +214,25 @@ func FuzzJSONSkim(f *testing.F) {
 }
 
 // TestJSONSkimKeepsTheStream: skimming JSON lines keeps the stream
-// (checkSkimStream), read whole and in segments, with and without cut
-// lines, with an application log whose events interleave with them.
+// (checkFormatSkimStream).
 func TestJSONSkimKeepsTheStream(t *testing.T) {
+	checkFormatSkimStream(t, filepath.Join("client", "client.jsonl"), skimJSONLog(), "json", 400)
+}
+
+// TestSyslog5424SkimKeepsTheStream: skimming RFC 5424 syslog keeps the
+// stream (checkFormatSkimStream).
+func TestSyslog5424SkimKeepsTheStream(t *testing.T) {
+	checkFormatSkimStream(t, filepath.Join("node", "messages"), skim5424Log(), "syslog5424", 200)
+}
+
+// checkFormatSkimStream writes text (of the format id) to name and checks
+// that skimming keeps the stream (checkSkimStream), read whole and in
+// segments, with and without lines cut at maxLine, with an application
+// log whose events interleave with text's; most records must be skimmed,
+// and text must have out-of-order lines.
+func checkFormatSkimStream(t *testing.T, name, text, id string, maxLine int) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "client", "client.jsonl"), []byte(skimJSONLog()))
+	writeFile(t, filepath.Join(dir, name), []byte(text))
 	var app strings.Builder
 	for at := time.Date(2023, 8, 15, 5, 50, 0, 0, time.UTC); at.Before(time.Date(2023, 8, 15, 6, 30, 0, 0, time.UTC)); at = at.Add(time.Second) {
 		fmt.Fprintf(&app, "%s ERROR 1 --- [main] com.example.App : tick\n", at.Format("2006-01-02 15:04:05.000"))
@@ -231,10 +245,10 @@ func TestJSONSkimKeepsTheStream(t *testing.T) {
 	}{
 		{"whole", -1, 0},
 		{"segments", 64 << 10, 0},
-		{"cut lines", -1, 400}, // the long records
+		{"cut lines", -1, maxLine},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			opts := Options{Segment: tc.segment, MaxLine: tc.maxLine}
+			opts := Options{Segment: tc.segment, MaxLine: tc.maxLine, Formats: []FormatRule{{Glob: "*/" + filepath.Base(name), ID: id}}}
 			want, got := skimRun(t, []string{dir}, opts, false), skimRun(t, []string{dir}, opts, true)
 			merged := checkSkimStream(t, want, got)
 			if got.skimmed < 1000 {
@@ -244,7 +258,7 @@ func TestJSONSkimKeepsTheStream(t *testing.T) {
 				t.Error("no skimmed record precedes an earlier line: the test log does not test that case")
 			}
 			for _, st := range want.stats {
-				if st.Format == "json" && st.OutOfOrder == 0 && tc.segment < 0 {
+				if st.Format == id && st.OutOfOrder == 0 && tc.segment < 0 {
 					t.Errorf("%s has no out-of-order lines: %+v", st.Path, st)
 				}
 			}
@@ -255,17 +269,94 @@ func TestJSONSkimKeepsTheStream(t *testing.T) {
 // FuzzJSONSkimStream: whatever the text, read as JSON lines, whole or in
 // small segments, skimming keeps the stream (checkSkimStream).
 func FuzzJSONSkimStream(f *testing.F) {
-	lines := strings.SplitAfter(skimJSONLog(), "\n")
+	fuzzFormatSkimStream(f, skimJSONLog(), "json")
+}
+
+// FuzzSyslog5424SkimStream: whatever the text, read as RFC 5424 syslog,
+// whole or in small segments, skimming keeps the stream (checkSkimStream).
+func FuzzSyslog5424SkimStream(f *testing.F) {
+	fuzzFormatSkimStream(f, skim5424Log(), "syslog5424")
+}
+
+// fuzzFormatSkimStream seeds f with parts of text and checks that, read
+// as format id, skimming keeps the stream of whatever text it is given.
+func fuzzFormatSkimStream(f *testing.F, text, id string) {
+	lines := strings.SplitAfter(text, "\n")
 	f.Add(strings.Join(lines[:60], ""), false)
 	f.Add(strings.Join(lines[len(lines)/2:len(lines)/2+60], ""), true)
 	f.Fuzz(func(t *testing.T, text string, segments bool) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "a.log")
 		writeFile(t, path, []byte(text))
-		opts := Options{Formats: []FormatRule{{Glob: "*", ID: "json"}}, MaxLine: 300, Segment: -1, Reorder: 4}
+		opts := Options{Formats: []FormatRule{{Glob: "*", ID: id}}, MaxLine: 300, Segment: -1, Reorder: 4}
 		if segments {
 			opts.Segment = 1024
 		}
 		checkSkimStream(t, skimRun(t, []string{path}, opts, false), skimRun(t, []string{path}, opts, true))
+	})
+}
+
+// skim5424Log is an RFC 5424 syslog made to test skimming: plain records
+// with and without structured data (a level parameter in some, escapes in
+// others), records whose PRI or level parameter is a warning or an error,
+// records without the PRI header, lines of BSD syslog and others that are
+// not RFC 5424, blank lines, a clock that goes back by more than the
+// reorder window holds, and long lines.
+func skim5424Log() string {
+	var b strings.Builder
+	at := time.Date(2023, 8, 15, 6, 0, 0, 0, time.UTC)
+	for i := 0; i < 3000; i++ {
+		if i == 1500 {
+			at = at.Add(-20 * time.Minute)
+		}
+		pri := []int{14, 14, 15, 14, 12, 14, 11, 14}[i%8] // info, debug, warning, error
+		ts := at.Format("2006-01-02T15:04:05.000Z")
+		msg := fmt.Sprintf("handled request %d in %d ms", i, i%97)
+		if i%400 == 7 {
+			msg += " " + strings.Repeat("q", 250)
+		}
+		switch {
+		case i%9 == 4:
+			fmt.Fprintf(&b, "<%d>1 %s web-01 payments %d ID47 [req@32473 id=\"%d\" level=\"%s\"] %s\n", pri, ts, 1000+i%50, i, []string{"info", "error", "debug"}[i%3], msg)
+		case i%13 == 6:
+			fmt.Fprintf(&b, "<%d>1 %s web-01 payments - - [a@1 q=\"x\\\"y\\]z\"][b@2 r=\"\"] %s\n", pri, ts, msg)
+		case i%17 == 8:
+			fmt.Fprintf(&b, "%s web-01 payments %d - - %s\n", ts, i%50, msg)
+		case i%50 == 10:
+			fmt.Fprintf(&b, "Aug 15 06:00:00 web-01 sshd[12]: %s\n", msg)
+		case i%70 == 9:
+			b.WriteString("\n   \n")
+		default:
+			fmt.Fprintf(&b, "<%d>1 %s web-01 payments %d - - \ufeff%s\n", pri, ts, 1000+i%50, msg)
+		}
+		if i%2 == 0 {
+			at = at.Add(time.Second)
+		}
+	}
+	return b.String()
+}
+
+// TestSyslog5424SkimReadsAsDecode: the RFC 5424 decoder skims the records
+// of the test log into what Decode makes of them, message included,
+// fields left out (none is one skimField names), and reads every other
+// line as it would have (checkSkimSeq).
+func TestSyslog5424SkimReadsAsDecode(t *testing.T) {
+	lines := strings.Split(skim5424Log(), "\n")
+	lines = append(lines, strings.Split(Lookup("syslog5424").Example, "\n")...)
+	if n := checkSkimSeq(t, "syslog5424", lines, true, skimField); n < 1500 {
+		t.Errorf("%d of %d lines skimmed", n, len(lines))
+	}
+}
+
+// FuzzSyslog5424Skim: whatever the lines, the RFC 5424 decoder that skims
+// reads them as the one that only decodes (checkSkimSeq).
+func FuzzSyslog5424Skim(f *testing.F) {
+	lines := strings.Split(skim5424Log(), "\n")
+	for i := 0; i+8 < len(lines) && i < 800; i += 40 {
+		f.Add(strings.Join(lines[i:i+8], "\n"))
+	}
+	f.Add(Lookup("syslog5424").Example)
+	f.Fuzz(func(t *testing.T, text string) {
+		checkSkimSeq(t, "syslog5424", strings.Split(text, "\n"), true, skimField)
 	})
 }
