@@ -43,7 +43,8 @@ type Options struct {
 	// event's strings, not the event or its Fields.
 	//
 	// plain, which may be nil, is offered the records a decoder can read
-	// in part (with Lean: the fields analysis counts, no message), before
+	// in part (with Lean: the fields analysis counts, and the message
+	// where the classifier reads it, see skimmer), before
 	// any event is made of them: it is called from the input's reading
 	// goroutine, after Transform, and returns true when it takes the
 	// record as take would take its event, knowing that the record is
