@@ -88,6 +88,35 @@ func kafkaComponentSimple(ev *event.Event, c string) bool {
 	return ok
 }
 
+// kafkaGroupSimple is kafkaGroup lower-casing every candidate word, as it
+// did before kafkaNotWord spared it the words no case of which is a stop
+// word.
+func kafkaGroupSimple(ev *event.Event, s string) {
+	for from := 0; from < len(s); {
+		j := strings.Index(s[from:], "group ")
+		if j < 0 {
+			return
+		}
+		j += from
+		from = j + 6
+		if j > 0 && s[j-1] != ' ' {
+			continue
+		}
+		e := j + 6
+		for e < len(s) && s[e] != ' ' && s[e] != ',' && s[e] != ')' && s[e] != ']' {
+			e++
+		}
+		g := s[j+6 : e]
+		switch strings.ToLower(g) {
+		case "", "in", "is", "with", "has", "to", "the", "from", "for", "and", "or", "of", "coordinator",
+			"metadata", "generation", "member", "members", "state", "id", "instance", "since", "due", "because", "was":
+			continue
+		}
+		ev.Set("group", g)
+		return
+	}
+}
+
 // kafkaTopicPartitionSimple is kafkaTopicPartition with the topic read
 // by LastIndexByte and kafkaInt.
 func kafkaTopicPartitionSimple(ev *event.Event, s string) {
@@ -158,6 +187,12 @@ func checkKafkaScans(t *testing.T, s string) {
 	if gp := kafkaIndexPartition(s); gp != wp {
 		t.Errorf("kafkaIndexPartition(%q) = %d, want %d", s, gp, wp)
 	}
+	got, want := &event.Event{}, &event.Event{}
+	kafkaGroup(got, s)
+	kafkaGroupSimple(want, s)
+	if !slices.Equal(got.Fields, want.Fields) {
+		t.Errorf("kafkaGroup(%q) = %v, want %v", s, got.Fields, want.Fields)
+	}
 	glv, gok := kafkaLevel(s)
 	wlv, wok := javaUpperLevel(s)
 	if glv != wlv || gok != wok {
@@ -167,6 +202,8 @@ func checkKafkaScans(t *testing.T, s string) {
 
 var kafkaScanCases = []string{
 	"",
+	"Preparing to rebalance group order-group in state PreparingRebalance", "group In group ID group Was group, group order_1",
+	"group \u212Aelvin group generation group GENERATION-1 group caf\u00e9 group \xffis group is\xff",
 	"x",
 	"[2023-08-15 14:22:17,123] INFO starting (kafka.server.KafkaServer)",
 	"[2020-03-23 15:34:09,096] INFO Kafka version: 5.4.1-ce (org.apache.kafka.common.utils.AppInfoParser:117)",
