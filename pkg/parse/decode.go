@@ -76,8 +76,7 @@ type decoder struct {
 	hooks    *skimHooks
 	scratch  event.Event  // what skimmer reads into
 	holds    [2]heldStart // for a Multiline format's skimmer: the record start held back, and the next line's
-	held     *heldStart   // which of holds is the record start held back...
-	holding  bool         // ...when one is (see skimHold)
+	held     *heldStart   // which of holds is the record start held back; nil: none (see skimHold)
 }
 
 func newDecoder(f *Format, ctx *Context, source, file string, st *Stats, emit func(*event.Event)) *decoder {
@@ -277,7 +276,7 @@ func (d *decoder) account(c *event.Event) {
 
 // finish flushes the last record and settles the zone report.
 func (d *decoder) finish() {
-	if d.holding {
+	if d.held != nil {
 		d.release()
 	}
 	d.flush()

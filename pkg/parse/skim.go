@@ -59,8 +59,9 @@ type skimHooks struct {
 
 // skimLine offers line to the decoder's skimmer and, when the taker takes
 // the record, accounts for it: it reports whether the line is done. A cut
-// line is not offered. (skimLine keeps its lines where default.pgo has
-// them: skimHold's reading and taking are its own, written again.)
+// line is not offered. (skimLine does not call skimRead and skimTake,
+// which skimHold uses: its body is where default.pgo has the hot calls,
+// and the calls cost 1% of an nginx access log's instructions.)
 func (d *decoder) skimLine(b []byte, off, lineNo int64, cut bool) bool {
 	ev := &d.scratch
 	if d.format.Multiline || cut { // the slots past the fields set: see skimRead
@@ -149,22 +150,23 @@ func (d *decoder) skimHold(b []byte, off, lineNo int64, cut bool) bool {
 		n.line = append(n.line[:0], b...)
 	}
 	if cut || !d.skimRead(n.line, off, lineNo, &n.ev) {
-		if d.holding {
+		if h != nil {
 			d.release()
 		}
 		return false
 	}
-	if d.holding && !d.skimTake(&h.ev) {
+	if h != nil && !d.skimTake(&h.ev) {
 		d.readHeld(h)
 	}
-	d.held, d.holding = n, true
+	d.held = n
 	return true
 }
 
 // release reads the held record start the usual way.
 func (d *decoder) release() {
-	d.holding = false
-	d.readHeld(d.held)
+	h := d.held
+	d.held = nil
+	d.readHeld(h)
 }
 
 // readHeld reads h's line the usual way, as if it had not been skimmed:

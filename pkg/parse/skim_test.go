@@ -189,21 +189,12 @@ func FuzzSkimStream(f *testing.F) {
 // Multiline format that skims: skimHold), whole or in small segments,
 // skimming keeps the stream (checkSkimStream).
 func FuzzSkimSpringStream(f *testing.F) {
-	lines := strings.SplitAfter(gen.SkimJava(false), "\n")
-	f.Add(strings.Join(lines[:60], ""), false)
+	text := gen.SkimJava(false)
+	lines := strings.SplitAfter(text, "\n")
 	f.Add(strings.Join(lines[len(lines)/2:len(lines)/2+80], ""), true)
 	f.Add(strings.Join(springLines, "\n")+"\n\n"+strings.Join(springLines, "\n"), true)
 	f.Add("2023-08-15 06:00:00.000  INFO 1 --- [main] c.e.App : a\n\x00\x002023-08-15 06:00:01.000  INFO 1 --- [main] c.e.App : b\n \n2023-08-15 06:00:02.000  INFO 1 --- [main] c.e.App : c\nCaused by: x", false)
-	f.Fuzz(func(t *testing.T, text string, segments bool) {
-		dir := t.TempDir()
-		path := filepath.Join(dir, "a.log")
-		writeFile(t, path, []byte(text))
-		opts := Options{Formats: []FormatRule{{Glob: "*", ID: SpringBootID}}, MaxLine: 300, Segment: -1, Reorder: 4}
-		if segments {
-			opts.Segment = 1024
-		}
-		checkSkimStream(t, skimRun(t, []string{path}, opts, false), skimRun(t, []string{path}, opts, true))
-	})
+	fuzzFormatSkimStream(f, text, SpringBootID)
 }
 
 // skimPlain is what the test's taker counts: a parsed record below
