@@ -1,7 +1,5 @@
 package index
 
-import "sort"
-
 // A large file may be read in segments, one goroutine each (parse's
 // Options.SplitFile). Its events then come from several goroutines at
 // once, each segment's in file order. The update keeps one part per
@@ -36,8 +34,16 @@ func (u *Update) Split(path string, starts []int64) bool {
 
 // part is the part of a split input that holds the event at offset off.
 func (w *fileWork) part(off int64) *fileWork {
-	k := sort.Search(len(w.starts), func(i int) bool { return w.starts[i] > off }) - 1
-	return w.parts[max(k, 0)]
+	lo, hi := 0, len(w.starts) // the first start past off is in [lo, hi]
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if w.starts[m] > off {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	return w.parts[max(lo-1, 0)]
 }
 
 // join closes the parts' blocks and makes them the input's, in order. A

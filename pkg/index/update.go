@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -58,6 +59,35 @@ type Update struct {
 	work    map[string]*fileWork
 	start   time.Time
 	Summary Summary
+	// last remembers, by the address of an event's File, the work of its
+	// input (workOf): a decoder gives all of an input's events one File
+	// string, and Observe is called for every event.
+	last [64]atomic.Pointer[workEntry]
+}
+
+// workEntry is an entry of Update.last. Its file pointer keeps the
+// string it was taken from alive, so no other string can take its
+// address.
+type workEntry struct {
+	file *byte
+	n    int
+	w    *fileWork
+}
+
+// workOf is u.work[file], most often without hashing file: inputs are
+// observed from several goroutines at once, and each entry is replaced
+// whole.
+func (u *Update) workOf(file string) *fileWork {
+	p := unsafe.StringData(file)
+	slot := &u.last[uintptr(unsafe.Pointer(p))>>4%uintptr(len(u.last))]
+	if e := slot.Load(); e != nil && e.file == p && e.n == len(file) {
+		return e.w
+	}
+	w := u.work[file]
+	if p != nil {
+		slot.Store(&workEntry{file: p, n: len(file), w: w})
+	}
+	return w
 }
 
 // Summary is what an update did.
@@ -356,7 +386,7 @@ func Notable(ev *event.Event) bool {
 // each segment's events observed from a goroutine of its own, each in
 // file order.
 func (u *Update) Observe(ev *event.Event) {
-	w := u.work[ev.File]
+	w := u.workOf(ev.File)
 	if w == nil || w.action == Skip || w.err != nil || ev.Line < w.resumeLine {
 		return
 	}

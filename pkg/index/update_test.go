@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"sync"
 	"testing"
 )
 
@@ -91,6 +92,56 @@ func TestAddMakesDigest(t *testing.T) {
 		}
 		if made.b.Digest != given.b.Digest {
 			t.Fatalf("event %d: block digests %x and %x", i, made.b.Digest, given.b.Digest)
+		}
+	}
+}
+
+// TestWorkOf checks workOf against the map it stands in for: the same work
+// for an input's File whichever string holds its bytes, none for a path
+// that is not an input, from several goroutines at once (go test -race),
+// and the right part of a split input for each offset.
+func TestWorkOf(t *testing.T) {
+	paths := []string{"a.log", "b.log", "gateway/access.log", ""}
+	u := &Update{work: map[string]*fileWork{}}
+	for _, p := range paths[:3] {
+		u.work[p] = &fileWork{path: p}
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 2000; i++ {
+				p := paths[(g+i)%len(paths)]
+				if i%3 == 0 {
+					p = string([]byte(p)) // equal bytes elsewhere
+				}
+				if got, want := u.workOf(p), u.work[p]; got != want {
+					t.Errorf("workOf(%q) = %v, want %v", p, got, want)
+					return
+				}
+				if u.workOf("c.log") != nil {
+					t.Errorf("workOf(c.log) found a work")
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+
+	w := u.work["a.log"]
+	w.action = Full
+	w.st = &FileState{}
+	starts := []int64{0, 100, 250, 900}
+	if !u.Split("a.log", starts) {
+		t.Fatal("Split refused")
+	}
+	for _, tt := range []struct {
+		off  int64
+		part int
+	}{{0, 0}, {99, 0}, {100, 1}, {249, 1}, {250, 2}, {899, 2}, {900, 3}, {1 << 40, 3}, {-1, 0}} {
+		if got := w.part(tt.off); got != w.parts[tt.part] {
+			t.Errorf("part(%d) is not part %d", tt.off, tt.part)
 		}
 	}
 }
