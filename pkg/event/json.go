@@ -1,6 +1,7 @@
 package event
 
 import (
+	"math/bits"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -70,7 +71,15 @@ func appendNullable(b []byte, s string) []byte {
 func AppendTime(b []byte, t time.Time, prec int) []byte {
 	t = t.UTC()
 	prec = max(3, min(prec, 9))
-	b = t.AppendFormat(b, "2006-01-02T15:04:05")
+	if y, mo, d := t.Date(); y >= 0 && y <= 9999 {
+		// written out: AppendFormat parses its layout each call
+		h, mi, s := t.Clock()
+		b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+			byte('0'+mo/10), byte('0'+mo%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
+			byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
+	} else {
+		b = t.AppendFormat(b, "2006-01-02T15:04:05")
+	}
 	b = append(b, '.')
 	ns := t.Nanosecond()
 	var digits [9]byte
@@ -92,6 +101,18 @@ func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes at a time up to the first that needs a look: most
+		// log text is printable ASCII, which goes out as it is.
+		for i+8 <= len(s) {
+			if m := needsLook(le64(s[i : i+8])); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' && c != 0x7f {
@@ -137,6 +158,27 @@ func AppendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// needsLook has the high bit set in each byte of x (eight bytes of a
+// string, the first lowest) that AppendString cannot copy as it is: below
+// 0x20, '"', '\\', DEL, or 0x80 and above. Bits may also be set above
+// such a byte (a borrow), never below the first one, so the lowest set
+// bit is exact. TestNeedsLook checks it byte by byte.
+func needsLook(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q, bs, del := x^('"'*ones), x^('\\'*ones), x^(0x7f*ones)
+	m := (x - 0x20*ones) &^ x // a byte below 0x20
+	m |= (q - ones) &^ q      // a zero byte: a quote
+	m |= (bs - ones) &^ bs
+	m |= (del - ones) &^ del
+	return (m | x) & highs
+}
+
+// le64 is the first eight bytes of s, little-endian (one load).
+func le64(s string) uint64 {
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // InertRune reports the non-ASCII runes that must not reach a terminal or a
