@@ -227,6 +227,8 @@ type collapser struct {
 	miners map[string]*correlate.Miner
 	open   map[string]*tlRun // by source: its current run
 	queue  []*tlRun          // runs by first event, the written ones popped
+	free   []*tlRun          // written runs, for new ones
+	ptrs   map[string]*string
 }
 
 type tlRun struct {
@@ -239,7 +241,7 @@ type tlRun struct {
 
 func newCollapser(gap time.Duration, write func(*event.TimelineRow) error) *collapser {
 	return &collapser{gap: gap, maxRun: max(10*time.Minute, 10*gap), write: write,
-		miners: map[string]*correlate.Miner{}, open: map[string]*tlRun{}}
+		miners: map[string]*correlate.Miner{}, open: map[string]*tlRun{}, ptrs: map[string]*string{}}
 }
 
 func (c *collapser) add(ev *event.Event) error {
@@ -259,13 +261,33 @@ func (c *collapser) add(ev *event.Event) error {
 		}
 		r.closed = true
 	}
-	r := &tlRun{tmpl: t, level: ev.Level, last: ev.Time, row: event.TimelineRow{
-		Time: event.Time{Time: ev.Time}, Service: ev.Source, Level: event.Ptr(string(ev.Level)), Kind: event.Ptr(ev.Kind),
+	var r *tlRun
+	if n := len(c.free); n > 0 {
+		r, c.free = c.free[n-1], c.free[:n-1]
+	} else {
+		r = &tlRun{}
+	}
+	*r = tlRun{tmpl: t, level: ev.Level, last: ev.Time, row: event.TimelineRow{
+		Time: event.Time{Time: ev.Time}, Service: ev.Source, Level: c.ptr(string(ev.Level)), Kind: c.ptr(ev.Kind),
 		Message: msg, File: ev.File, Line: ev.Line, Count: 1,
 	}}
 	c.open[ev.Source] = r
 	c.queue = append(c.queue, r)
 	return c.drain(ev.Time)
+}
+
+// ptr is event.Ptr(s), one pointer per value: rows share their level's
+// and kind's (a few values, most rows).
+func (c *collapser) ptr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	p := c.ptrs[s]
+	if p == nil {
+		p = event.Ptr(s)
+		c.ptrs[s] = p
+	}
+	return p
 }
 
 // drain writes the runs at the head of the queue that are closed or can
@@ -282,6 +304,8 @@ func (c *collapser) drain(now time.Time) error {
 		if err := c.write(&r.row); err != nil {
 			return err
 		}
+		*r = tlRun{}
+		c.free = append(c.free, r)
 		n++
 	}
 	if n > 0 {

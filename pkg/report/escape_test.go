@@ -2,9 +2,11 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rca-dev/rca/pkg/event"
 )
@@ -39,8 +41,16 @@ func TestMarkdownCell(t *testing.T) {
 
 func FuzzTerminal(f *testing.F) {
 	f.Add("\x1b[2J\x1b[H\x1b]0;title\x07")
+	f.Add("GET /api/x HTTP/1.1 503 upstream timed out\x7f")
+	f.Add("caf\u00e9 \xff\tend of a longer line\n and more")
 	f.Fuzz(func(t *testing.T, s string) {
 		out := Terminal(s)
+		if want := terminalRunes(s); out != want {
+			t.Fatalf("Terminal(%q) = %q, rune by rune %q", s, out, want)
+		}
+		if got := string(AppendTerminal([]byte("x"), s)); got != "x"+out {
+			t.Fatalf("AppendTerminal(x, %q) = %q, want x%q", s, got, out)
+		}
 		for i := 0; i < len(out); i++ {
 			if c := out[i]; c < 0x20 || c == 0x7f {
 				t.Fatalf("Terminal(%q) = %q keeps control byte %#x", s, out, c)
@@ -50,6 +60,41 @@ func FuzzTerminal(f *testing.F) {
 			t.Fatalf("Terminal(%q) keeps a C1 CSI", s)
 		}
 	})
+}
+
+// terminalRunes is Terminal as it was written first, rune by rune with
+// a builder: FuzzTerminal holds Terminal and AppendTerminal to it.
+func terminalRunes(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteRune('\uFFFD')
+		case r == '\n':
+			b.WriteString("⏎ ")
+		case r == '\t':
+			b.WriteByte(' ')
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case event.InertRune(r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+		i += size
+	}
+	return b.String()
 }
 
 func TestTerminalLinesKeepsLineBreaks(t *testing.T) {

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -29,6 +30,7 @@ type TimelineWriter struct {
 	o   TimelineOptions
 	st  *styles
 	day string
+	buf []byte // a row of the tab-separated layout
 }
 
 // NewTimelineWriter makes a writer for w.
@@ -50,10 +52,19 @@ const (
 // Write writes one row.
 func (t *TimelineWriter) Write(r *event.TimelineRow) error {
 	level, kind := deref(r.Level), deref(r.Kind)
-	loc := Terminal(fmt.Sprintf("%s:%d", r.File, r.Line))
 	if !t.o.Terminal {
-		_, err := fmt.Fprintf(t.w, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", string(event.AppendTime(nil, r.Time.Time, 3)),
-			Terminal(r.Service), level, kind, r.Count, loc, Terminal(r.Message))
+		// time, source, level, kind, count, file:line, message
+		b := event.AppendTime(t.buf[:0], r.Time.Time, 3)
+		b = append(b, '\t')
+		b = AppendTerminal(b, r.Service)
+		b = append(append(b, '\t'), level...)
+		b = append(append(b, '\t'), kind...)
+		b = strconv.AppendInt(append(b, '\t'), r.Count, 10)
+		b = AppendTerminal(append(b, '\t'), r.File)
+		b = strconv.AppendInt(append(b, ':'), r.Line, 10)
+		b = AppendTerminal(append(b, '\t'), r.Message)
+		t.buf = append(b, '\n')
+		_, err := t.w.Write(t.buf)
 		return err
 	}
 	st := t.st
