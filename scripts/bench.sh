@@ -109,6 +109,8 @@ if [ "$DIFF" != only ]; then
     run "lnav" "find '$BUNDLE' -type f ! -name rca.yaml -print0 | HOME='$WORK/lnav-home' xargs -0 lnav -n -c ';SELECT count(*) FROM all_logs WHERE log_level >= \"error\"'"
   fi
   run "rca parse" "'$RCA' parse -q '$BUNDLE'"
+  # every event in time order, repeats collapsed, as piped to grep or less
+  run "rca timeline (piped)" "'$RCA' timeline -q '$BUNDLE'"
   run "rca analyze --no-index" "'$RCA' analyze --no-index --format json '$BUNDLE'"
   # The search index (issue 4): analyze building a fresh index, a re-run of
   # analyze on the unchanged bundle (it reuses the analysis the index keeps),
