@@ -25,6 +25,7 @@ type litScanner struct {
 	first uint32   // the row of the first state where a literal ends
 	delta []uint32 // next state's row: delta[row+class]; delta[row+k]: see above
 	sets  []bitset // distinct sets of literals
+	long  int      // the longest literal's length
 }
 
 // newLitScanner compiles lits; ids[i] is the literal id reported for
@@ -56,6 +57,7 @@ func newLitScanner(lits []string, ids []int) *litScanner {
 	most := 1
 	for _, l := range lits {
 		most += len(l)
+		s.long = max(s.long, len(l))
 	}
 	child := make([]int32, most*k)
 	kid := make([]int32, most)
@@ -144,11 +146,62 @@ func newLitScanner(lits []string, ids []int) *litScanner {
 	return s
 }
 
+// scanHalves is the shortest text scan reads as two halves at once (and
+// it is at least three times the longest literal): on a 286-byte nginx
+// error line halves took 273 ns against 394 for one walk, and it is
+// ahead from about 150 bytes (with the 51-byte longest literal of the
+// rules).
+const scanHalves = 128
+
 // scan adds to hits the ids of the literals that occur in text. It takes
 // four bytes a round, so that the loop's own test is made once per four
-// steps.
+// steps. A long text is read as two halves at once (halves): each step
+// waits for the table load of the step before, and two walks that do not
+// wait for each other overlap.
 func (s *litScanner) scan(text string, hits *bitset) {
-	var st uint32
+	if len(text) >= max(scanHalves, 3*s.long) {
+		s.halves(text, hits)
+		return
+	}
+	s.walk(0, text, hits)
+}
+
+// halves is scan of text in two walks, in one loop: one from the start
+// to the middle, one from s.long-1 bytes before the middle to the end,
+// so that every occurrence lies whole in one of them (one that crosses
+// the middle starts less than s.long bytes before it). Hits are a set:
+// an occurrence both find counts once.
+func (s *litScanner) halves(text string, hits *bitset) {
+	mid := len(text) / 2
+	a, b := text[:mid], text[mid-(s.long-1):]
+	first, delta, class := s.first, s.delta, &s.class
+	var sa, sb uint32
+	i := 0
+	for ; i <= len(a)-2; i += 2 {
+		_, _ = a[i+1], b[i+1]
+		sa = delta[sa+uint32(class[a[i]])]
+		sb = delta[sb+uint32(class[b[i]])]
+		if sa >= first {
+			s.report(sa, hits)
+		}
+		if sb >= first {
+			s.report(sb, hits)
+		}
+		sa = delta[sa+uint32(class[a[i+1]])]
+		sb = delta[sb+uint32(class[b[i+1]])]
+		if sa >= first {
+			s.report(sa, hits)
+		}
+		if sb >= first {
+			s.report(sb, hits)
+		}
+	}
+	s.walk(sa, a[i:], hits)
+	s.walk(sb, b[i:], hits)
+}
+
+// walk steps the automaton from state st through text, adding to hits.
+func (s *litScanner) walk(st uint32, text string, hits *bitset) {
 	first, delta, class := s.first, s.delta, &s.class
 	i := 0
 	for ; i <= len(text)-4; i += 4 {

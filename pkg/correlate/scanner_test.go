@@ -108,3 +108,40 @@ func FuzzLitScanner(f *testing.F) {
 	}
 	f.Fuzz(checkLitScanner)
 }
+
+// TestLitScannerHalves compares litScanner with the reference walk on
+// texts long enough to be read in halves (scanHalves), literals placed
+// across the middle, at the ends and at random.
+func TestLitScannerHalves(t *testing.T) {
+	ref := litScannerRef()
+	lits := ref.lits
+	if ref.sc.long < 2 {
+		t.Fatalf("the reference literals are too short to test halves (%d)", ref.sc.long)
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	filler := "the quick brown fox, 10.0.3.7:3306 "
+	for range 20000 {
+		n := max(scanHalves, 3*ref.sc.long) + rng.IntN(600) // read in halves
+		b := []byte(strings.Repeat(filler, n/len(filler)+1)[:n])
+		for range 1 + rng.IntN(3) {
+			l := lits[rng.IntN(len(lits))]
+			if rng.IntN(2) == 0 {
+				l = strings.ToUpper(l)
+			}
+			var at int
+			switch rng.IntN(4) {
+			case 0: // across the middle, at every offset
+				at = n/2 - rng.IntN(len(l)+1)
+			case 1:
+				at = 0
+			case 2:
+				at = n - len(l)
+			default:
+				at = rng.IntN(n)
+			}
+			at = max(0, min(at, n-len(l)))
+			copy(b[at:], l)
+		}
+		checkLitScanner(t, string(b))
+	}
+}
