@@ -232,17 +232,19 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 		return nil
 	})
 	ix.formats(stats)
-	committed := ix.commit(err)
+	committed := ix.commitAsync(err) // the index is written while the analysis ends
 	if err != nil {
+		committed()
 		return err
 	}
 	prog.setPhase("analysing")
 	rep := an.Finish(inputSummaries(stats), event.Tool{Name: "rca", Version: version})
 	prog.finish() // the line is cleared before anything else is printed
+	stored := committed()
 	var warnings strings.Builder
 	warnSkipped(&warnings, stats)
 	io.WriteString(stderr, warnings.String())
-	if committed && key != "" {
+	if stored && key != "" {
 		// kept for a re-run on the unchanged bundle; a failure only costs that
 		if data, err := encodeAnalysis(rep, warnings.String()); err == nil {
 			if err := ix.ix.StoreAnalysis(key, data); err != nil {

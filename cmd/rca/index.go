@@ -355,25 +355,37 @@ func (a *analyzeIndex) formats(stats []parse.Stats) {
 	}
 }
 
-// commit makes the update part of the index, or drops it when the run
-// failed; it reports whether the index now holds this run's inputs.
-func (a *analyzeIndex) commit(runErr error) bool {
-	if a == nil {
-		return false
-	}
-	if runErr != nil {
-		return false
+// commitAsync makes the update part of the index, or drops it when the
+// run failed. It commits in a goroutine of its own, so that the commit
+// overlaps the analysis's own end (the data files' last blocks, their
+// sync and the state file: about 60 ms at 1 GB). The function it returns
+// waits for it, prints what went wrong, and reports whether the index now
+// holds this run's inputs; it must be called before a is closed.
+func (a *analyzeIndex) commitAsync(runErr error) func() bool {
+	if a == nil || runErr != nil {
+		return func() bool { return false }
 	}
 	a.committed = true
-	s, err := a.u.Commit()
-	if err != nil {
-		fmt.Fprintf(a.stderr, "rca: index not updated: %v\n", err)
-		return false
+	type result struct {
+		s   index.Summary
+		err error
 	}
-	for _, p := range s.Redone {
-		fmt.Fprintf(a.stderr, "rca: index: %s: its grown tail did not read as before; it is indexed whole next time\n", report.Terminal(p))
+	done := make(chan result, 1)
+	go func() {
+		s, err := a.u.Commit()
+		done <- result{s, err}
+	}()
+	return func() bool {
+		r := <-done
+		if r.err != nil {
+			fmt.Fprintf(a.stderr, "rca: index not updated: %v\n", r.err)
+			return false
+		}
+		for _, p := range r.s.Redone {
+			fmt.Fprintf(a.stderr, "rca: index: %s: its grown tail did not read as before; it is indexed whole next time\n", report.Terminal(p))
+		}
+		return true
 	}
-	return true
 }
 
 // close releases the index (an update not committed is dropped).
