@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -154,6 +155,41 @@ func TestCollapserFoldsConsecutiveRepeats(t *testing.T) {
 	}
 	want := "[api:0:error×3 db:1:info×1 api:4:warn×1 api:5:error×1 api:200:error×2]"
 	if fmt.Sprint(got) != want {
+		t.Errorf("rows = %v, want %v", got, want)
+	}
+}
+
+// TestCollapserWriteError checks that a failed write leaves the queue
+// without the runs written before it (which the collapser reuses): a
+// later flush writes each remaining run once, whole.
+func TestCollapserWriteError(t *testing.T) {
+	t0 := time.Date(2023, 8, 15, 6, 0, 0, 0, time.UTC)
+	var rows []event.TimelineRow
+	fail := 2 // the second write fails
+	c := newCollapser(time.Minute, func(r *event.TimelineRow) error {
+		if fail--; fail == 0 {
+			return errors.New("closed pipe")
+		}
+		rows = append(rows, *r)
+		return nil
+	})
+	for i, src := range []string{"a", "b", "c", "d"} {
+		if err := c.add(&event.Event{Time: t0.Add(time.Duration(i) * time.Second), Source: src, Level: event.LevelError, Message: "boom " + src, File: src + ".log", Line: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.drain(t0.Add(time.Hour)); err == nil {
+		t.Fatal("drain: no error from the failing write")
+	}
+	if err := c.flush(); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.Service+":"+r.Message)
+	}
+	// a was written, b's write failed (it stays queued), then the rest
+	if want := "[a:boom a b:boom b c:boom c d:boom d]"; fmt.Sprint(got) != want {
 		t.Errorf("rows = %v, want %v", got, want)
 	}
 }

@@ -302,17 +302,23 @@ func (c *collapser) drain(now time.Time) error {
 			delete(c.open, r.row.Service)
 		}
 		if err := c.write(&r.row); err != nil {
+			c.pop(n) // the runs written are reused: out of the queue
 			return err
 		}
 		*r = tlRun{}
 		c.free = append(c.free, r)
 		n++
 	}
+	c.pop(n)
+	return nil
+}
+
+// pop drops the first n runs of the queue.
+func (c *collapser) pop(n int) {
 	if n > 0 {
 		clear(c.queue[:n])
 		c.queue = c.queue[n:]
 	}
-	return nil
 }
 
 // flush writes every run left.

@@ -159,7 +159,7 @@ const scanHalves = 128
 // waits for the table load of the step before, and two walks that do not
 // wait for each other overlap.
 func (s *litScanner) scan(text string, hits *bitset) {
-	if len(text) >= max(scanHalves, 3*s.long) {
+	if s.long > 0 && len(text) >= max(scanHalves, 3*s.long) {
 		s.halves(text, hits)
 		return
 	}

@@ -145,3 +145,21 @@ func TestLitScannerHalves(t *testing.T) {
 		checkLitScanner(t, string(b))
 	}
 }
+
+// TestLitScannerNoLiterals checks that a scanner without literals (or
+// with only empty ones) finds nothing in long texts instead of reading
+// them in halves around a zero-length overlap.
+func TestLitScannerNoLiterals(t *testing.T) {
+	long := strings.Repeat("Connection refused ", 20)
+	for _, lits := range [][]string{nil, {""}} {
+		ids := make([]int, len(lits))
+		s := newLitScanner(lits, ids)
+		for n := 0; n <= len(long); n++ {
+			var hits bitset
+			s.scan(long[:n], &hits)
+			if hits != (bitset{}) && len(lits) == 0 {
+				t.Fatalf("scan with no literals found %v", hits)
+			}
+		}
+	}
+}
