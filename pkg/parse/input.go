@@ -66,8 +66,9 @@ func (in *Input) Open() (io.ReadCloser, error) {
 // times its compressed size is stopped and reported as a decompression
 // bomb. Archive members of at most cacheMemberMax bytes are read into
 // memory while the archive's index is read (one pass), up to
-// cacheTotalMax bytes in all; larger members are decompressed again from
-// the archive's start when they are read.
+// cacheTotalMax bytes in all; larger members of a tar file on disk are
+// read at their offset, and those of a compressed or nested archive
+// decompressed again from the archive's start when they are read.
 const (
 	maxDepth         = 4
 	defaultBombBytes = 1 << 30
@@ -428,9 +429,83 @@ type member struct {
 	name    string
 	modTime time.Time
 	size    int64
+	off     int64 // a tar member's data in a tar file on disk; -1: not known
 	cached  bool
 	data    []byte
 	rerr    error
+}
+
+// tarFile reads a tar file on disk up to the size it had when listed,
+// and seeks (tar.Reader skips a member's data by seeking when it can);
+// off is where the next read starts.
+type tarFile struct {
+	f         *os.File
+	off, size int64
+}
+
+func (t *tarFile) Read(p []byte) (int, error) {
+	if t.off >= t.size {
+		return 0, io.EOF
+	}
+	p = p[:min(int64(len(p)), t.size-t.off)]
+	n, err := t.f.ReadAt(p, t.off)
+	t.off += int64(n)
+	if err == io.EOF && n > 0 {
+		err = nil
+	}
+	return n, err
+}
+
+func (t *tarFile) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		offset += t.off
+	case io.SeekEnd:
+		offset += t.size
+	default:
+		return 0, errors.New("tar: bad whence")
+	}
+	if offset < 0 {
+		return 0, errors.New("tar: negative offset")
+	}
+	t.off = offset
+	return offset, nil
+}
+
+func (t *tarFile) Close() error { return t.f.Close() }
+
+// exactReader reads left bytes of r: ending short of them is
+// io.ErrUnexpectedEOF, as a tar reader says of a member cut short.
+type exactReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (e *exactReader) Read(p []byte) (int, error) {
+	if e.left <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > e.left {
+		p = p[:e.left]
+	}
+	n, err := e.r.Read(p)
+	e.left -= int64(n)
+	if err == io.EOF && e.left > 0 {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, err
+}
+
+// tarSparse reports a tar member stored sparse (GNU sparse formats in PAX
+// records): its data in the archive is not its content byte for byte.
+func tarSparse(h *tar.Header) bool {
+	for k := range h.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return h.Typeflag == tar.TypeGNUSparse
 }
 
 // take reads a member's content during the listing pass: all of it when it
@@ -509,14 +584,30 @@ func archiveEntryKind(typ byte, link string) string {
 }
 
 func (x *expander) expandTar(n node, depth int) []Input {
-	rc, err := n.open()
+	// A tar file on disk (not compressed, not in another archive) is
+	// listed by seeking past the members' data, and each member is read
+	// at its offset; otherwise a member is reached by reading the archive
+	// again from its start, past the members before it (a compressed
+	// stream cannot be entered in the middle).
+	var at *tarFile
+	var src io.ReadCloser
+	var err error
+	if n.diskPath != "" && n.size > 0 {
+		var f *os.File
+		if f, err = os.Open(n.diskPath); err == nil {
+			at = &tarFile{f: f, size: n.size}
+			src = at
+		}
+	} else {
+		src, err = n.open()
+	}
 	if err != nil {
 		return []Input{n.skipped(fmt.Sprintf("unreadable: %v", err))}
 	}
-	defer rc.Close()
+	defer src.Close()
 	var members []*member
 	var out, odd []Input
-	tr := tar.NewReader(rc)
+	tr := tar.NewReader(src)
 	for i := 0; ; i++ {
 		hdr, err := tr.Next()
 		if err == io.EOF {
@@ -534,7 +625,10 @@ func (x *expander) expandTar(n node, depth int) []Input {
 			}
 			continue
 		}
-		m := &member{index: i, name: name, modTime: hdr.ModTime, size: hdr.Size}
+		m := &member{index: i, name: name, modTime: hdr.ModTime, size: hdr.Size, off: -1}
+		if at != nil && !tarSparse(hdr) {
+			m.off = at.off // Next has read the member's headers, none of its data
+		}
 		x.take(m, tr)
 		members = append(members, m)
 	}
@@ -545,7 +639,7 @@ func (x *expander) expandTar(n node, depth int) []Input {
 	wrapper := wrapperDir(names)
 	for _, m := range members {
 		parent, index := n.open, m.index
-		child := x.memberNode(n, m, wrapper, func() (io.ReadCloser, error) {
+		reopen := func() (io.ReadCloser, error) {
 			rc, err := parent()
 			if err != nil {
 				return nil, err
@@ -558,7 +652,18 @@ func (x *expander) expandTar(n node, depth int) []Input {
 				}
 			}
 			return readCloser{tr, rc}, nil
-		})
+		}
+		if m.off >= 0 {
+			disk, off, size := n.diskPath, m.off, m.size
+			reopen = func() (io.ReadCloser, error) {
+				f, err := os.Open(disk)
+				if err != nil {
+					return nil, err
+				}
+				return readCloser{&exactReader{r: io.NewSectionReader(f, off, size), left: size}, f}, nil
+			}
+		}
+		child := x.memberNode(n, m, wrapper, reopen)
 		if why := ignoredName(child.rel); why != "" {
 			in := child.skipped(why)
 			in.Ignored = true
@@ -628,7 +733,7 @@ func (x *expander) expandZip(n node, depth int) []Input {
 			odd = append(odd, c.skipped(fmt.Sprintf("%s in an archive, not read", fileKind(mode))))
 			continue
 		}
-		m := &member{index: i, name: name, modTime: f.Modified, size: int64(min(f.UncompressedSize64, 1<<62))}
+		m := &member{index: i, name: name, modTime: f.Modified, size: int64(min(f.UncompressedSize64, 1<<62)), off: -1}
 		if rc, err := openZipFile(zr, i, n.lim); err != nil {
 			m.cached, m.rerr = true, err
 		} else {
