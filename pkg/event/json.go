@@ -161,18 +161,42 @@ func AppendString(b []byte, s string) []byte {
 }
 
 // needsLook has the high bit set in each byte of x (eight bytes of a
-// string, the first lowest) that AppendString cannot copy as it is: below
-// 0x20, '"', '\\', DEL, or 0x80 and above. Bits may also be set above
-// such a byte (a borrow), never below the first one, so the lowest set
-// bit is exact. TestNeedsLook checks it byte by byte.
+// string, the first lowest) that AppendString cannot copy as it is:
+// unprintable ones, '"' and '\\'. Bits may also be set above such a byte
+// (a borrow), never below the first one, so the lowest set bit is exact.
+// TestNeedsLook checks it byte by byte.
 func needsLook(x uint64) uint64 {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	q, bs, del := x^('"'*ones), x^('\\'*ones), x^(0x7f*ones)
-	m := (x - 0x20*ones) &^ x // a byte below 0x20
-	m |= (q - ones) &^ q      // a zero byte: a quote
-	m |= (bs - ones) &^ bs
-	m |= (del - ones) &^ del
-	return (m | x) & highs
+	q, bs := x^('"'*swarOnes), x^('\\'*swarOnes)
+	return unprintable(x) | ((q-swarOnes)&^q|(bs-swarOnes)&^bs)&swarHighs // a zero byte: a quote, a backslash
+}
+
+// unprintable has the high bit set in each byte of x that is below 0x20,
+// DEL, or 0x80 and above (the lowest set bit exact, as for needsLook).
+func unprintable(x uint64) uint64 {
+	del := x ^ (0x7f * swarOnes)
+	return ((x-0x20*swarOnes)&^x | (del-swarOnes)&^del | x) & swarHighs
+}
+
+const (
+	swarOnes  = 0x0101010101010101
+	swarHighs = 0x8080808080808080
+)
+
+// PrintableASCII reports whether s holds only printable ASCII: no byte
+// below 0x20, no DEL, none of 0x80 or more (eight bytes at a time).
+func PrintableASCII(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if unprintable(le64(s[i:i+8])) != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // le64 is the first eight bytes of s, little-endian (one load).

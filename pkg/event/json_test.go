@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -203,6 +204,23 @@ func TestAppendTimeIsFormat(t *testing.T) {
 			want := u.Format("2006-01-02T15:04:05") + "." + fmt.Sprintf("%09d", u.Nanosecond())[:max(3, prec)] + "Z"
 			if got := string(AppendTime(nil, tm, prec)); got != want {
 				t.Fatalf("AppendTime(%v, %d) = %s, want %s", tm, prec, got, want)
+			}
+		}
+	}
+}
+
+// TestPrintableASCII checks PrintableASCII against a byte-by-byte test on
+// every byte value at every position of strings of 1-20 bytes.
+func TestPrintableASCII(t *testing.T) {
+	for n := 1; n <= 20; n++ {
+		for p := 0; p < n; p++ {
+			for v := 0; v < 256; v++ {
+				b := []byte(strings.Repeat("a", n))
+				b[p] = byte(v)
+				want := v >= 0x20 && v < 0x7f
+				if got := PrintableASCII(string(b)); got != want {
+					t.Fatalf("PrintableASCII(%q) = %v, want %v", b, got, want)
+				}
 			}
 		}
 	}

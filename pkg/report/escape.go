@@ -14,17 +14,23 @@ import (
 // stays on one line, and invalid UTF-8 becomes U+FFFD. The original stays
 // in the JSON output.
 func Terminal(s string) string {
-	if terminalClean(s) {
+	if event.PrintableASCII(s) {
 		return s
 	}
-	return string(AppendTerminal(make([]byte, 0, len(s)+8), s))
+	return string(appendEscaped(make([]byte, 0, len(s)+8), s))
 }
 
 // AppendTerminal appends Terminal(s) to b.
 func AppendTerminal(b []byte, s string) []byte {
-	if terminalClean(s) {
+	if event.PrintableASCII(s) {
 		return append(b, s...)
 	}
+	return appendEscaped(b, s)
+}
+
+// appendEscaped appends s to b as Terminal escapes text that is not
+// printable ASCII.
+func appendEscaped(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
@@ -44,28 +50,6 @@ func AppendTerminal(b []byte, s string) []byte {
 		i += size
 	}
 	return b
-}
-
-// terminalClean reports whether Terminal leaves s as it is: printable
-// ASCII only (checked eight bytes at a time).
-func terminalClean(s string) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		del := x ^ (0x7f * ones)
-		// a byte below 0x20, DEL, or 0x80 and above
-		if ((x-0x20*ones)&^x|(del-ones)&^del|x)&highs != 0 {
-			return false
-		}
-	}
-	for ; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // TerminalLines escapes like Terminal but keeps line breaks: for text of
