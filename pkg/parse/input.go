@@ -435,46 +435,6 @@ type member struct {
 	rerr    error
 }
 
-// tarFile reads a tar file on disk up to the size it had when listed,
-// and seeks (tar.Reader skips a member's data by seeking when it can);
-// off is where the next read starts.
-type tarFile struct {
-	f         *os.File
-	off, size int64
-}
-
-func (t *tarFile) Read(p []byte) (int, error) {
-	if t.off >= t.size {
-		return 0, io.EOF
-	}
-	p = p[:min(int64(len(p)), t.size-t.off)]
-	n, err := t.f.ReadAt(p, t.off)
-	t.off += int64(n)
-	if err == io.EOF && n > 0 {
-		err = nil
-	}
-	return n, err
-}
-
-func (t *tarFile) Seek(offset int64, whence int) (int64, error) {
-	switch whence {
-	case io.SeekStart:
-	case io.SeekCurrent:
-		offset += t.off
-	case io.SeekEnd:
-		offset += t.size
-	default:
-		return 0, errors.New("tar: bad whence")
-	}
-	if offset < 0 {
-		return 0, errors.New("tar: negative offset")
-	}
-	t.off = offset
-	return offset, nil
-}
-
-func (t *tarFile) Close() error { return t.f.Close() }
-
 // exactReader reads left bytes of r: ending short of them is
 // io.ErrUnexpectedEOF, as a tar reader says of a member cut short.
 type exactReader struct {
@@ -589,22 +549,23 @@ func (x *expander) expandTar(n node, depth int) []Input {
 	// at its offset; otherwise a member is reached by reading the archive
 	// again from its start, past the members before it (a compressed
 	// stream cannot be entered in the middle).
-	var at *tarFile
-	var src io.ReadCloser
+	var at *io.SectionReader // the tar file on disk, up to its listed size: it seeks
+	var src io.Reader
+	var rc io.ReadCloser
 	var err error
 	if n.diskPath != "" && n.size > 0 {
 		var f *os.File
 		if f, err = os.Open(n.diskPath); err == nil {
-			at = &tarFile{f: f, size: n.size}
-			src = at
+			at = io.NewSectionReader(f, 0, n.size)
+			src, rc = at, f
 		}
-	} else {
-		src, err = n.open()
+	} else if rc, err = n.open(); err == nil {
+		src = rc
 	}
 	if err != nil {
 		return []Input{n.skipped(fmt.Sprintf("unreadable: %v", err))}
 	}
-	defer src.Close()
+	defer rc.Close()
 	var members []*member
 	var out, odd []Input
 	tr := tar.NewReader(src)
@@ -627,7 +588,7 @@ func (x *expander) expandTar(n node, depth int) []Input {
 		}
 		m := &member{index: i, name: name, modTime: hdr.ModTime, size: hdr.Size, off: -1}
 		if at != nil && !tarSparse(hdr) {
-			m.off = at.off // Next has read the member's headers, none of its data
+			m.off, _ = at.Seek(0, io.SeekCurrent) // Next has read the member's headers, none of its data
 		}
 		x.take(m, tr)
 		members = append(members, m)
@@ -638,30 +599,9 @@ func (x *expander) expandTar(n node, depth int) []Input {
 	}
 	wrapper := wrapperDir(names)
 	for _, m := range members {
-		parent, index := n.open, m.index
-		reopen := func() (io.ReadCloser, error) {
-			rc, err := parent()
-			if err != nil {
-				return nil, err
-			}
-			tr := tar.NewReader(rc)
-			for i := 0; i <= index; i++ {
-				if _, err := tr.Next(); err != nil && !errors.Is(err, tar.ErrInsecurePath) {
-					rc.Close()
-					return nil, fmt.Errorf("tar %s: %w", n.display, err)
-				}
-			}
-			return readCloser{tr, rc}, nil
-		}
+		reopen := tarMemberAfter(n, m.index)
 		if m.off >= 0 {
-			disk, off, size := n.diskPath, m.off, m.size
-			reopen = func() (io.ReadCloser, error) {
-				f, err := os.Open(disk)
-				if err != nil {
-					return nil, err
-				}
-				return readCloser{&exactReader{r: io.NewSectionReader(f, off, size), left: size}, f}, nil
-			}
+			reopen = tarMemberAt(n.diskPath, m.off, m.size)
 		}
 		child := x.memberNode(n, m, wrapper, reopen)
 		if why := ignoredName(child.rel); why != "" {
@@ -673,6 +613,37 @@ func (x *expander) expandTar(n node, depth int) []Input {
 		out = append(out, x.expandNode(child, depth+1)...)
 	}
 	return append(out, odd...)
+}
+
+// tarMemberAt opens the member of the tar file disk whose size bytes
+// start at off.
+func tarMemberAt(disk string, off, size int64) func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) {
+		f, err := os.Open(disk)
+		if err != nil {
+			return nil, err
+		}
+		return readCloser{&exactReader{r: io.NewSectionReader(f, off, size), left: size}, f}, nil
+	}
+}
+
+// tarMemberAfter opens the member after the first index entries of tar
+// node n, reading n again from its start.
+func tarMemberAfter(n node, index int) func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) {
+		rc, err := n.open()
+		if err != nil {
+			return nil, err
+		}
+		tr := tar.NewReader(rc)
+		for i := 0; i <= index; i++ {
+			if _, err := tr.Next(); err != nil && !errors.Is(err, tar.ErrInsecurePath) {
+				rc.Close()
+				return nil, fmt.Errorf("tar %s: %w", n.display, err)
+			}
+		}
+		return readCloser{tr, rc}, nil
+	}
 }
 
 // openZip opens a zip node: from disk, or (nested in another archive) read
