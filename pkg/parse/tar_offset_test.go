@@ -14,8 +14,8 @@ import (
 // TestTarMembersAtOffsets checks that the members of a tar file on disk
 // read, at their offsets, exactly what a tar reader reads: large members
 // (not held in memory), with long names (PAX and GNU headers before the
-// data), PAX records, a small member held in memory, and a member
-// inside a .tar.gz (read from the stream's start, as before).
+// data), PAX records, a small member held in memory, and the same
+// members in a .tar.gz (resumed at points in the gzip stream).
 func TestTarMembersAtOffsets(t *testing.T) {
 	big := func(seed int) []byte {
 		var b bytes.Buffer
@@ -144,10 +144,11 @@ func TestTarSparse(t *testing.T) {
 }
 
 // FuzzTarOnDisk expands arbitrary bytes written as a .tar file on disk
-// (members read at their offsets) and as the same bytes in memory
-// (members read by a tar reader from the start), and holds both to the
-// same inputs with the same bytes: names, skip reasons, and content up to
-// 4 MiB each.
+// (members read at their offsets), gzipped as a .tar.gz on disk (members
+// resumed at points in the gzip stream) and as the same bytes in memory
+// (members read by a tar reader from the start), and holds all three to
+// the same inputs with the same bytes: names, skip reasons, and content
+// up to 4 MiB each.
 func FuzzTarOnDisk(f *testing.F) {
 	hostileSeeds(f, ".tar")
 	f.Add(tarOf(f, map[string][]byte{"a.log": []byte("2023-08-15T06:22:17Z INFO a\n"), "b/c.log": bytes.Repeat([]byte("x"), 3000)}))
@@ -162,26 +163,43 @@ func FuzzTarOnDisk(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		lim := Limits{BombBytes: 1 << 20, BombRatio: 50}
-		// a small memory budget, so that most members are read again
-		disk := (&expander{lim: lim.orDefault(), cacheLeft: 4096}).expandNode((&expander{lim: lim.orDefault()}).diskNode(p, "fuzz.tar", "fuzz.tar", fi, dir), 0)
-		mem := (&expander{lim: lim.orDefault(), cacheLeft: 4096}).expandNode(node{display: "fuzz.tar", rel: "fuzz.tar", size: int64(len(data)), lim: lim.orDefault(), modTime: fi.ModTime(),
-			open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}, 0)
-		if len(disk) != len(mem) {
-			t.Fatalf("%d inputs on disk, %d in memory", len(disk), len(mem))
+		pgz := filepath.Join(dir, "fuzz.tar.gz")
+		writeFile(t, pgz, gz(t, string(data)))
+		figz, err := os.Stat(pgz)
+		if err != nil {
+			t.Fatal(err)
 		}
-		for i := range disk {
-			a, b := disk[i], mem[i]
-			if a.Path != b.Path || a.Skipped != b.Skipped || a.Size != b.Size {
-				t.Fatalf("input %d: %q (%d, %q) on disk, %q (%d, %q) in memory", i, a.Path, a.Size, a.Skipped, b.Path, b.Size, b.Skipped)
+		lim := Limits{}.orDefault() // fuzz inputs stay far below it: the gzip stream is no bomb
+		// a small memory budget, so that most members are read again
+		expand := func(n node) []Input {
+			return (&expander{lim: lim, cacheLeft: 4096, pointLeft: pointTotalMax}).expandNode(n, 0)
+		}
+		mem := expand(node{display: "fuzz.tar", rel: "fuzz.tar", size: int64(len(data)), lim: lim, modTime: fi.ModTime(),
+			open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }})
+		x := &expander{lim: lim}
+		for _, disk := range [][]Input{
+			expand(x.diskNode(p, "fuzz.tar", "fuzz.tar", fi, dir)),
+			expand(x.diskNode(pgz, "fuzz.tar.gz", "fuzz.tar.gz", figz, dir)),
+		} {
+			if len(disk) != len(mem) {
+				t.Fatalf("%d inputs on disk, %d in memory", len(disk), len(mem))
 			}
-			if a.Skipped != "" {
-				continue
-			}
-			ga, ea := readUpTo(&a, 4<<20)
-			gb, eb := readUpTo(&b, 4<<20)
-			if !bytes.Equal(ga, gb) || (ea == nil) != (eb == nil) {
-				t.Fatalf("%s: %d bytes (err %v) on disk, %d (err %v) in memory", a.Path, len(ga), ea, len(gb), eb)
+			for i := range disk {
+				a, b := disk[i], mem[i]
+				apath := strings.Replace(a.Path, "fuzz.tar.gz", "fuzz.tar", 1)
+				askip := strings.Replace(a.Skipped, "fuzz.tar.gz", "fuzz.tar", 1)
+				member := strings.Contains(a.Path, "!/") // else the archive itself (a stream: no size)
+				if apath != b.Path || askip != b.Skipped || (member && a.Size != b.Size) {
+					t.Fatalf("input %d: %q (%d, %q) on disk, %q (%d, %q) in memory", i, a.Path, a.Size, a.Skipped, b.Path, b.Size, b.Skipped)
+				}
+				if a.Skipped != "" {
+					continue
+				}
+				ga, ea := readUpTo(&a, 4<<20)
+				gb, eb := readUpTo(&b, 4<<20)
+				if !bytes.Equal(ga, gb) || (ea == nil) != (eb == nil) {
+					t.Fatalf("%s: %d bytes (err %v) on disk, %d (err %v) in memory", a.Path, len(ga), ea, len(gb), eb)
+				}
 			}
 		}
 	})
