@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/flate"
-	"github.com/klauspost/compress/gzip"
 
 	"github.com/rca-dev/rca/pkg/parse/internal/inflate"
 )
@@ -382,7 +381,7 @@ func decompressed(n node, kind string) node {
 		in := &countingReader{r: rc}
 		var dr io.Reader
 		if kind == "gzip" {
-			zr, err := gzip.NewReader(in)
+			zr, err := inflate.NewReader(in)
 			if err != nil {
 				rc.Close()
 				return nil, fmt.Errorf("gzip %s: %w", n.display, err)
@@ -780,8 +779,8 @@ func openZip(n node) (*zip.Reader, io.Closer, error) {
 	return r, io.NopCloser(nil), nil
 }
 
-// zipInflate reads a zip member's deflate data with klauspost/compress, as
-// .gz inputs are: it inflates about 1.45x as fast as compress/flate (a
+// zipInflate reads a zip member's deflate data with klauspost/compress: it
+// inflates about 1.45x as fast as compress/flate (a
 // 105 MB access log: 0.33 s against 0.49 s, medians of 3).
 func zipInflate(r io.Reader) io.ReadCloser { return flate.NewReader(r) }
 
