@@ -88,6 +88,7 @@ type Reader struct {
 	dyn    [2]table // the current dynamic block's codes
 	cl     table
 
+	raw       bool   // raw DEFLATE data: one member, no header nor trailer
 	member    int    // index of the current gzip member
 	memberOut int64  // content offset where it starts
 	crc       uint32 // of its content so far
@@ -106,6 +107,16 @@ func NewReader(src io.Reader) (*Reader, error) {
 		return nil, z.err
 	}
 	return z, nil
+}
+
+// NewRawReader reads raw DEFLATE data (as a zip member holds it, with no
+// gzip header, trailer or checksum): Read returns io.EOF after its last
+// block.
+func NewRawReader(src io.Reader) *Reader {
+	z := newReader(src)
+	z.raw, z.member, z.state = true, 0, stBlock
+	z.block.Member = 0
+	return z
 }
 
 func newReader(src io.Reader) *Reader {
@@ -425,6 +436,9 @@ func (z *Reader) readTrailer() {
 func (z *Reader) readBlockHeader() {
 	if z.final {
 		z.state = stTrailer
+		if z.raw {
+			z.err = io.EOF
+		}
 		return
 	}
 	z.sum()

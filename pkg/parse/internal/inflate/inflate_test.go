@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	kflate "github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
 )
 
@@ -362,5 +363,60 @@ func FuzzPoints(f *testing.F) {
 			data = append(bytes.Clone(data), data...)
 		}
 		testPoints(t, b.Bytes(), data, int(points%20)+1)
+	})
+}
+
+// TestRawReader reads raw DEFLATE data, as zip members hold it, at every
+// level of the standard library's compressor.
+func TestRawReader(t *testing.T) {
+	smallOut(t, 5000)
+	for cname, data := range contents(t) {
+		for level := stdflate.HuffmanOnly; level <= stdflate.BestCompression; level++ {
+			t.Run(fmt.Sprintf("%s/level%d", cname, level), func(t *testing.T) {
+				raw := stdDeflate(data, level)
+				got, err := readAll(NewRawReader(iotestHalf(bytes.NewReader(raw))), 777)
+				if err != nil || !bytes.Equal(got, data) {
+					t.Fatalf("read %d bytes (err %v), want %d", len(got), err, len(data))
+				}
+				_, err = readAll(NewRawReader(bytes.NewReader(raw[:len(raw)/2])), 777)
+				if err != io.ErrUnexpectedEOF && !(len(raw)/2 > 0 && isCorrupt(err)) {
+					t.Fatalf("cut in half: error %v, want %v", err, io.ErrUnexpectedEOF)
+				}
+			})
+		}
+	}
+}
+
+func isCorrupt(err error) bool {
+	var c *CorruptError
+	return errors.As(err, &c)
+}
+
+func stdDeflate(d []byte, level int) []byte {
+	var b bytes.Buffer
+	w, _ := stdflate.NewWriter(&b, level)
+	w.Write(d)
+	w.Close()
+	return b.Bytes()
+}
+
+// FuzzRawReader holds NewRawReader to klauspost's flate reader, as
+// FuzzReader does the gzip reader.
+func FuzzRawReader(f *testing.F) {
+	data := logText(f)[:20_000]
+	for level := stdflate.HuffmanOnly; level <= stdflate.BestCompression; level += 3 {
+		raw := stdDeflate(data[:3000], level)
+		f.Add(raw, uint16(0))
+		f.Add(raw[:len(raw)/2], uint16(5))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte, rsize uint16) {
+		want, werr := io.ReadAll(kflate.NewReader(bytes.NewReader(raw)))
+		got, err := readAll(NewRawReader(bytes.NewReader(raw)), int(rsize%4096)+1)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("error %v, klauspost's %v", err, werr)
+		}
+		if err == nil && !bytes.Equal(got, want) {
+			t.Fatalf("content differs: %d bytes, want %d", len(got), len(want))
+		}
 	})
 }
