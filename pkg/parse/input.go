@@ -651,12 +651,12 @@ func (x *expander) expandTar(n node, depth int) []Input {
 			m.off, _ = at.Seek(0, io.SeekCurrent) // Next has read the member's headers, none of its data
 		case gz != nil && !x.cacheable(hdr.Size):
 			m.at = gz.Offset()
-			if last == nil || x.pointLeft >= pointCost {
+			if x.pointLeft >= pointCost {
 				p := gz.Point()
 				last = &p
 				x.pointLeft -= pointCost
 			}
-			m.point = last // past the budget: the last point taken, further back
+			m.point = last // past the budget: the last point taken, further back (nil: none)
 		}
 		x.take(m, tr)
 		members = append(members, m)

@@ -213,3 +213,47 @@ func readUpTo(in *Input, n int64) ([]byte, error) {
 	defer rc.Close()
 	return io.ReadAll(io.LimitReader(rc, n))
 }
+
+// TestTarGzPoints: the large members of a .tar.gz on disk are read from
+// points taken while listing it, one point each while the budget lasts;
+// past it, members share the last point taken and skip further, or, with
+// no point taken, read the archive from its start. Every
+// member reads its own bytes either way, also when a later one is read
+// first.
+func TestTarGzPoints(t *testing.T) {
+	files := map[string][]byte{}
+	for i := range 6 {
+		var b bytes.Buffer
+		for j := 0; b.Len() < 40_000+i*9_000; j++ {
+			fmt.Fprintf(&b, "2023-08-15T06:22:%02dZ INFO member %d line %d id=%x\n", j%60, i, j, j*7919+i)
+		}
+		files[fmt.Sprintf("logs/m%d.log", i)] = b.Bytes()
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "bundle.tar.gz")
+	writeFile(t, p, gz(t, string(tarOf(t, files))))
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, budget := range []int64{pointTotalMax, 2 * pointCost, 0} {
+		t.Run(fmt.Sprint(budget), func(t *testing.T) {
+			// nothing held in memory: every member is read from a point
+			x := &expander{lim: Limits{}.orDefault(), pointLeft: budget}
+			ins := x.expandNode(x.diskNode(p, "bundle.tar.gz", "bundle.tar.gz", fi, dir), 0)
+			if len(ins) != len(files) {
+				t.Fatalf("%d inputs, want %d", len(ins), len(files))
+			}
+			if want := max(0, budget-int64(len(files))*pointCost); budget < pointTotalMax && x.pointLeft != want {
+				t.Errorf("points budget left %d, want %d", x.pointLeft, want)
+			}
+			for k := len(ins) - 1; k >= 0; k-- { // the last member first
+				in := ins[k]
+				got, err := readUpTo(&in, 1<<20)
+				if want := files[memberOf(in.Path)]; err != nil || !bytes.Equal(got, want) {
+					t.Fatalf("%s: %d bytes (err %v), want %d", in.Path, len(got), err, len(want))
+				}
+			}
+		})
+	}
+}
