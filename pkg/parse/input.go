@@ -671,8 +671,10 @@ func (x *expander) expandTar(n node, depth int) []Input {
 		var span *diskSpan
 		switch {
 		case m.off >= 0:
-			span = &diskSpan{path: n.span.path, off: n.span.off + m.off, size: m.size}
-			reopen = tarMemberAt(span)
+			// a member cut short by the tar's end (its header lies) ends
+			// there, not in the bytes after it (an outer archive's)
+			span = &diskSpan{path: n.span.path, off: n.span.off + m.off, size: max(0, min(m.size, n.span.size-m.off))}
+			reopen = tarMemberAt(span, m.size)
 		case m.point != nil:
 			reopen = gzMemberAt(n.gzSpan, m.point, m.at, m.size, n.lim)
 		default:
@@ -692,13 +694,13 @@ func (x *expander) expandTar(n node, depth int) []Input {
 }
 
 // tarMemberAt opens the member of a tar file on disk whose bytes are span.
-func tarMemberAt(span *diskSpan) func() (io.ReadCloser, error) {
+func tarMemberAt(span *diskSpan, size int64) func() (io.ReadCloser, error) {
 	return func() (io.ReadCloser, error) {
 		sr, f, err := span.open()
 		if err != nil {
 			return nil, err
 		}
-		return readCloser{&exactReader{r: sr, left: span.size}, f}, nil
+		return readCloser{&exactReader{r: sr, left: size}, f}, nil
 	}
 }
 

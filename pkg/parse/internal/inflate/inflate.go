@@ -503,10 +503,17 @@ func (z *Reader) readCodes() bool {
 	}
 	var lengths [286 + 30]uint8
 	for i := 0; i < nlit+ndist; {
-		if !z.need(maxCodeLen + 7) {
-			return false
+		// A code-length code is at most 7 bits and may be the stream's
+		// last bits but for a few: read no more than the code takes
+		// (bits past the end are zeros, counted in pad).
+		if z.nb-z.pad < 7 {
+			z.refill()
 		}
 		e := z.cl.primary[z.bits&primaryMask]
+		if uint(e&31) > z.nb-z.pad {
+			z.ended()
+			return false
+		}
 		if entryKind(e) != kindLit {
 			z.corrupt("invalid code length")
 			return false
@@ -526,10 +533,19 @@ func (z *Reader) readCodes() bool {
 				z.corrupt("repeat with no previous length")
 				return false
 			}
+			if !z.need(2) {
+				return false
+			}
 			rep, v = 3+int(z.take(2)), lengths[i-1]
 		case 17:
+			if !z.need(3) {
+				return false
+			}
 			rep = 3 + int(z.take(3))
 		default:
+			if !z.need(7) {
+				return false
+			}
 			rep = 11 + int(z.take(7))
 		}
 		if i+rep > nlit+ndist {

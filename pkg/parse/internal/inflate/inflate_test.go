@@ -203,10 +203,6 @@ func testPoints(t *testing.T, gz, data []byte, points int) {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(uint64(len(gz)), 3))
-	type taken struct {
-		at int64
-		p  Point
-	}
 	var ps []taken
 	for i := range points {
 		if i > 0 && len(data) > 0 {
@@ -215,31 +211,52 @@ func testPoints(t *testing.T, gz, data []byte, points int) {
 				t.Fatal(err)
 			}
 		}
-		at := z.Offset()
-		p := z.Point()
-		if p.Out > at || at-p.Out > int64(len(data)) || len(p.Window) > histSize {
-			t.Fatalf("Point at %d: Out %d, window %d bytes", at, p.Out, len(p.Window))
-		}
-		if want := data[max(0, p.Out-histSize):p.Out]; !bytes.HasSuffix(want, p.Window) {
-			t.Fatalf("Point at %d: its window is not the content before %d", at, p.Out)
-		}
-		ps = append(ps, taken{at, p})
+		ps = append(ps, takePoint(t, z, data))
 	}
 	if _, err := io.Copy(io.Discard, z); err != nil {
 		t.Fatal(err)
 	}
 	for _, tk := range ps {
-		rc := Resume(bytes.NewReader(gz[tk.p.Bit/8:]), tk.p)
-		if _, err := io.CopyN(io.Discard, rc, tk.at-tk.p.Out); err != nil {
-			t.Fatalf("resume at %d (point %d, bit %d): skip: %v", tk.at, tk.p.Out, tk.p.Bit, err)
-		}
-		got, err := io.ReadAll(rc)
-		if err != nil {
-			t.Fatalf("resume at %d (point %d, bit %d): %v", tk.at, tk.p.Out, tk.p.Bit, err)
-		}
-		if !bytes.Equal(got, data[tk.at:]) {
-			t.Fatalf("resume at %d (point %d, bit %d): %d bytes, want %d (first difference at %d)", tk.at, tk.p.Out, tk.p.Bit, len(got), len(data[tk.at:]), firstDiff(got, data[tk.at:]))
-		}
+		checkResume(t, gz, data, tk, bytes.NewReader(gz[tk.p.Bit/8:]))
+	}
+}
+
+// taken is a Point and the read offset it was taken at.
+type taken struct {
+	at int64
+	p  Point
+}
+
+// takePoint takes z's Point and checks it against the content: at or
+// before the read offset, its window the content before it.
+func takePoint(t *testing.T, z *Reader, data []byte) taken {
+	t.Helper()
+	at := z.Offset()
+	p := z.Point()
+	if p.Out > at || len(p.Window) > histSize {
+		t.Fatalf("Point at %d: Out %d, window %d bytes", at, p.Out, len(p.Window))
+	}
+	if want := data[max(0, p.Out-histSize):p.Out]; !bytes.HasSuffix(want, p.Window) {
+		t.Fatalf("Point at %d: its window is not the content before %d", at, p.Out)
+	}
+	return taken{at, p}
+}
+
+// checkResume resumes at tk's point, reading the compressed stream from
+// src (gz from the point's byte on), skips to its offset and checks that
+// the rest of the content follows, checksums included.
+func checkResume(t *testing.T, gz, data []byte, tk taken, src io.Reader) {
+	t.Helper()
+	rc := Resume(src, tk.p)
+	if _, err := io.CopyN(io.Discard, rc, tk.at-tk.p.Out); err != nil {
+		t.Fatalf("resume at %d (point %d, bit %d): skip: %v", tk.at, tk.p.Out, tk.p.Bit, err)
+	}
+	got, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatalf("resume at %d (point %d, bit %d): %v", tk.at, tk.p.Out, tk.p.Bit, err)
+	}
+	if !bytes.Equal(got, data[tk.at:]) {
+		t.Fatalf("resume at %d (point %d, bit %d): %d bytes, want %d (first difference at %d)", tk.at, tk.p.Out, tk.p.Bit, len(got), len(data[tk.at:]), firstDiff(got, data[tk.at:]))
 	}
 }
 
