@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -178,10 +179,13 @@ func analysisKey(opts *analyzeOptions, cfg correlate.Config, plan *parse.Plan, f
 			Size, MTime         int64
 			Config              string `json:",omitempty"`
 		}{in.Path, in.Root, in.Skipped, in.Ignored, in.Size, in.ModTime.UnixNano(), ""}
-		if in.Ignored && filepath.Base(in.Path) == "rca.yaml" {
-			data, err := os.ReadFile(filepath.Join(in.Root, filepath.FromSlash(in.Path)))
-			if err != nil {
-				return ""
+		if in.Ignored && path.Base(in.Path) == "rca.yaml" {
+			data := in.Config() // an archive's, read while listing it
+			if data == nil {
+				var err error
+				if data, err = os.ReadFile(filepath.Join(in.Root, filepath.FromSlash(in.Path))); err != nil {
+					return ""
+				}
 			}
 			rec.Config = sum(data)
 		}

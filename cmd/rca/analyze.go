@@ -150,11 +150,11 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 	if cfg.Until, err = parseTimeFlag("until", opts.until); err != nil {
 		return err
 	}
-	if cfg.Topology, err = loadTopology(opts.topology, opts.paths); err != nil {
-		return err
-	}
 	plan, po, err := opts.ingest.plan(opts.paths)
 	if err != nil {
+		return err
+	}
+	if cfg.Topology, err = loadTopology(opts.topology, plan.BundleConfigs()); err != nil {
 		return err
 	}
 	an := correlate.NewAnalyzer(cfg)
@@ -480,8 +480,9 @@ func inputSummaries(stats []parse.Stats) []event.InputSummary {
 }
 
 // loadTopology reads --topology, else the topology section of the first
-// bundle folder's rca.yaml.
-func loadTopology(file string, paths []string) (*correlate.Topology, error) {
+// rca.yaml the plan applied that has one (a bundle folder's, or an
+// archive's).
+func loadTopology(file string, configs []*parse.BundleConfig) (*correlate.Topology, error) {
 	if file != "" {
 		data, err := os.ReadFile(file)
 		if err != nil {
@@ -493,15 +494,8 @@ func loadTopology(file string, paths []string) (*correlate.Topology, error) {
 		}
 		return t, nil
 	}
-	for _, p := range paths {
-		if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
-			continue
-		}
-		cfg, err := parse.LoadBundleConfig(p)
-		if err != nil || cfg == nil || cfg.Topology.Kind == 0 {
-			if err != nil {
-				return nil, err
-			}
+	for _, cfg := range configs {
+		if cfg.Topology.Kind == 0 {
 			continue
 		}
 		data, err := yaml.Marshal(&cfg.Topology)
@@ -510,7 +504,7 @@ func loadTopology(file string, paths []string) (*correlate.Topology, error) {
 		}
 		t, err := correlate.ParseTopology(data)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", filepath.Join(p, "rca.yaml"), err)
+			return nil, fmt.Errorf("%s: %w", cfg.Path, err)
 		}
 		return t, nil
 	}

@@ -29,6 +29,8 @@ type BundleConfig struct {
 	Formats map[string]string `yaml:"formats"`
 	// Topology is read by analysis; parse keeps it as given.
 	Topology yaml.Node `yaml:"topology"`
+	// Path names the file it was read from (for messages).
+	Path string `yaml:"-"`
 }
 
 // LoadBundleConfig reads root/rca.yaml; a missing file is no error.
@@ -46,7 +48,12 @@ func LoadBundleConfig(root string) (*BundleConfig, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", p, err)
 	}
-	var c BundleConfig
+	return parseBundleConfig(data, p)
+}
+
+// parseBundleConfig reads the content of rca.yaml file p.
+func parseBundleConfig(data []byte, p string) (*BundleConfig, error) {
+	c := BundleConfig{Path: p}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && err != io.EOF {
@@ -55,13 +62,12 @@ func LoadBundleConfig(root string) (*BundleConfig, error) {
 	return &c, nil
 }
 
-// apply merges the config under the command-line options: a flag always
-// wins over the bundle's file.
-func (c *BundleConfig) apply(o *Options, root string) error {
+// apply merges the config (of file p) under the command-line options: a
+// flag always wins over the bundle's file.
+func (c *BundleConfig) apply(o *Options, p string) error {
 	if c == nil {
 		return nil
 	}
-	p := filepath.Join(root, bundleConfigName)
 	if c.Timezone != "" && o.Zones.Default == nil {
 		loc, err := LoadZone(c.Timezone)
 		if err != nil {

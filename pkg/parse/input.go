@@ -45,12 +45,19 @@ type Input struct {
 	// Root is the bundle root this input was found under (for the bundle's
 	// rca.yaml).
 	Root string
+	// config is, for the rca.yaml at an archive's root (an ignored input),
+	// its content.
+	config []byte
 	// diskPath is the file on disk when the input is one (not a member of
 	// an archive nor a decompressed stream): its size is checked again
 	// after reading, to report a file that grew or shrank meanwhile.
 	diskPath string
 	open     func() (io.ReadCloser, error)
 }
+
+// Config is, for the rca.yaml at an archive's root (listed as ignored),
+// its content as read while listing the archive; nil for other inputs.
+func (in *Input) Config() []byte { return in.config }
 
 // Open opens the input's (decompressed) byte stream.
 func (in *Input) Open() (io.ReadCloser, error) {
@@ -552,6 +559,22 @@ func (x *expander) memberNode(n node, m *member, wrapper string, reopen func() (
 	return child
 }
 
+// expandMember expands an archive member's node, or lists it as ignored
+// when it is not a log; the bundle's rca.yaml at the archive's root keeps
+// its content (when it was read into memory) for NewPlan.
+func (x *expander) expandMember(child node, m *member, depth int) []Input {
+	why := ignoredName(child.rel)
+	if why == "" {
+		return x.expandNode(child, depth+1)
+	}
+	in := child.skipped(why)
+	in.Ignored = true
+	if child.rel == bundleConfigName && m.cached && m.rerr == nil {
+		in.config = m.data
+	}
+	return []Input{in}
+}
+
 // errAfter reads r, then returns err instead of io.EOF (a member whose
 // read failed keeps what was read before the failure).
 type errAfter struct {
@@ -682,13 +705,7 @@ func (x *expander) expandTar(n node, depth int) []Input {
 		}
 		child := x.memberNode(n, m, wrapper, reopen)
 		child.span = span
-		if why := ignoredName(child.rel); why != "" {
-			in := child.skipped(why)
-			in.Ignored = true
-			out = append(out, in)
-			continue
-		}
-		out = append(out, x.expandNode(child, depth+1)...)
+		out = append(out, x.expandMember(child, m, depth)...)
 	}
 	return append(out, odd...)
 }
@@ -824,13 +841,7 @@ func (x *expander) expandZip(n node, depth int) []Input {
 		m := members[i]
 		parent, index := n, m.index
 		child := x.memberNode(n, m, wrapper, func() (io.ReadCloser, error) { return openZipMember(parent, index) })
-		if why := ignoredName(child.rel); why != "" {
-			in := child.skipped(why)
-			in.Ignored = true
-			out = append(out, in)
-			continue
-		}
-		out = append(out, x.expandNode(child, depth+1)...)
+		out = append(out, x.expandMember(child, m, depth)...)
 	}
 	return append(out, odd...)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/rca-dev/rca/pkg/event"
@@ -86,22 +87,35 @@ const defaultReorder = 256
 // Plan is what a run will read: the inputs with their sources, zones and
 // forced formats settled.
 type Plan struct {
-	Inputs []Input
-	specs  []Spec
+	Inputs  []Input
+	specs   []Spec
+	configs []*BundleConfig
 }
 
 // NewPlan expands the paths and settles each input's source, zone and
-// format from the options and each bundle root's rca.yaml (flags win).
+// format from the options and each bundle's rca.yaml (flags win): the
+// file at a bundle folder's root, or for the members of an archive whose
+// folder has none, the rca.yaml at the archive's root.
 func NewPlan(paths []string, opts Options) (*Plan, error) {
 	ins, err := expand(paths, opts.Limits)
 	if err != nil {
 		return nil, err
 	}
-	perRoot := map[string]Options{}
+	// An archive's own rca.yaml, by the archive's key (see bundleKey).
+	inArchive := map[string]*Input{}
+	for i := range ins {
+		if in := &ins[i]; in.config != nil {
+			if k := bundleKey(in); inArchive[k] == nil {
+				inArchive[k] = in
+			}
+		}
+	}
+	perBundle := map[string]Options{}
 	p := &Plan{Inputs: ins, specs: make([]Spec, len(ins))}
 	for i := range ins {
 		in := &ins[i]
-		o, ok := perRoot[in.Root]
+		key := bundleKey(in)
+		o, ok := perBundle[key]
 		if !ok {
 			o = opts
 			o.Zones.PerSource = map[string]*time.Location{}
@@ -110,16 +124,26 @@ func NewPlan(paths []string, opts Options) (*Plan, error) {
 			}
 			o.Sources = append([]SourceRule(nil), opts.Sources...)
 			o.Formats = append([]FormatRule(nil), opts.Formats...)
+			var cfg *BundleConfig
+			name := filepath.Join(in.Root, bundleConfigName)
 			if fi, err := statDir(in.Root); err == nil && fi {
-				cfg, err := LoadBundleConfig(in.Root)
-				if err != nil {
-					return nil, err
-				}
-				if err := cfg.apply(&o, in.Root); err != nil {
+				if cfg, err = LoadBundleConfig(in.Root); err != nil {
 					return nil, err
 				}
 			}
-			perRoot[in.Root] = o
+			if a := inArchive[key]; cfg == nil && a != nil {
+				name = a.Path
+				if cfg, err = parseBundleConfig(a.config, name); err != nil {
+					return nil, err
+				}
+			}
+			if err := cfg.apply(&o, name); err != nil {
+				return nil, err
+			}
+			if cfg != nil {
+				p.configs = append(p.configs, cfg)
+			}
+			perBundle[key] = o
 		}
 		in.Source = SourceOf(in.rel)
 		if in.rel == "" {
@@ -142,6 +166,21 @@ func NewPlan(paths []string, opts Options) (*Plan, error) {
 	}
 	return p, nil
 }
+
+// bundleKey names the bundle an input belongs to for its rca.yaml: its
+// root, and the archive it is a member of, if any (the input path before
+// the first "!/").
+func bundleKey(in *Input) string {
+	archive, _, ok := strings.Cut(in.Path, "!/")
+	if !ok {
+		archive = ""
+	}
+	return in.Root + "\x00" + archive
+}
+
+// BundleConfigs are the bundles' rca.yaml files the plan applied, in the
+// order of the inputs.
+func (p *Plan) BundleConfigs() []*BundleConfig { return p.configs }
 
 func statDir(p string) (bool, error) {
 	fi, err := os.Stat(filepath.Clean(p))

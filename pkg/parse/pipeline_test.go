@@ -207,3 +207,49 @@ func TestMergeIsStableAndReordersLocally(t *testing.T) {
 		t.Errorf("order = %q, want %q", strings.Join(got, " "), want)
 	}
 }
+
+// TestArchiveBundleConfig: the rca.yaml at an archive's root (under its
+// wrapper folder) applies to the archive's members when the folder the
+// archive lies in has none; two archives side by side each keep their
+// own; a bundle folder's rca.yaml wins over an archive's inside it.
+func TestArchiveBundleConfig(t *testing.T) {
+	bundle := func(zone string) []byte {
+		return tarOf(t, map[string][]byte{
+			"incident-42/rca.yaml":    []byte("timezones:\n  app: \"" + zone + "\"\n"),
+			"incident-42/app/app.log": []byte("2023-08-15 14:22:17 INFO x\n"),
+		})
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "east.tar.gz"), gz(t, string(bundle("+08:00"))))
+	writeFile(t, filepath.Join(dir, "west.zip"), zipOf(t, map[string]string{
+		"rca.yaml": "timezones:\n  app: \"-07:00\"\n", "app/app.log": "2023-08-15 14:22:17 INFO x\n"}))
+	want := map[string]time.Time{
+		"east.tar.gz!/incident-42/app/app.log": time.Date(2023, 8, 15, 6, 22, 17, 0, time.UTC),
+		"west.zip!/app/app.log":                time.Date(2023, 8, 15, 21, 22, 17, 0, time.UTC),
+	}
+	plan, err := NewPlan([]string{filepath.Join(dir, "east.tar.gz"), filepath.Join(dir, "west.zip")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(plan.BundleConfigs()); n != 2 {
+		t.Errorf("%d bundle configs, want 2", n)
+	}
+	evs, _ := runPlan(t, []string{filepath.Join(dir, "east.tar.gz"), filepath.Join(dir, "west.zip")}, Options{})
+	if len(evs) != 2 {
+		t.Fatalf("%d events, want 2", len(evs))
+	}
+	for _, ev := range evs {
+		if w := want[ev.File]; !ev.Time.Equal(w) {
+			t.Errorf("%s: time %s, want %s (its archive's rca.yaml)", ev.File, ev.Time, w)
+		}
+	}
+
+	// A bundle folder's own rca.yaml wins.
+	writeFile(t, filepath.Join(dir, "rca.yaml"), []byte("timezones:\n  app: UTC\n"))
+	evs, _ = runPlan(t, []string{dir}, Options{})
+	for _, ev := range evs {
+		if w := time.Date(2023, 8, 15, 14, 22, 17, 0, time.UTC); !ev.Time.Equal(w) {
+			t.Errorf("%s: time %s, want %s (the folder's rca.yaml)", ev.File, ev.Time, w)
+		}
+	}
+}
