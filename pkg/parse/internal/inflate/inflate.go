@@ -115,7 +115,7 @@ func NewReader(src io.Reader) (*Reader, error) {
 func NewRawReader(src io.Reader) *Reader {
 	z := newReader(src)
 	z.raw, z.member, z.state = true, 0, stBlock
-	z.block.Member = 0
+	z.block.Member, z.block.raw = 0, true
 	return z
 }
 
@@ -137,6 +137,7 @@ type Point struct {
 
 	memberOut int64  // the content offset where the member starts
 	crc       uint32 // the CRC-32 of the member's content before Out
+	raw       bool   // of raw DEFLATE data (NewRawReader)
 }
 
 // Point returns the last block boundary at or before Offset. The window
@@ -442,7 +443,7 @@ func (z *Reader) readBlockHeader() {
 		return
 	}
 	z.sum()
-	z.block = Point{Out: z.outOff + int64(z.wpos), Bit: z.bitPos(), Member: z.member, memberOut: z.memberOut, crc: z.crc}
+	z.block = Point{Out: z.outOff + int64(z.wpos), Bit: z.bitPos(), Member: z.member, memberOut: z.memberOut, crc: z.crc, raw: z.raw}
 	z.saved = false
 	if !z.need(3) {
 		return
