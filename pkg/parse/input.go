@@ -12,8 +12,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rca-dev/rca/pkg/parse/internal/inflate"
@@ -114,9 +116,31 @@ var ErrBomb = errors.New("decompression bomb: expanded size over limit")
 // expander lists the inputs of one run: its limits and what is left of the
 // budget for archive members held in memory.
 type expander struct {
-	lim       Limits
+	lim Limits
+	mu  sync.Mutex // guards the budgets: archives are listed in parallel
+	// cacheLeft is what is left of cacheTotalMax for members held in
+	// memory, pointLeft of pointTotalMax for resume points.
 	cacheLeft int64
-	pointLeft int64 // what is left of pointTotalMax for resume points
+	pointLeft int64
+}
+
+// reserve takes n bytes from budget *left (guarded by mu) if it has them.
+func (x *expander) reserve(left *int64, n int64) bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if n < 0 || n > *left {
+		return false
+	}
+	*left -= n
+	return true
+}
+
+// refund gives n bytes back to budget *left (n may be negative: more was
+// used than reserved).
+func (x *expander) refund(left *int64, n int64) {
+	x.mu.Lock()
+	*left += n
+	x.mu.Unlock()
 }
 
 // Expand lists the inputs of the given paths: files, folders (recursive,
@@ -127,27 +151,63 @@ func Expand(paths []string) ([]Input, error) { return expand(paths, Limits{}) }
 
 func expand(paths []string, lim Limits) ([]Input, error) {
 	x := &expander{lim: lim.orDefault(), cacheLeft: cacheTotalMax, pointLeft: pointTotalMax}
-	var out []Input
+	var slots []slot
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", p, unwrapPathErr(err))
 		}
 		if fi.IsDir() {
-			ins, err := x.expandDir(p)
+			ss, err := x.expandDir(p)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, ins...)
+			slots = append(slots, ss...)
 			continue
 		}
 		if !fi.Mode().IsRegular() {
 			return nil, fmt.Errorf("open %s: not a regular file or folder", p)
 		}
 		base := filepath.Base(p)
-		out = append(out, x.expandNode(x.diskNode(p, base, base, fi, filepath.Dir(p)), 0)...)
+		n := x.diskNode(p, base, base, fi, filepath.Dir(p))
+		slots = append(slots, slot{node: &n})
 	}
-	return out, nil
+	return x.expandSlots(slots), nil
+}
+
+// slot is a place in the list of inputs: an input listed already, or a
+// file whose node is yet to be expanded (read to tell a log from an
+// archive, and an archive listed).
+type slot struct {
+	in   Input
+	node *node
+}
+
+// expandSlots expands the slots' nodes, several at once (listing a
+// compressed archive decompresses it: one core each), and returns the
+// inputs in the slots' order.
+func (x *expander) expandSlots(slots []slot) []Input {
+	got := make([][]Input, len(slots))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, s := range slots {
+		if s.node == nil {
+			got[i] = []Input{s.in}
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			got[i] = x.expandNode(*s.node, 0)
+		}()
+	}
+	wg.Wait()
+	var out []Input
+	for _, ins := range got {
+		out = append(out, ins...)
+	}
+	return out
 }
 
 func unwrapPathErr(err error) error {
@@ -171,8 +231,8 @@ func ignoredName(rel string) string {
 	return ""
 }
 
-func (x *expander) expandDir(root string) ([]Input, error) {
-	var out []Input
+func (x *expander) expandDir(root string) ([]slot, error) {
+	var out []slot
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		rel, _ := filepath.Rel(root, p)
 		rel = filepath.ToSlash(rel)
@@ -180,7 +240,7 @@ func (x *expander) expandDir(root string) ([]Input, error) {
 			if p == root {
 				return fmt.Errorf("open %s: %w", root, unwrapPathErr(err))
 			}
-			out = append(out, Input{Path: rel, Root: root, Size: -1, Skipped: fmt.Sprintf("unreadable: %v", unwrapPathErr(err))})
+			out = append(out, slot{in: Input{Path: rel, Root: root, Size: -1, Skipped: fmt.Sprintf("unreadable: %v", unwrapPathErr(err))}})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -193,19 +253,20 @@ func (x *expander) expandDir(root string) ([]Input, error) {
 			return nil
 		}
 		if why := ignoredName(rel); why != "" {
-			out = append(out, Input{Path: rel, Root: root, Size: -1, Skipped: why, Ignored: true})
+			out = append(out, slot{in: Input{Path: rel, Root: root, Size: -1, Skipped: why, Ignored: true}})
 			return nil
 		}
 		fi, err := os.Stat(p) // follows a symlink to its file
 		switch {
 		case err != nil:
-			out = append(out, Input{Path: rel, Root: root, Size: -1, Skipped: fmt.Sprintf("unreadable: %v", unwrapPathErr(err))})
+			out = append(out, slot{in: Input{Path: rel, Root: root, Size: -1, Skipped: fmt.Sprintf("unreadable: %v", unwrapPathErr(err))}})
 		case fi.IsDir():
-			out = append(out, Input{Path: rel, Root: root, Size: -1, Skipped: "symbolic link to a folder, not followed"})
+			out = append(out, slot{in: Input{Path: rel, Root: root, Size: -1, Skipped: "symbolic link to a folder, not followed"}})
 		case !fi.Mode().IsRegular():
-			out = append(out, Input{Path: rel, Root: root, Size: -1, Skipped: fmt.Sprintf("not a regular file (%s)", fileKind(fi.Mode()))})
+			out = append(out, slot{in: Input{Path: rel, Root: root, Size: -1, Skipped: fmt.Sprintf("not a regular file (%s)", fileKind(fi.Mode()))}})
 		default:
-			out = append(out, x.expandNode(x.diskNode(p, rel, rel, fi, root), 0)...)
+			n := x.diskNode(p, rel, rel, fi, root)
+			out = append(out, slot{node: &n})
 		}
 		return nil
 	})
@@ -511,22 +572,24 @@ func tarSparse(h *tar.Header) bool {
 	return h.Typeflag == tar.TypeGNUSparse
 }
 
-// cacheable reports whether take reads a member of the given size into
-// memory.
-func (x *expander) cacheable(size int64) bool {
-	return size >= 0 && size <= cacheMemberMax && size <= x.cacheLeft
+// reserveCache reserves the memory budget for a member of the given size
+// that take is to read into memory; false when it is not to (too large,
+// or the budget is spent).
+func (x *expander) reserveCache(size int64) bool {
+	return size >= 0 && size <= cacheMemberMax && x.reserve(&x.cacheLeft, size)
 }
 
-// take reads a member's content during the listing pass: all of it when it
-// is small and the memory budget allows, else its head.
-func (x *expander) take(m *member, r io.Reader) {
-	if x.cacheable(m.size) {
+// take reads a member's content during the listing pass: all of it when
+// reserved (reserveCache), else its head.
+func (x *expander) take(m *member, r io.Reader, reserved bool) {
+	if reserved {
 		data, err := io.ReadAll(io.LimitReader(r, cacheMemberMax+1))
 		if len(data) <= cacheMemberMax {
 			m.cached, m.data, m.rerr = true, data, err
-			x.cacheLeft -= int64(len(data))
+			x.refund(&x.cacheLeft, m.size-int64(len(data)))
 			return
 		}
+		x.refund(&x.cacheLeft, m.size)
 		m.data = data[:headBytes]
 		return
 	}
@@ -672,16 +735,17 @@ func (x *expander) expandTar(n node, depth int) []Input {
 		case tarSparse(hdr): // its data is not its content: the tar reader reads it
 		case at != nil:
 			m.off, _ = at.Seek(0, io.SeekCurrent) // Next has read the member's headers, none of its data
-		case gz != nil && !x.cacheable(hdr.Size):
+		}
+		reserved := x.reserveCache(hdr.Size)
+		if gz != nil && !reserved && !tarSparse(hdr) {
 			m.at = gz.Offset()
-			if x.pointLeft >= pointCost {
+			if x.reserve(&x.pointLeft, pointCost) {
 				p := gz.Point()
 				last = &p
-				x.pointLeft -= pointCost
 			}
 			m.point = last // past the budget: the last point taken, further back (nil: none)
 		}
-		x.take(m, tr)
+		x.take(m, tr, reserved)
 		members = append(members, m)
 	}
 	names := make([]string, len(members))
@@ -824,7 +888,7 @@ func (x *expander) expandZip(n node, depth int) []Input {
 		if rc, err := openZipFile(zr, i, n.lim); err != nil {
 			m.cached, m.rerr = true, err
 		} else {
-			x.take(m, rc)
+			x.take(m, rc, x.reserveCache(m.size))
 			rc.Close()
 		}
 		members = append(members, m)

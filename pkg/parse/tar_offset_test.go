@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -255,5 +256,62 @@ func TestTarGzPoints(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestExpandInParallel: a folder of archives is listed several at a time
+// (with the budgets for members held in memory and for resume points
+// shared), and gives the inputs, in the order and with the bytes, that
+// listing them one at a time gives.
+func TestExpandInParallel(t *testing.T) {
+	dir := t.TempDir()
+	for a := range 6 {
+		files := map[string][]byte{}
+		for i := range 4 {
+			var b bytes.Buffer
+			for j := 0; b.Len() < 2_000+a*i*3_000; j++ {
+				fmt.Fprintf(&b, "2023-08-15T06:22:%02dZ INFO archive %d member %d line %d\n", j%60, a, i, j)
+			}
+			files[fmt.Sprintf("svc%d/m%d.log", a, i)] = b.Bytes()
+		}
+		tarData := tarOf(t, files)
+		switch a % 3 {
+		case 0:
+			writeFile(t, filepath.Join(dir, fmt.Sprintf("a%d.tar.gz", a)), gz(t, string(tarData)))
+		case 1:
+			writeFile(t, filepath.Join(dir, fmt.Sprintf("a%d.tar", a)), tarData)
+		default:
+			m := map[string]string{}
+			for k, v := range files {
+				m[k] = string(v)
+			}
+			writeFile(t, filepath.Join(dir, fmt.Sprintf("a%d.zip", a)), zipOf(t, m))
+		}
+		writeFile(t, filepath.Join(dir, fmt.Sprintf("plain%d.log", a)), []byte("2023-08-15T06:22:17Z INFO plain\n"))
+	}
+	list := func(procs int) []Input {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		// small budgets, so that some members are held and some not
+		x := &expander{lim: Limits{}.orDefault(), cacheLeft: 40_000, pointLeft: 2 * pointCost}
+		slots, err := x.expandDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x.expandSlots(slots)
+	}
+	one, four := list(1), list(4)
+	if len(one) != len(four) || len(one) != 6*4+6 {
+		t.Fatalf("%d inputs one at a time, %d in parallel, want %d", len(one), len(four), 6*4+6)
+	}
+	for i := range one {
+		a, b := one[i], four[i]
+		if a.Path != b.Path || a.Skipped != b.Skipped || a.Size != b.Size {
+			t.Fatalf("input %d: %q (%d, %q) one at a time, %q (%d, %q) in parallel", i, a.Path, a.Size, a.Skipped, b.Path, b.Size, b.Skipped)
+		}
+		ga, ea := readUpTo(&a, 1<<20)
+		gb, eb := readUpTo(&b, 1<<20)
+		if ea != nil || eb != nil || !bytes.Equal(ga, gb) {
+			t.Fatalf("%s: %d bytes (err %v) one at a time, %d (err %v) in parallel", a.Path, len(ga), ea, len(gb), eb)
+		}
 	}
 }
