@@ -170,6 +170,7 @@ func expand(paths []string, lim Limits) ([]Input, error) {
 		}
 		base := filepath.Base(p)
 		n := x.diskNode(p, base, base, fi, filepath.Dir(p))
+		n.top = true
 		slots = append(slots, slot{node: &n})
 	}
 	return x.expandSlots(slots), nil
@@ -302,6 +303,9 @@ type node struct {
 	// span is where the node's bytes lie in a file on disk (a file, or a
 	// member of a tar file on disk); nil when they do not.
 	span *diskSpan
+	// top marks the bundle itself: a path given to rca (or its
+	// decompressed content), not a file found in a folder or an archive.
+	top bool
 	// gzSpan, for a gzip stream's content, is where the compressed stream
 	// lies on disk (nil: not on disk): a tar in it is listed once and its
 	// members resumed at points (see expandTar).
@@ -490,11 +494,16 @@ func memberPath(name string) string {
 	return strings.TrimPrefix(path.Clean("/"+strings.ReplaceAll(name, "\\", "/")), "/")
 }
 
-// wrapperDir returns the one folder every member sits in, or "".
-func wrapperDir(names []string) string {
-	w := ""
+// wrapperDir returns the one folder every member sits in, or "", for
+// member names to be shown without it. It is kept (""), so that it names
+// the members' source, when the archive is one file of a bundle rather
+// than the bundle (n.top) and the folder holds only files: a bundle of
+// per-service archives (gateway.tar.gz holding gateway/access.log and
+// gateway/error.log) names its sources as a bundle of folders would.
+func wrapperDir(n node, names []string) string {
+	w, sub := "", false
 	for i, nm := range names {
-		d, _, ok := strings.Cut(nm, "/")
+		d, rest, ok := strings.Cut(nm, "/")
 		if !ok {
 			return ""
 		}
@@ -503,6 +512,10 @@ func wrapperDir(names []string) string {
 		} else if d != w {
 			return ""
 		}
+		sub = sub || strings.Contains(rest, "/")
+	}
+	if !n.top && !sub {
+		return ""
 	}
 	return w
 }
@@ -752,7 +765,7 @@ func (x *expander) expandTar(n node, depth int) []Input {
 	for i, m := range members {
 		names[i] = m.name
 	}
-	wrapper := wrapperDir(names)
+	wrapper := wrapperDir(n, names)
 	for _, m := range members {
 		var reopen func() (io.ReadCloser, error)
 		var span *diskSpan
@@ -894,7 +907,7 @@ func (x *expander) expandZip(n node, depth int) []Input {
 		members = append(members, m)
 		names = append(names, name)
 	}
-	wrapper := wrapperDir(names)
+	wrapper := wrapperDir(n, names)
 	idx := make([]int, len(members))
 	for i := range idx {
 		idx[i] = i

@@ -253,3 +253,46 @@ func TestArchiveBundleConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestArchiveWrapperSources: in a bundle folder of per-service archives,
+// an archive's one folder of files names their source, as a folder would;
+// an archive given as the bundle, or one whose folder holds folders, is
+// read without its wrapper folder.
+func TestArchiveWrapperSources(t *testing.T) {
+	dir := t.TempDir()
+	line := []byte("2023-08-15T06:22:17Z INFO x\n")
+	writeFile(t, filepath.Join(dir, "gateway.tar.gz"), gz(t, string(tarOf(t, map[string][]byte{"gateway/access.log": line, "gateway/error.log": line}))))
+	writeFile(t, filepath.Join(dir, "mysql.zip"), zipOf(t, map[string]string{"mysql/error.log": string(line)}))
+	writeFile(t, filepath.Join(dir, "more.tar.gz"), gz(t, string(tarOf(t, map[string][]byte{"bundle/kafka/server.log": line}))))
+	incident := filepath.Join(t.TempDir(), "incident-42.tar.gz")
+	writeFile(t, incident, gz(t, string(tarOf(t, map[string][]byte{"incident-42/app.log": line, "incident-42/db.log": line}))))
+	for _, tt := range []struct {
+		path string
+		want map[string]string
+	}{
+		{dir, map[string]string{
+			"gateway.tar.gz!/gateway/access.log":   "gateway",
+			"gateway.tar.gz!/gateway/error.log":    "gateway",
+			"mysql.zip!/mysql/error.log":           "mysql",
+			"more.tar.gz!/bundle/kafka/server.log": "kafka",
+		}},
+		{incident, map[string]string{
+			"incident-42.tar.gz!/incident-42/app.log": "app",
+			"incident-42.tar.gz!/incident-42/db.log":  "db",
+		}},
+	} {
+		plan, err := NewPlan([]string{tt.path}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, in := range plan.Inputs {
+			got[in.Path] = in.Source
+		}
+		for p, w := range tt.want {
+			if got[p] != w {
+				t.Errorf("%s: source %q, want %q (all: %v)", p, got[p], w, got)
+			}
+		}
+	}
+}
