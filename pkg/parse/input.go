@@ -448,21 +448,26 @@ func decompressed(n node, kind string) node {
 		if err != nil {
 			return nil, err
 		}
-		in := &countingReader{r: rc}
-		var dr io.Reader
 		if kind == "gzip" {
-			zr, err := inflate.NewReader(in)
-			if err != nil {
-				rc.Close()
-				return nil, fmt.Errorf("gzip %s: %w", n.display, err)
-			}
-			dr = zr
-		} else {
-			dr = bzip2.NewReader(in)
+			g, _, err := gunzip(rc, n.display, n.lim)
+			return g, err
 		}
-		return &guardedReader{r: dr, in: in, c: rc, lim: n.lim}, nil
+		in := &countingReader{r: rc}
+		return &guardedReader{r: bzip2.NewReader(in), in: in, c: rc, lim: n.lim}, nil
 	}
 	return c
+}
+
+// gunzip reads the gzip stream rc, guarded against bombs; z is its
+// inflater (for resume points). rc is closed with the reader, or here when
+// the stream is not gzip.
+func gunzip(rc io.ReadCloser, display string, lim Limits) (g *guardedReader, z *inflate.Reader, err error) {
+	in := &countingReader{r: rc}
+	if z, err = inflate.NewReader(in); err != nil {
+		rc.Close()
+		return nil, nil, fmt.Errorf("gzip %s: %w", display, err)
+	}
+	return &guardedReader{r: z, in: in, c: rc, lim: lim}, z, nil
 }
 
 // guardedReader stops a decompressing stream that looks like a bomb.
@@ -704,13 +709,11 @@ func (x *expander) expandTar(n node, depth int) []Input {
 		src = at
 	case n.gzSpan != nil:
 		var sr *io.SectionReader
-		if sr, closer, err = n.gzSpan.open(); err == nil {
-			in := &countingReader{r: sr}
-			if gz, err = inflate.NewReader(in); err == nil {
-				src = &guardedReader{r: gz, in: in, c: closer, lim: n.lim}
-			} else {
-				closer.Close()
-				err = fmt.Errorf("gzip %s: %w", n.display, err)
+		var f io.Closer
+		if sr, f, err = n.gzSpan.open(); err == nil {
+			var g *guardedReader
+			if g, gz, err = gunzip(readCloser{sr, f}, n.display, n.lim); err == nil {
+				src, closer = g, g
 			}
 		}
 	default:
@@ -744,13 +747,12 @@ func (x *expander) expandTar(n node, depth int) []Input {
 			continue
 		}
 		m := &member{index: i, name: name, modTime: hdr.ModTime, size: hdr.Size, off: -1}
-		switch {
-		case tarSparse(hdr): // its data is not its content: the tar reader reads it
-		case at != nil:
+		sparse := tarSparse(hdr) // its data is not its content: the tar reader reads it
+		if at != nil && !sparse {
 			m.off, _ = at.Seek(0, io.SeekCurrent) // Next has read the member's headers, none of its data
 		}
 		reserved := x.reserveCache(hdr.Size)
-		if gz != nil && !reserved && !tarSparse(hdr) {
+		if gz != nil && !sparse && !reserved {
 			m.at = gz.Offset()
 			if x.reserve(&x.pointLeft, pointCost) {
 				p := gz.Point()

@@ -102,7 +102,7 @@ func NewPlan(paths []string, opts Options) (*Plan, error) {
 		return nil, err
 	}
 	// An archive's own rca.yaml, by the archive's key (see bundleKey).
-	inArchive := map[string]*Input{}
+	inArchive := map[bundleID]*Input{}
 	for i := range ins {
 		if in := &ins[i]; in.config != nil {
 			if k := bundleKey(in); inArchive[k] == nil {
@@ -110,7 +110,7 @@ func NewPlan(paths []string, opts Options) (*Plan, error) {
 			}
 		}
 	}
-	perBundle := map[string]Options{}
+	perBundle := map[bundleID]Options{}
 	p := &Plan{Inputs: ins, specs: make([]Spec, len(ins))}
 	for i := range ins {
 		in := &ins[i]
@@ -167,15 +167,18 @@ func NewPlan(paths []string, opts Options) (*Plan, error) {
 	return p, nil
 }
 
-// bundleKey names the bundle an input belongs to for its rca.yaml: its
-// root, and the archive it is a member of, if any (the input path before
-// the first "!/").
-func bundleKey(in *Input) string {
+// bundleID names the bundle an input belongs to for its rca.yaml: its
+// root, and the archive it is a member of, if any.
+type bundleID struct{ root, archive string }
+
+// bundleKey is in's bundleID; the archive is the input path before the
+// first "!/".
+func bundleKey(in *Input) bundleID {
 	archive, _, ok := strings.Cut(in.Path, "!/")
 	if !ok {
 		archive = ""
 	}
-	return in.Root + "\x00" + archive
+	return bundleID{in.Root, archive}
 }
 
 // BundleConfigs are the bundles' rca.yaml files the plan applied, in the

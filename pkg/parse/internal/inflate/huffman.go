@@ -15,9 +15,6 @@ package inflate
 type table struct {
 	primary [1 << primaryBits]uint32
 	sub     []uint32
-	// max is the longest code's length (0: an empty code, every entry
-	// kindBad).
-	max uint
 }
 
 const (
@@ -92,7 +89,6 @@ func (t *table) build(lengths []uint8, a alphabet) bool {
 		}
 	}
 	count[0] = 0
-	t.max = uint(max)
 	t.sub = t.sub[:0]
 	bad := entry(kindBad, 0, 0, 0)
 	if max == 0 {
