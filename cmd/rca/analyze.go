@@ -177,8 +177,7 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 		po.Lean = true
 	}
 	// plain events are only counted, which the readers do
-	// (correlate.Analyzer.Local); the index has seen them by then (in
-	// Transform, which runs first)
+	// (correlate.Analyzer.Local); the index sees them all (Observe)
 	po.Local = func() (take, plain func(*event.Event) bool) {
 		t, p := an.Local()
 		if prog == nil { // nothing to count: the readers call Local's own
@@ -220,10 +219,7 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, stdout, stderr io.Wri
 		// the index is built in the readers too, in file order, one
 		// goroutine per file or per segment of a large file
 		po.SplitFile = ix.u.Split
-		po.Transform = func(ev *event.Event) {
-			an.Classify(ev)
-			ix.observe(ev)
-		}
+		po.Observe = ix.observe
 	}
 
 	stats, err := plan.Run(ctx, po, func(ev *event.Event) error {

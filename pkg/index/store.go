@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"time"
+	"unsafe"
 
 	"github.com/golang/snappy"
 	"github.com/rca-dev/rca/pkg/event"
@@ -93,6 +94,18 @@ func appendEvent(b []byte, ev *event.Event) []byte {
 		b = appendString(b, f.Value)
 	}
 	return b
+}
+
+// within reports where s lies in in, when its bytes are some of in's.
+func within(s, in string) (int, bool) {
+	if len(s) == 0 {
+		return 0, false
+	}
+	p, q := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(in)))
+	if p < q || p+uintptr(len(s)) > q+uintptr(len(in)) {
+		return 0, false
+	}
+	return int(p - q), true
 }
 
 func appendString(b []byte, s string) []byte {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -474,9 +475,25 @@ type fieldMemo struct {
 	rng   int    // rangeField(key)
 	last  uint64 // the key last added in this block, if set
 	set   bool
-	// value is the value of last, kept for a range field: its value, not
-	// only its key, must be the same for the range to stay as it is
-	value string
+	// val[:vn] is the value of last, kept for a range field: its value,
+	// not only its key, must be the same for the range to stay as it is.
+	// It is a copy (the event's strings may alias the line being read);
+	// vn < 0: the value was longer than val, and is not kept.
+	val [22]byte
+	vn  int8
+}
+
+// holds reports whether v is the value m keeps.
+func (m *fieldMemo) holds(v string) bool {
+	return int(m.vn) == len(v) && string(m.val[:len(v)]) == v
+}
+
+// hold keeps a copy of v when it fits.
+func (m *fieldMemo) hold(v string) {
+	m.vn = -1
+	if len(v) <= len(m.val) {
+		m.vn = int8(copy(m.val[:], v))
+	}
 }
 
 // add adds ev to the block bb builds. known says that d is ev's digest;
@@ -524,7 +541,7 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) 
 	sketchText(msg, ascii, sk)
 	for i, v := range [...]string{ev.Source, string(ev.Level), ev.Kind, ev.Format} {
 		if !sameString(v, bb.last[i]) {
-			bb.last[i] = v
+			bb.last[i] = keep(v, ev.Raw)
 			if v != "" || i == 0 {
 				sk.add(valueKey(coreTags[i], v))
 			}
@@ -540,7 +557,7 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) 
 	for i := range memos {
 		f, m := &fs[i], &memos[i]
 		if !m.named || !sameString(m.key, f.Key) {
-			*m = fieldMemo{key: f.Key, named: true, tag: fieldTag(f.Key), rng: rangeField(f.Key)}
+			*m = fieldMemo{key: keep(f.Key, ev.Raw), named: true, tag: fieldTag(f.Key), rng: rangeField(f.Key)}
 		}
 		var key uint64
 		if known {
@@ -548,13 +565,13 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) 
 		} else {
 			h, key = valueHash2(h, m.tag, f.Value)
 		}
-		if m.set && key == m.last && (m.rng < 0 || m.value == f.Value) {
+		if m.set && key == m.last && (m.rng < 0 || m.holds(f.Value)) {
 			continue
 		}
 		m.last, m.set = key, true
 		sk.add(key)
 		if m.rng >= 0 {
-			m.value = f.Value
+			m.hold(f.Value)
 			if v, ok := rangeValue(f.Value); ok {
 				sk.addRange(m.rng, v)
 			}
@@ -565,6 +582,18 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) 
 	}
 	b.Digest += d
 	return d
+}
+
+// keep is s, or a copy of s when its bytes lie in raw's: an event's
+// strings may alias the line being read (parse.Options.Observe), which a
+// blockBuilder must not keep past the event. A decoder's own names
+// (field keys, source, format) are kept as they are, so that sameString
+// still finds them the same string.
+func keep(s, raw string) string {
+	if _, ok := within(s, raw); ok {
+		return strings.Clone(s)
+	}
+	return s
 }
 
 // sameString is a == b, the usual case first: a decoder names a field

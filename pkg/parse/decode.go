@@ -74,6 +74,7 @@ type decoder struct {
 	msgOf    *event.Event // the record whose Message msg holds
 	skimmer  skimmer      // set when the primary decoder skims and the taker takes skimmed records
 	hooks    *skimHooks
+	skimAll  bool         // the run is not Lean: skimmer reads records whole (skimmer.whole), and the enrichers run on them
 	scratch  event.Event  // what skimmer reads into
 	holds    [2]heldStart // for a Multiline format's skimmer: the record start held back, and the next line's
 	held     *heldStart   // which of holds is the record start held back; nil: none (see skimHold)

@@ -299,6 +299,9 @@ func (d *jsonDecoder) skimmed() {
 	d.lastDocker = false
 }
 
+// whole is false: skim reads only the fields a plain record is counted by.
+func (d *jsonDecoder) whole() bool { return false }
+
 // continueRecord handles a line while a multi-line record is open.
 func (d *jsonDecoder) continueRecord(line []byte, cur *event.Event) Verdict {
 	depth, inStr := jsonDepth(line, d.depth)

@@ -61,21 +61,25 @@ func (d *nginxAccessDecoder) Decode(line []byte, ev *event.Event, cur *event.Eve
 	return nginxErrorOr(line, ev, cur, d.loc, &d.ts, &d.errOpen)
 }
 
-// skim reads an access line as Decode does with Lean, without its message
-// (see skimmer); error-log lines are not skimmed.
+// skim reads an access line as Decode does: with Lean, without its
+// message (see skimmer); error-log lines are not skimmed.
 func (d *nginxAccessDecoder) skim(line []byte, ev *event.Event) bool {
-	if !d.lean {
-		return false
+	text := &d.text
+	if d.lean {
+		text = nil
 	}
-	tail, ok := nginxCLF(line, ev, d.loc, &d.ts, nil, true)
+	tail, ok := nginxCLF(line, ev, d.loc, &d.ts, text, d.lean)
 	if ok {
-		nginxAccessTail(line, tail, ev, true)
+		nginxAccessTail(line, tail, ev, d.lean)
 	}
 	return ok
 }
 
 // skimmed sets what an access line's Decode sets in the decoder.
 func (d *nginxAccessDecoder) skimmed() { d.errOpen = false }
+
+// whole is true: without Lean, skim reads an access line as Decode does.
+func (d *nginxAccessDecoder) whole() bool { return true }
 
 // nginxQuoteEnd is gatewayQuoteEnd(b, i), told by plain that b holds no
 // backslash after b[i]: then only quotes are looked for. An access line's

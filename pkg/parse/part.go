@@ -14,7 +14,7 @@ import (
 // where line number line starts, up to byte end (0: the input's end), with
 // the format whose id is given (detected when "" or unknown). Events are
 // numbered (Line, Offset) as a read of the whole input numbers them, pass
-// through opts.Transform, and reach emit in file order, from the calling
+// through opts.Transform and opts.Observe, and reach emit in file order, from the calling
 // goroutine. It reads the input even when the plan marks it skipped (so
 // that a caller can leave an input out of Run and read part of it). Only a
 // plain file on disk is read from the middle; any other
@@ -75,6 +75,9 @@ func (p *Plan) ReadFrom(ctx context.Context, i int, format string, off, line, en
 		}
 		if opts.Transform != nil {
 			opts.Transform(ev)
+		}
+		if opts.Observe != nil {
+			opts.Observe(ev)
 		}
 		emit(ev)
 	})

@@ -31,6 +31,13 @@ type Options struct {
 	// order (classification) runs in parallel there. It must be safe for
 	// concurrent use and must not change the event's time.
 	Transform func(*event.Event)
+	// Observe, when set, sees every event of an input once, after
+	// Transform, in the goroutine that read it and in file order (a
+	// segment's events in the segment's order): those Local takes and the
+	// records its plain takes too, which the merge never sees. A record
+	// plain took is observed after plain, with strings that alias the
+	// line being read: Observe must not keep the event or its strings.
+	Observe func(*event.Event)
 	// Local, when set, is called once per input read (by Run, before the
 	// reading starts) for a function that may take that input's events
 	// where they are read instead of having them merged: events that feed
@@ -44,9 +51,9 @@ type Options struct {
 	// event's strings, not the event or its Fields.
 	//
 	// plain, which may be nil, is offered the records a decoder can read
-	// in part (with Lean: the fields analysis counts, and the message
-	// where the classifier reads it, see skimmer), before
-	// any event is made of them: it is called from the input's reading
+	// without making an event of them (with Lean in part: the fields
+	// analysis counts, and the message where the classifier reads it;
+	// without Lean whole; see skimmer): it is called from the input's reading
 	// goroutine, after Transform, and returns true when it takes the
 	// record as take would take its event, knowing that the record is
 	// then neither emitted nor given to take (see skimmer). It must not
@@ -308,7 +315,7 @@ func (s *stream) deliver(ctx context.Context, items []item) bool {
 
 // produce reads an input, or a segment of one (seg), into s.
 func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, batchLen, reorder int, opts Options, take, plain func(*event.Event) bool, seg *segment) {
-	progress, transform := opts.Progress, opts.Transform
+	progress, transform, observe := opts.Progress, opts.Transform, opts.Observe
 	defer close(s.ch)
 	var rc io.ReadCloser
 	var err error
@@ -345,8 +352,9 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 	// place in the merge, so that the merge orders the other events as it
 	// would have, and emits nothing for it: plain has counted the record.
 	rl.skimmed = &event.Event{}
-	if take != nil && plain != nil && opts.Lean {
+	if take != nil && plain != nil {
 		rl.pool.skim = &skimHooks{
+			observe: observe,
 			plain: func(ev *event.Event) bool {
 				if transform != nil {
 					transform(ev)
@@ -371,6 +379,9 @@ func (s *stream) produce(ctx context.Context, in *Input, spec Spec, st *Stats, b
 		}
 		if transform != nil {
 			transform(ev)
+		}
+		if observe != nil {
+			observe(ev)
 		}
 		if !ev.Unparsed {
 			rl.last = event.KeyOf(ev.Time)

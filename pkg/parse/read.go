@@ -112,9 +112,9 @@ func readSegment(r io.Reader, spec Spec, emit func(*event.Event), pool *eventPoo
 func readLines(lr *lineReader, f *Format, ctx *Context, spec Spec, emit func(*event.Event), pool *eventPool, st *Stats, cr *countingReader, lineNo int64) (Stats, error) {
 	dec := newDecoder(f, ctx, spec.Source, spec.Path, st, emit)
 	dec.slab.pool = pool
-	if pool != nil && pool.skim != nil { // set only for a Lean run (produce)
-		if sk, ok := dec.primary.(skimmer); ok {
-			dec.skimmer, dec.hooks = sk, pool.skim
+	if pool != nil && pool.skim != nil { // set when the input has a taker that skims (produce)
+		if sk, ok := dec.primary.(skimmer); ok && (ctx.Lean || sk.whole()) {
+			dec.skimmer, dec.hooks, dec.skimAll = sk, pool.skim, !ctx.Lean
 		}
 	}
 	var rerr error

@@ -18,6 +18,14 @@ import (
 // line is accounted as the event it would have made and leaves only a
 // placeholder in the reorder window. Otherwise the line is read again
 // the usual way, as if it had not been offered.
+//
+// A run that is not Lean (the index reads every field) skims too, with
+// the decoders that can read a record start whole (skimmer.whole): the
+// scratch event is then what Decode and the enrichers make of the line,
+// and only the event, the copy of the line and the reorder window are
+// saved. The consumer that must see every event (Options.Observe) sees a
+// taken record once the record before it has been emitted, so in file
+// order, and a record the taker declines only when it is read again.
 
 // A skimmer is a Decoder that can read a record start without what only
 // an emitted event needs (Lean's fields, minus the message). skim must
@@ -33,9 +41,14 @@ import (
 // skimmed is called when the taker took the record, for the state a
 // record start sets. A Multiline format's skimmer must set the message
 // and the enrichers' fields too (see skimHold).
+//
+// whole reports whether the decoder's skim, when its run is not Lean,
+// reads a record start whole: ev as Decode leaves it, message and every
+// field (the enrichers' fields aside, which the skim's caller adds).
 type skimmer interface {
 	skim(line []byte, ev *event.Event) bool
 	skimmed()
+	whole() bool
 }
 
 // skimField reports the fields a skimmed record must keep when its
@@ -55,6 +68,7 @@ func skimField(key string) bool {
 type skimHooks struct {
 	plain   func(*event.Event) bool // classifies the record and takes it if it only feeds counters
 	skimmed func(time.Time)         // a taken record's placeholder in the reorder window
+	observe func(*event.Event)      // Options.Observe, for a taken record (nil: none)
 }
 
 // skimLine offers line to the decoder's skimmer and, when the taker takes
@@ -74,6 +88,9 @@ func (d *decoder) skimLine(b []byte, off, lineNo int64, cut bool) bool {
 		return false
 	}
 	ev.Lines = 1
+	if d.skimAll {
+		enrich(ev)
+	}
 	if !d.hooks.plain(ev) {
 		return false
 	}
@@ -81,6 +98,9 @@ func (d *decoder) skimLine(b []byte, off, lineNo int64, cut bool) bool {
 	d.skimmer.skimmed()
 	d.slab.learn(ev) // as for the event it would have made: the slab's events get the same field room
 	d.account(ev)
+	if d.hooks.observe != nil {
+		d.hooks.observe(ev)
+	}
 	d.hooks.skimmed(ev.Time)
 	ev.Raw = ""
 	return true
@@ -99,6 +119,9 @@ func (d *decoder) skimRead(b []byte, off, lineNo int64, ev *event.Event) bool {
 		return false
 	}
 	ev.Lines = 1
+	if d.skimAll {
+		enrich(ev)
+	}
 	return true
 }
 
@@ -112,6 +135,9 @@ func (d *decoder) skimTake(ev *event.Event) bool {
 	d.skimmer.skimmed()
 	d.slab.learn(ev) // as for the event it would have made: the slab's events get the same field room
 	d.account(ev)
+	if d.hooks.observe != nil {
+		d.hooks.observe(ev)
+	}
 	d.hooks.skimmed(ev.Time)
 	return true
 }

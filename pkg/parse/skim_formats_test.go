@@ -80,9 +80,26 @@ func skimJSONLog() string {
 // and event. It reports how many lines were taken.
 func checkSkimSeq(t testing.TB, id string, lines []string, msg bool, keep func(string) bool) int {
 	t.Helper()
-	ctx := &Context{Loc: time.UTC, Lean: true, ModTime: time.Date(2023, 9, 1, 0, 0, 0, 0, time.UTC)}
+	return checkSkimSeqIn(t, id, lines, true, msg, keep)
+}
+
+// checkWholeSkimSeq is checkSkimSeq in a run that is not Lean, where a
+// decoder that skims whole (skimmer.whole) skims each record start into
+// what Decode makes of it, message and every field. It reports how many
+// lines were taken: none for a decoder that does not skim whole.
+func checkWholeSkimSeq(t testing.TB, id string, lines []string) int {
+	t.Helper()
+	return checkSkimSeqIn(t, id, lines, false, true, nil)
+}
+
+func checkSkimSeqIn(t testing.TB, id string, lines []string, lean, msg bool, keep func(string) bool) int {
+	t.Helper()
+	ctx := &Context{Loc: time.UTC, Lean: lean, ModTime: time.Date(2023, 9, 1, 0, 0, 0, 0, time.UTC)}
 	plain, skimming := Lookup(id).New(ctx), Lookup(id).New(ctx)
 	sk := skimming.(skimmer)
+	if !lean && !sk.whole() {
+		return 0
+	}
 	var curP, curS *event.Event
 	skimmed := 0
 	for _, l := range lines {
@@ -210,6 +227,9 @@ func FuzzJSONSkim(f *testing.F) {
 	f.Add("{\"time\":\"2023-08-15T07:00:00Z\",\"ts\":\"2023-08-15T06:00:01Z\"}\n{\"ts\":\"2023-08-15T06:00:00Z\",\n\"a\":[1,{\"b\":\"c\"}]}")
 	f.Fuzz(func(t *testing.T, text string) {
 		checkSkimSeq(t, "json", strings.Split(text, "\n"), true, skimField)
+		if n := checkWholeSkimSeq(t, "json", strings.Split(text, "\n")); n != 0 {
+			t.Fatalf("JSON lines skimmed whole: %d", n)
+		}
 	})
 }
 
@@ -262,6 +282,12 @@ func checkFormatSkimStream(t *testing.T, name, text, id string, maxLine int) {
 					t.Errorf("%s has no out-of-order lines: %+v", st.Path, st)
 				}
 			}
+			// without Lean, a decoder that skims whole (skimmer.whole)
+			// skims most records, and one that does not none
+			whole := checkWholeSkimStream(t, []string{dir}, opts)
+			if n, all := whole.skimmed, Lookup(id).New(&Context{Loc: time.UTC}).(skimmer).whole(); all && n < 1000 || !all && n != 0 {
+				t.Errorf("%d records skimmed whole (the decoder skims whole: %v)", n, all)
+			}
 		})
 	}
 }
@@ -293,6 +319,7 @@ func fuzzFormatSkimStream(f *testing.F, text, id string) {
 			opts.Segment = 1024
 		}
 		checkSkimStream(t, skimRun(t, []string{path}, opts, false), skimRun(t, []string{path}, opts, true))
+		checkWholeSkimStream(t, []string{path}, opts)
 	})
 }
 
@@ -343,6 +370,9 @@ func skim5424Log() string {
 func TestSyslog5424SkimReadsAsDecode(t *testing.T) {
 	lines := strings.Split(skim5424Log(), "\n")
 	lines = append(lines, strings.Split(Lookup("syslog5424").Example, "\n")...)
+	if n := checkWholeSkimSeq(t, "syslog5424", lines); n < 1500 {
+		t.Errorf("%d of %d lines skimmed whole", n, len(lines))
+	}
 	if n := checkSkimSeq(t, "syslog5424", lines, true, skimField); n < 1500 {
 		t.Errorf("%d of %d lines skimmed", n, len(lines))
 	}
@@ -358,5 +388,6 @@ func FuzzSyslog5424Skim(f *testing.F) {
 	f.Add(Lookup("syslog5424").Example)
 	f.Fuzz(func(t *testing.T, text string) {
 		checkSkimSeq(t, "syslog5424", strings.Split(text, "\n"), true, skimField)
+		checkWholeSkimSeq(t, "syslog5424", strings.Split(text, "\n"))
 	})
 }

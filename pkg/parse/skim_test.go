@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -23,15 +24,34 @@ type skimResult struct {
 	taken   map[string]bool
 	skimmed int
 	byFile  map[string]int // records plain took, per file
+	// observed is what Options.Observe saw, per file, in the order seen
+	observed map[string][]event.Event
 }
 
 // skimRun runs paths with Lean and a taker that takes plain records
 // (skimPlain) as correlate's does, leaving the first event of each input
 // to the merge; with skim it takes skimmed records too.
 func skimRun(t testing.TB, paths []string, opts Options, skim bool) skimResult {
-	r := skimResult{taken: map[string]bool{}, byFile: map[string]int{}}
-	var mu sync.Mutex
 	opts.Lean = true
+	return skimRunIn(t, paths, opts, skim)
+}
+
+// skimRunIn is skimRun with opts as they are (Lean or not), and with an
+// Observe that keeps a copy of every event it sees (skimResult.observed).
+func skimRunIn(t testing.TB, paths []string, opts Options, skim bool) skimResult {
+	r := skimResult{taken: map[string]bool{}, byFile: map[string]int{}, observed: map[string][]event.Event{}}
+	var mu sync.Mutex
+	opts.Observe = func(ev *event.Event) {
+		c := *ev // its strings may alias the line being read
+		c.Raw, c.Message = strings.Clone(c.Raw), strings.Clone(c.Message)
+		c.Fields = nil
+		for _, f := range ev.Fields {
+			c.Fields = append(c.Fields, event.Field{Key: strings.Clone(f.Key), Value: strings.Clone(f.Value)})
+		}
+		mu.Lock()
+		r.observed[ev.File] = append(r.observed[ev.File], c)
+		mu.Unlock()
+	}
 	opts.Local = func() (take, plain func(*event.Event) bool) {
 		sent := false
 		take = func(ev *event.Event) bool {
@@ -111,6 +131,35 @@ func checkSkimStream(t testing.TB, want, got skimResult) int {
 	return merged
 }
 
+// checkWholeSkimStream runs paths without Lean, skimming and not, and
+// fails t unless the merge gets the same (checkSkimStream) and Observe
+// sees the same events, each once, in file order (a segment's events in
+// its order: sorted by line, per file); it returns the run that skimmed.
+func checkWholeSkimStream(t testing.TB, paths []string, opts Options) skimResult {
+	t.Helper()
+	opts.Lean = false
+	want, got := skimRunIn(t, paths, opts, false), skimRunIn(t, paths, opts, true)
+	checkSkimStream(t, want, got)
+	if len(got.observed) != len(want.observed) {
+		t.Fatalf("events of %d files observed with skimming, %d without", len(got.observed), len(want.observed))
+	}
+	for file, w := range want.observed {
+		g := got.observed[file]
+		if opts.Segment >= 0 { // segments are observed from goroutines of their own
+			for _, evs := range [][]event.Event{g, w} {
+				sort.SliceStable(evs, func(i, j int) bool { return evs[i].Line < evs[j].Line })
+			}
+		}
+		if len(g) != len(w) {
+			t.Fatalf("%s: %d events observed with skimming, %d without", file, len(g), len(w))
+		}
+		for i := range w {
+			sameEvent(t, file, &g[i], &w[i])
+		}
+	}
+	return got
+}
+
 // TestSkimKeepsTheStream: with a taker that skims (Options.Local's plain),
 // the merge gets the same events in the same order, the inputs' stats are
 // the same (events, out-of-order count, first and last), and the same
@@ -157,6 +206,14 @@ func TestSkimKeepsTheStream(t *testing.T) {
 			if n := len(want.stats); n != 4 {
 				t.Fatalf("%d inputs", n)
 			}
+			// without Lean (an index reads every field), nginx and Spring
+			// Boot records are skimmed whole
+			whole := checkWholeSkimStream(t, []string{dir}, opts)
+			for _, f := range []string{"gateway/access.log", "order/application.log"} {
+				if n := whole.byFile[f]; n < 1000 {
+					t.Errorf("%d records of %s skimmed whole; want most plain ones", n, f)
+				}
+			}
 			for _, st := range want.stats {
 				if st.Path != "app/app.log" && st.OutOfOrder == 0 && tc.segment < 0 {
 					t.Errorf("%s has no out-of-order lines: %+v", st.Path, st)
@@ -182,6 +239,7 @@ func FuzzSkimStream(f *testing.F) {
 			opts.Segment = 1024
 		}
 		checkSkimStream(t, skimRun(t, []string{path}, opts, false), skimRun(t, []string{path}, opts, true))
+		checkWholeSkimStream(t, []string{path}, opts)
 	})
 }
 
@@ -235,6 +293,9 @@ func TestNginxSkimReadsAsDecode(t *testing.T) {
 	if skimmed < 3000 {
 		t.Errorf("%d of %d lines skimmed", skimmed, len(lines))
 	}
+	if n := checkWholeSkimSeq(t, "nginx-access", lines); n < 2000 {
+		t.Errorf("%d of %d lines skimmed whole", n, len(lines))
+	}
 }
 
 // checkSkim fails t when the nginx access decoder skims line into other
@@ -272,6 +333,7 @@ func FuzzNginxSkim(f *testing.F) {
 	f.Add(`1.2.3.4 - - [15/Aug/2023:14:22:17 +0000] "GET /a\" HTTP/1.1" 301 5 "-" "-" rt=0.1 ua="10.0.0.1:80" response_flags=UF`)
 	f.Fuzz(func(t *testing.T, line string) {
 		checkSkim(t, []byte(line))
+		checkWholeSkimSeq(t, "nginx-access", []string{line})
 	})
 }
 
@@ -298,6 +360,14 @@ func TestSpringSkimReadsAsDecode(t *testing.T) {
 	}
 	if skimmed < 2500 {
 		t.Errorf("%d of %d lines skimmed", skimmed, len(lines))
+	}
+	// each line alone: a record start's continuations are for skimHold
+	whole := 0
+	for _, l := range lines {
+		whole += checkWholeSkimSeq(t, SpringBootID, []string{l})
+	}
+	if whole < 2000 {
+		t.Errorf("%d of %d lines skimmed whole", whole, len(lines))
 	}
 }
 
@@ -353,5 +423,6 @@ func FuzzSpringSkim(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		checkSpringSkim(t, []byte(line))
+		checkWholeSkimSeq(t, SpringBootID, []string{line})
 	})
 }

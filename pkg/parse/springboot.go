@@ -39,7 +39,7 @@ func init() {
 		Specificity: 25,
 		Multiline:   true,
 		Segmentable: true,
-		New:         func(ctx *Context) Decoder { return &springDecoder{loc: ctx.Loc} },
+		New:         func(ctx *Context) Decoder { return &springDecoder{loc: ctx.Loc, lean: ctx.Lean} },
 	})
 }
 
@@ -47,6 +47,7 @@ type springDecoder struct {
 	loc  *time.Location
 	ts   stampCache
 	bare bool // Decode for skim: no fields
+	lean bool // Context.Lean: skim leaves the fields out
 }
 
 func (d *springDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) Verdict {
@@ -191,11 +192,11 @@ func (d *springDecoder) Decode(line []byte, ev *event.Event, cur *event.Event) V
 	return Start
 }
 
-// skim reads a record start as Decode does, without its fields: analysis
-// reads none of them (see Options.Lean), and a classifier reads a Spring
-// record's message, which skim sets (see skimHold).
+// skim reads a record start as Decode does, with Lean without its fields:
+// analysis reads none of them (see Options.Lean), and a classifier reads
+// a Spring record's message, which skim sets (see skimHold).
 func (d *springDecoder) skim(line []byte, ev *event.Event) bool {
-	d.bare = true
+	d.bare = d.lean
 	v := d.Decode(line, ev, nil)
 	d.bare = false
 	return v == Start
@@ -203,6 +204,9 @@ func (d *springDecoder) skim(line []byte, ev *event.Event) bool {
 
 // skimmed does nothing: a record start sets no state in the decoder.
 func (d *springDecoder) skimmed() {}
+
+// whole is true: without Lean, skim is Decode.
+func (d *springDecoder) whole() bool { return true }
 
 // springCorrelation reports Spring Boot's correlation block: hex trace and
 // span ids joined by '-', or blanks of the same fixed width when no ids

@@ -29,7 +29,7 @@ func init() {
 		Specificity: 10,
 		Segmentable: true,
 		New: func(ctx *Context) Decoder {
-			return &syslog5424Decoder{loc: ctx.Loc, sdKeys: map[string]string{}}
+			return &syslog5424Decoder{loc: ctx.Loc, sdKeys: map[string]string{}, lean: ctx.Lean}
 		},
 	})
 }
@@ -39,14 +39,15 @@ type syslog5424Decoder struct {
 	sdKeys   map[string]string // "id\x00param" -> field key
 	keyBuf   []byte
 	skimming bool // skim reads the line: no fields
+	lean     bool // Context.Lean: skim leaves the fields out
 }
 
-// skim reads a line as Decode does, without its fields: none is one a
-// plain record is classified or counted by (skimField), so a skim adds
-// none. The message is kept (the classifier reads it). Decode keeps no
+// skim reads a line as Decode does, with Lean without its fields: none is
+// one a plain record is classified or counted by (skimField), so a skim
+// adds none. The message is kept (the classifier reads it). Decode keeps no
 // state but its cache of field keys.
 func (d *syslog5424Decoder) skim(line []byte, ev *event.Event) bool {
-	d.skimming = true
+	d.skimming = d.lean
 	v := d.Decode(line, ev, nil)
 	d.skimming = false
 	return v == Start
@@ -54,6 +55,9 @@ func (d *syslog5424Decoder) skim(line []byte, ev *event.Event) bool {
 
 // skimmed does nothing: a record start sets no state.
 func (d *syslog5424Decoder) skimmed() {}
+
+// whole is true: without Lean, skim is Decode.
+func (d *syslog5424Decoder) whole() bool { return true }
 
 func (d *syslog5424Decoder) Decode(line []byte, ev *event.Event, _ *event.Event) Verdict {
 	if len(line) < 20 {
