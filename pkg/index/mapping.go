@@ -10,8 +10,11 @@ import (
 // MappingVersion changes whenever what the index stores or how it analyses
 // text changes; an index built with another version is rebuilt.
 // Version 3: blocks with sketches for every event, notable events kept in
-// data files (no bleve segments on disk).
-const MappingVersion = 3
+// data files (no bleve segments on disk). Version 4: a notable event's
+// message and field values stored as their place in its raw text when
+// they are part of it; a digest hashes level, kind, source and format
+// apart (coreHash).
+const MappingVersion = 4
 
 // Document field names.
 const (

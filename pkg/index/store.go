@@ -67,7 +67,10 @@ func readAt(f *os.File, off int64, n int) ([]byte, error) {
 	return b, nil
 }
 
-// appendEvent encodes a notable event (its file is the data file's).
+// appendEvent encodes a notable event (its file is the data file's). Its
+// message and field values that are part of its raw text (most decoders
+// cut them from the line, and a trace's lines join the message where they
+// lie) are stored as their place in the raw text (appendText).
 func appendEvent(b []byte, ev *event.Event) []byte {
 	var flags byte
 	if ev.Zoned {
@@ -76,6 +79,7 @@ func appendEvent(b []byte, ev *event.Event) []byte {
 	if ev.Unparsed {
 		flags |= 2
 	}
+	raw := indexedText(ev.Raw)
 	b = append(b, flags, byte(ev.Precision))
 	var ns int64
 	if !ev.Time.IsZero() {
@@ -85,15 +89,27 @@ func appendEvent(b []byte, ev *event.Event) []byte {
 	b = binary.AppendVarint(b, ev.Line)
 	b = binary.AppendVarint(b, ev.Offset)
 	b = binary.AppendUvarint(b, uint64(ev.Lines))
-	for _, s := range [...]string{string(ev.Level), ev.Kind, ev.Source, ev.Format, indexedText(ev.Message), indexedText(ev.Raw)} {
+	for _, s := range [...]string{string(ev.Level), ev.Kind, ev.Source, ev.Format, raw} {
 		b = appendString(b, s)
 	}
+	b = appendText(b, indexedText(ev.Message), raw)
 	b = binary.AppendUvarint(b, uint64(len(ev.Fields)))
 	for _, f := range ev.Fields {
 		b = appendString(b, f.Key)
-		b = appendString(b, f.Value)
+		b = appendText(b, f.Value, raw)
 	}
 	return b
+}
+
+// appendText appends s, which the event whose raw text is raw holds: its
+// length times two, plus one when its bytes are some of raw's; then the
+// place in raw where they start, or else its bytes.
+func appendText(b []byte, s, raw string) []byte {
+	if at, ok := within(s, raw); ok {
+		b = binary.AppendUvarint(b, uint64(len(s))<<1|1)
+		return binary.AppendUvarint(b, uint64(at))
+	}
+	return append(binary.AppendUvarint(b, uint64(len(s))<<1), s...)
 }
 
 // within reports where s lies in in, when its bytes are some of in's.
@@ -150,8 +166,10 @@ func (d *decoder) byte() byte {
 	return c
 }
 
-func (d *decoder) string() string {
-	n := d.uvarint()
+func (d *decoder) string() string { return d.bytes(d.uvarint()) }
+
+// bytes reads n bytes as a string.
+func (d *decoder) bytes(n uint64) string {
 	if n > uint64(len(d.b)) {
 		d.err, d.b = true, nil
 		return ""
@@ -159,6 +177,20 @@ func (d *decoder) string() string {
 	s := string(d.b[:n])
 	d.b = d.b[n:]
 	return s
+}
+
+// text reads what appendText wrote for an event whose raw text is raw.
+func (d *decoder) text(raw string) string {
+	n := d.uvarint()
+	if n&1 == 0 {
+		return d.bytes(n >> 1)
+	}
+	at := d.uvarint()
+	if n >>= 1; at > uint64(len(raw)) || n > uint64(len(raw))-at {
+		d.err, d.b = true, nil
+		return ""
+	}
+	return raw[at : at+n]
 }
 
 // encodeChunk compresses the encoded events of a notable block, into dst
@@ -188,8 +220,8 @@ func decodeChunk(data []byte, file string) ([]*event.Event, error) {
 		ev.Kind = d.string()
 		ev.Source = d.string()
 		ev.Format = d.string()
-		ev.Message = d.string()
 		ev.Raw = d.string()
+		ev.Message = d.text(ev.Raw)
 		n := d.uvarint()
 		if n > uint64(len(d.b)) {
 			return nil, errEvents
@@ -198,7 +230,7 @@ func decodeChunk(data []byte, file string) ([]*event.Event, error) {
 			ev.Fields = make([]event.Field, n)
 			for i := range ev.Fields {
 				ev.Fields[i].Key = d.string()
-				ev.Fields[i].Value = d.string()
+				ev.Fields[i].Value = d.text(ev.Raw)
 			}
 		}
 		evs = append(evs, ev)
@@ -227,12 +259,25 @@ func digest(ev *event.Event) uint64 {
 // finishes. ascii reports whether the message has no byte of 0x80 or
 // more (isASCII), seen as it is hashed.
 func digestHead(ev *event.Event) (h uint64, ascii bool) {
-	h = mix(uint64(ev.Line)*0x9E3779B97F4A7C15 ^ uint64(ev.Time.UnixNano()))
-	h = mix(h ^ uint64(ev.Lines))
+	return digestFrom(ev, coreHash(ev))
+}
+
+// coreHash is the part of an event's digest that its level, kind, source
+// and format make: the same for most events of a block, so that a block
+// builder remembers it (blockBuilder.core).
+func coreHash(ev *event.Event) uint64 {
+	h := uint64(0x452821E638D01377)
 	for _, s := range [...]string{string(ev.Level), ev.Kind, ev.Source, ev.Format} {
 		h = valueHash(h, s)
 	}
-	return valueHashASCII(h, ev.Message)
+	return h
+}
+
+// digestFrom is digestHead given the event's coreHash.
+func digestFrom(ev *event.Event, core uint64) (h uint64, ascii bool) {
+	h = mix(uint64(ev.Line)*0x9E3779B97F4A7C15 ^ uint64(ev.Time.UnixNano()))
+	h = mix(h ^ uint64(ev.Lines))
+	return valueHashASCII(h^core, ev.Message)
 }
 
 // digestEnd is digest given h, digestHead with the fields' values added.

@@ -452,6 +452,7 @@ type blockBuilder struct {
 	b    Block
 	open bool
 	last [4]string // the source, level, kind and format last added
+	core coreMemo
 	// fields remembers the field last seen at each position of ev.Fields
 	// (a decoder names its fields in the same order line after line): its
 	// key's tag and range, and the key last added in this block. A key
@@ -461,6 +462,27 @@ type blockBuilder struct {
 	// (an access line's referrer) moves the fields after it, and would
 	// otherwise make those positions' fields new to its neighbours.
 	fields [fieldLayouts][]fieldMemo
+}
+
+// coreMemo remembers the coreHash of the level, kind, source and format
+// last seen.
+type coreMemo struct {
+	of4  [4]string
+	hash uint64
+	set  bool
+}
+
+// of is ev's coreHash.
+func (m *coreMemo) of(ev *event.Event) uint64 {
+	if m.set && sameString(string(ev.Level), m.of4[0]) && sameString(ev.Kind, m.of4[1]) &&
+		sameString(ev.Source, m.of4[2]) && sameString(ev.Format, m.of4[3]) {
+		return m.hash
+	}
+	m.hash, m.set = coreHash(ev), true
+	for i, s := range [...]string{string(ev.Level), ev.Kind, ev.Source, ev.Format} {
+		m.of4[i] = keep(s, ev.Raw)
+	}
+	return m.hash
 }
 
 // fieldLayouts is how many numbers of fields a blockBuilder remembers the
@@ -504,7 +526,7 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) 
 	var h uint64 // the digest so far, when it is not known
 	ascii := false
 	if !known {
-		h, ascii = digestHead(ev)
+		h, ascii = digestFrom(ev, bb.core.of(ev))
 	}
 	if bb.sk == nil {
 		bb.sk = newSketch()
