@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -696,30 +697,31 @@ func (w *fileWork) write(b []byte) int64 {
 // Commit finishes the last blocks, writes the data files and then the new
 // state. The update must not be used afterwards.
 func (u *Update) Commit() (Summary, error) {
-	var firstErr error
+	// The data files are finished several at a time: most of the time is
+	// each file's sync, waiting on the disk.
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, commitSyncs)
 	for _, w := range u.work {
 		if w.action == Skip {
 			continue
 		}
-		if w.parts != nil {
-			w.join()
-		}
-		w.flush(&w.plain, false)
-		w.flush(&w.notable, true)
-		if w.dw != nil {
-			if w.err == nil {
-				w.st.DataLen = w.dw.off
-			}
-			if err := w.dw.close(); err != nil && w.err == nil {
-				w.err = err
-			}
-		}
-		if w.err != nil && firstErr == nil {
-			firstErr = fmt.Errorf("index %s: %w", w.path, w.err)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			w.finish()
+		}()
+	}
+	wg.Wait()
+	var failed []string
+	for p, w := range u.work {
+		if w.action != Skip && w.err != nil {
+			failed = append(failed, p)
 		}
 	}
-	if firstErr != nil {
-		return u.Summary, firstErr
+	if len(failed) > 0 {
+		sort.Strings(failed)
+		return u.Summary, fmt.Errorf("index %s: %w", failed[0], u.work[failed[0]].err)
 	}
 	st := u.x.st
 	st.Files = map[string]*FileState{}
@@ -745,6 +747,26 @@ func (u *Update) Commit() (Summary, error) {
 	}
 	u.x.removeUnused()
 	return u.Summary, nil
+}
+
+// commitSyncs is how many data files Commit finishes at once.
+const commitSyncs = 8
+
+// finish writes the last blocks of a file read, and closes its data file.
+func (w *fileWork) finish() {
+	if w.parts != nil {
+		w.join()
+	}
+	w.flush(&w.plain, false)
+	w.flush(&w.notable, true)
+	if w.dw != nil {
+		if w.err == nil {
+			w.st.DataLen = w.dw.off
+		}
+		if err := w.dw.close(); err != nil && w.err == nil {
+			w.err = err
+		}
+	}
 }
 
 // Abort stops the update: the index stays as the last Commit left it.
