@@ -113,7 +113,9 @@ func readLines(lr *lineReader, f *Format, ctx *Context, spec Spec, emit func(*ev
 	dec := newDecoder(f, ctx, spec.Source, spec.Path, st, emit)
 	dec.slab.pool = pool
 	if pool != nil && pool.skim != nil { // set when the input has a taker that skims (produce)
-		if sk, ok := dec.primary.(skimmer); ok && (ctx.Lean || sk.whole()) {
+		// a skimmed record is not finished (Finisher): a decoder that
+		// finishes its records does not skim
+		if sk, ok := dec.primary.(skimmer); ok && dec.finisher == nil && (ctx.Lean || sk.whole()) {
 			dec.skimmer, dec.hooks, dec.skimAll = sk, pool.skim, !ctx.Lean
 		}
 	}
