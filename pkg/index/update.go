@@ -389,15 +389,21 @@ func Notable(ev *event.Event) bool {
 // file order.
 func (u *Update) Observe(ev *event.Event) {
 	w := u.workOf(ev.File)
-	if w == nil || w.action == Skip || w.err != nil || ev.Line < w.resumeLine {
+	if w == nil || w.action == Skip || ev.Line < w.resumeLine {
 		return
 	}
 	if w.parts != nil {
+		// the input's err is its parts' (they write its data file under
+		// its lock, from their goroutines): join reports it
 		w = w.part(ev.Offset)
-	}
-	if w.dup {
-		w.mu.Lock()
-		defer w.mu.Unlock()
+	} else {
+		if w.dup {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+		}
+		if w.err != nil {
+			return
+		}
 	}
 	notable := Notable(ev)
 	kept := notable || w.dup
