@@ -13,7 +13,7 @@ import (
 // window, the hand-over to the taker and back to the pool) costs as much
 // as reading it. A decoder that can read a record in part (a skimmer)
 // is offered each line first when its input has a taker that skims
-// (Options.Local's plain) and the run is Lean: it reads into a scratch
+// (Options.Local's plain) and the run is Lean (or, below, not): it reads into a scratch
 // event whose strings alias the line, and when the taker takes it, the
 // line is accounted as the event it would have made and leaves only a
 // placeholder in the reorder window. Otherwise the line is read again
