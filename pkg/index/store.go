@@ -264,7 +264,7 @@ func digestHead(ev *event.Event) (h uint64, ascii bool) {
 
 // coreHash is the part of an event's digest that its level, kind, source
 // and format make: the same for most events of a block, so that a block
-// builder remembers it (blockBuilder.core).
+// builder makes it when they change (blockBuilder.core).
 func coreHash(ev *event.Event) uint64 {
 	h := uint64(0x452821E638D01377)
 	for _, s := range [...]string{string(ev.Level), ev.Kind, ev.Source, ev.Format} {

@@ -459,7 +459,7 @@ type blockBuilder struct {
 	b    Block
 	open bool
 	last [4]string // the source, level, kind and format last added
-	core coreMemo
+	core uint64    // their coreHash
 	// fields remembers the field last seen at each position of ev.Fields
 	// (a decoder names its fields in the same order line after line): its
 	// key's tag and range, and the key last added in this block. A key
@@ -469,27 +469,6 @@ type blockBuilder struct {
 	// (an access line's referrer) moves the fields after it, and would
 	// otherwise make those positions' fields new to its neighbours.
 	fields [fieldLayouts][]fieldMemo
-}
-
-// coreMemo remembers the coreHash of the level, kind, source and format
-// last seen.
-type coreMemo struct {
-	of4  [4]string
-	hash uint64
-	set  bool
-}
-
-// of is ev's coreHash.
-func (m *coreMemo) of(ev *event.Event) uint64 {
-	if m.set && sameString(string(ev.Level), m.of4[0]) && sameString(ev.Kind, m.of4[1]) &&
-		sameString(ev.Source, m.of4[2]) && sameString(ev.Format, m.of4[3]) {
-		return m.hash
-	}
-	m.hash, m.set = coreHash(ev), true
-	for i, s := range [...]string{string(ev.Level), ev.Kind, ev.Source, ev.Format} {
-		m.of4[i] = keep(s, ev.Raw)
-	}
-	return m.hash
 }
 
 // fieldLayouts is how many numbers of fields a blockBuilder remembers the
@@ -530,11 +509,6 @@ func (m *fieldMemo) hold(v string) {
 // the digest and, when it is new to the block, for its key (valueHash2).
 // It returns the digest.
 func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) uint64 {
-	var h uint64 // the digest so far, when it is not known
-	ascii := false
-	if !known {
-		h, ascii = digestFrom(ev, bb.core.of(ev))
-	}
 	if bb.sk == nil {
 		bb.sk = newSketch()
 	}
@@ -550,6 +524,26 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) 
 			}
 		}
 		sk.add(valueKey(tagFile, ev.File))
+	}
+	// the source, level, kind and format change little within a block:
+	// their keys are added, and their part of the digest made, when they
+	// change
+	changed := false
+	for i, v := range [...]string{ev.Source, string(ev.Level), ev.Kind, ev.Format} {
+		if !sameString(v, bb.last[i]) {
+			bb.last[i], changed = keep(v, ev.Raw), true
+			if v != "" || i == 0 {
+				sk.add(valueKey(coreTags[i], v))
+			}
+		}
+	}
+	if changed {
+		bb.core = coreHash(ev)
+	}
+	var h uint64 // the digest so far, when it is not known
+	ascii := false
+	if !known {
+		h, ascii = digestFrom(ev, bb.core)
 	}
 	b.N++
 	b.MaxLine = ev.Line
@@ -568,14 +562,6 @@ func (w *fileWork) add(bb *blockBuilder, ev *event.Event, d uint64, known bool) 
 		ascii = isASCII(msg)
 	}
 	sketchText(msg, ascii, sk)
-	for i, v := range [...]string{ev.Source, string(ev.Level), ev.Kind, ev.Format} {
-		if !sameString(v, bb.last[i]) {
-			bb.last[i] = keep(v, ev.Raw)
-			if v != "" || i == 0 {
-				sk.add(valueKey(coreTags[i], v))
-			}
-		}
-	}
 	sk.addRange(rangeLine, float64(ev.Line))
 	fs := ev.Fields
 	lay := &bb.fields[min(len(fs), fieldLayouts-1)]
