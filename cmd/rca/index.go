@@ -165,10 +165,8 @@ func runIndex(ctx context.Context, opts *indexOptions, stdout, stderr io.Writer)
 	}
 	cls := correlate.NewClassifier()
 	po.SplitFile = u.Split // a large file's segments are observed apart
-	po.Transform = func(ev *event.Event) {
-		cls.Classify(ev)
-		u.Observe(ev)
-	}
+	po.Transform = func(ev *event.Event) { cls.Classify(ev) }
+	po.Observe = u.Observe
 	stats, err := plan.Run(ctx, po, func(*event.Event) error { return nil })
 	if err != nil {
 		u.Abort()

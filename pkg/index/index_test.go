@@ -128,7 +128,7 @@ func buildSplit(t testing.TB, dir, bundle string, segment int64) (*index.Index, 
 		}
 	}
 	cls := correlate.NewClassifier()
-	po := parse.Options{MaxLine: parse.DefaultMaxLine, Transform: func(ev *event.Event) { cls.Classify(ev); u.Observe(ev) },
+	po := parse.Options{MaxLine: parse.DefaultMaxLine, Transform: func(ev *event.Event) { cls.Classify(ev) }, Observe: u.Observe,
 		Segment: segment, SplitFile: u.Split}
 	stats, err := plan.Run(context.Background(), po, func(*event.Event) error { return nil })
 	if err != nil {
